@@ -1,0 +1,58 @@
+/**
+ * @module errors
+ * Every failure pedigree reports is a PedigreeError with a stable `code`. Bad input (a file that is
+ * truncated, lies about its sizes, or asks for something unsafe) is a BadInputError that names the
+ * file; the CLI prints it as one line and exits with 2.
+ */
+
+export type ErrorCode =
+  | "bad-input" // the file is malformed, truncated or hostile
+  | "unsupported" // well-formed, but something pedigree does not read (yet)
+  | "not-found" // a path that does not exist
+  | "usage" // wrong command-line use
+  | "internal"; // a bug: should never happen
+
+export class PedigreeError extends Error {
+  override name = "PedigreeError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly file?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** One line for humans: `<file>: <message>`. */
+  oneLine(): string {
+    const text = this.message.replace(/\s+/g, " ").trim();
+    return this.file ? `${this.file}: ${text}` : text;
+  }
+}
+
+/** Malformed or hostile input: names the file and the problem. */
+export class BadInputError extends PedigreeError {
+  override name = "BadInputError";
+  constructor(file: string, message: string, options?: { cause?: unknown }) {
+    super("bad-input", message, file, options);
+  }
+}
+
+export class UnsupportedError extends PedigreeError {
+  override name = "UnsupportedError";
+  constructor(file: string | undefined, message: string) {
+    super("unsupported", message, file);
+  }
+}
+
+export class UsageError extends PedigreeError {
+  override name = "UsageError";
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
+
+/** Throws a BadInputError when `ok` is false: the reader's guard for every value read from a file. */
+export function check(ok: boolean, file: string, message: string): asserts ok {
+  if (!ok) throw new BadInputError(file, message);
+}
