@@ -21,6 +21,14 @@ export interface TensorEntry {
   readonly byteLength: number;
   /** Element strides, outermost first, when the storage is not row-major contiguous (PyTorch views). */
   readonly strides?: readonly number[];
+  /** For layouts no dtype describes (llama2.c's int8 export keeps values and scales apart). */
+  readonly decoder?: RowDecoder;
+}
+
+export interface RowDecoder {
+  /** How the values are stored, for reports (e.g. "Q8_0 (llama2.c int8, group 32)"). */
+  readonly label: string;
+  read(row0: number, n: number, out: Float32Array): void;
 }
 
 export function numel(shape: readonly number[]): number {
@@ -63,6 +71,10 @@ export function readRows(t: TensorEntry, row0: number, n: number, into?: Float32
   }
   const out = into ?? new Float32Array(n * cols);
   if (n === 0) return out;
+  if (t.decoder) {
+    t.decoder.read(row0, n, out);
+    return out;
+  }
   if (!isContiguous(t)) return gatherStrided(t, row0, n, out);
   const info = dtypeInfo(t.dtype);
   const rb = rowBytes(t);

@@ -1,0 +1,44 @@
+/**
+ * @module cli/main
+ * The `pedigree` command line: one subcommand per file in commands/. Every error becomes one line on
+ * stderr naming the file and the problem, and exit code 2; nothing else prints a stack trace.
+ */
+import { Command, CommanderError } from "commander";
+import { PedigreeError } from "../errors.js";
+import { registerDemo } from "./commands/demo.js";
+import { registerInspect } from "./commands/inspect.js";
+import { EXIT } from "./exit-codes.js";
+
+export function buildProgram(): Command {
+  const program = new Command("pedigree")
+    .description("where a model's weights came from")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerInspect(program);
+  registerDemo(program);
+  return program;
+}
+
+function message(e: unknown): string {
+  if (e instanceof PedigreeError) return e.oneLine();
+  if (e instanceof RangeError && /Array buffer allocation|Invalid typed array length/.test(e.message)) return `out of memory: ${e.message}`;
+  return `internal error: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  process.exitCode = EXIT.clean;
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return Number(process.exitCode ?? EXIT.clean);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.clean : EXIT.error;
+    }
+    process.stderr.write(`pedigree: ${message(e)}\n`);
+    if (process.env.PEDIGREE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * @module formats/open
+ * Open whatever the user points at — a weight file or a model folder — as a WeightSet: the tensors,
+ * plus what the folder declares (config.json, model card, tokenizer).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { BadInputError, PedigreeError, UnsupportedError } from "../errors.js";
+import { FileSource } from "../io/byte-source.js";
+import type { WeightSet } from "../model/weight-set.js";
+import { detectFileKind } from "./detect.js";
+import { ggufWeights } from "./gguf/to-weights.js";
+import { declaredFromCard, parseCard } from "./hf/card.js";
+import { parseHfConfig } from "./hf/config.js";
+import { llama2cWeights } from "./llama2c/to-weights.js";
+import { pytorchWeights } from "./pytorch/to-weights.js";
+import { safetensorsWeights, shardedSafetensorsWeights } from "./safetensors/to-weights.js";
+import { attachTokens } from "./tokens.js";
+
+/** Largest config.json / README.md pedigree reads. */
+const MAX_SIDE_FILE = 16 << 20;
+
+function readSide(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const size = statSync(path).size;
+  if (size > MAX_SIDE_FILE) throw new BadInputError(path, `${size} bytes is too large for a ${basename(path)}`);
+  return readFileSync(path, "utf8");
+}
+
+/** Open one weight file by its content. */
+export function openWeightFile(path: string): WeightSet {
+  const src = new FileSource(path);
+  let kind;
+  try {
+    kind = detectFileKind(src);
+  } catch (e) {
+    src.close();
+    throw e;
+  }
+  switch (kind) {
+    case "gguf":
+      return ggufWeights(src, path).ws;
+    case "safetensors":
+      src.close();
+      return safetensorsWeights(path);
+    case "zip":
+      return pytorchWeights(src, path);
+    case "llama2c":
+      return llama2cWeights(src, path);
+    case "json":
+      src.close();
+      if (path.endsWith(".index.json")) {
+        if (path.endsWith(".safetensors.index.json")) return shardedSafetensorsWeights(path);
+        throw new UnsupportedError(path, "sharded PyTorch checkpoints (pytorch_model.bin.index.json) are not supported; convert to safetensors");
+      }
+      throw new BadInputError(path, "a JSON file, not model weights");
+    case "torch-legacy":
+      src.close();
+      throw new UnsupportedError(path, "legacy (pre-1.6, non-zip) PyTorch checkpoints are not supported; re-save with a current torch");
+    default:
+      src.close();
+      throw new BadInputError(path, "not a recognised weight file (not GGUF, safetensors, PyTorch zip or llama2.c)");
+  }
+}
+
+const byName = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+
+/** The weight file(s) a model folder holds, in order of preference. */
+function weightFileOf(dir: string): string {
+  const names = readdirSync(dir).sort(byName);
+  const has = (n: string) => names.includes(n);
+  const pick = (pred: (n: string) => boolean) => names.filter(pred);
+  if (has("model.safetensors.index.json")) return join(dir, "model.safetensors.index.json");
+  const idx = pick((n) => n.endsWith(".safetensors.index.json"));
+  if (idx.length === 1) return join(dir, idx[0] as string);
+  if (has("model.safetensors")) return join(dir, "model.safetensors");
+  const st = pick((n) => n.endsWith(".safetensors") && !n.startsWith("adapter_"));
+  if (st.length === 1) return join(dir, st[0] as string);
+  if (st.length > 1) throw new BadInputError(dir, `${st.length} safetensors files and no index naming the shards`);
+  const ad = pick((n) => n.startsWith("adapter_model."));
+  if (ad.length === 1) return join(dir, ad[0] as string);
+  for (const n of ["pytorch_model.bin", "model.pt", "ckpt.pt", "model.pth", "consolidated.00.pth"]) if (has(n)) return join(dir, n);
+  const gguf = pick((n) => n.endsWith(".gguf"));
+  if (gguf.length === 1) return join(dir, gguf[0] as string);
+  if (gguf.length > 1) throw new BadInputError(dir, `${gguf.length} GGUF files in one folder: name the one to read`);
+  const pt = pick((n) => /\.(pt|pth)$/.test(n));
+  if (pt.length === 1) return join(dir, pt[0] as string);
+  if (has("model.bin")) return join(dir, "model.bin");
+  const bins = pick((n) => n.endsWith(".bin") && !/^tok/.test(n));
+  if (bins.length === 1) return join(dir, bins[0] as string);
+  throw new BadInputError(dir, "no model weights found in this folder (no safetensors, GGUF, PyTorch or llama2.c file)");
+}
+
+/** Add what an HF-style folder declares around the weights: config.json, README.md card, adapter_config.json. */
+function attachFolder(ws: WeightSet, dir: string): WeightSet {
+  const cfgText = readSide(join(dir, "config.json"));
+  if (cfgText !== undefined && ws.format !== "gguf" && ws.format !== "llama2c") {
+    const cfg = parseHfConfig(cfgText, join(dir, "config.json"));
+    ws.architecture = cfg.architecture ?? cfg.modelType ?? ws.architecture;
+    ws.params = { ...cfg.params, ...ws.params };
+    ws.metadata = { ...ws.metadata, config: cfg.raw };
+  }
+  const adapter = readSide(join(dir, "adapter_config.json"));
+  if (adapter !== undefined) {
+    try {
+      const a = JSON.parse(adapter) as Record<string, unknown>;
+      ws.metadata = { ...ws.metadata, adapter: a };
+      if (typeof a.base_model_name_or_path === "string") ws.declared = { ...ws.declared, baseModels: [a.base_model_name_or_path], baseModelRelation: "adapter" };
+    } catch {
+      ws.declared = { ...ws.declared, problems: [...ws.declared.problems, "adapter_config.json is not valid JSON"] };
+    }
+  }
+  const cardText = readSide(join(dir, "README.md"));
+  if (cardText !== undefined) {
+    const card = parseCard(cardText);
+    ws.declared = declaredFromCard(card, ws.declared);
+    ws.metadata = { ...ws.metadata, card: card.frontMatter };
+  }
+  return ws;
+}
+
+/** Open a weight file or a model folder as a WeightSet. */
+export function openWeights(path: string): WeightSet {
+  if (!existsSync(path)) throw new PedigreeError("not-found", "no such file or folder", path);
+  const isDir = statSync(path).isDirectory();
+  const file = isDir ? weightFileOf(path) : path;
+  const ws = openWeightFile(file);
+  try {
+    ws.path = path;
+    const dir = isDir ? path : dirname(path);
+    if (isDir || existsSync(join(dir, "config.json")) || existsSync(join(dir, "README.md"))) attachFolder(ws, dir);
+    attachTokens(ws, dir);
+    return ws;
+  } catch (e) {
+    ws.close();
+    throw e;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * @module formats/safetensors/to-weights
+ * One safetensors file, or a sharded checkpoint (`*.safetensors.index.json` naming its shards), as a
+ * WeightSet. Shard names must be plain file names in the index's own folder.
+ */
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { BadInputError, check } from "../../errors.js";
+import { FileSource, type ByteSource } from "../../io/byte-source.js";
+import type { TensorEntry } from "../../model/tensor.js";
+import type { WeightSet } from "../../model/weight-set.js";
+import { MAX_INDEX_BYTES } from "./limits.js";
+import { parseSafetensors } from "./parse.js";
+
+function bare(path: string, sources: ByteSource[], tensors: TensorEntry[], metadata: Record<string, unknown>): WeightSet {
+  return {
+    format: "safetensors", path, files: sources.map((s) => s.path), tensors, qkLayout: "hf", params: {},
+    declared: { baseModels: [], problems: [] }, metadata,
+    close: () => sources.forEach((s) => s.close()),
+  };
+}
+
+export function safetensorsWeights(path: string): WeightSet {
+  const src = new FileSource(path);
+  try {
+    const f = parseSafetensors(src);
+    return bare(path, [src], f.tensors, f.metadata);
+  } catch (e) {
+    src.close();
+    throw e;
+  }
+}
+
+export function shardedSafetensorsWeights(indexPath: string): WeightSet {
+  const idx = new FileSource(indexPath);
+  const size = idx.size;
+  idx.close();
+  check(size <= MAX_INDEX_BYTES, indexPath, `index file of ${size} bytes exceeds ${MAX_INDEX_BYTES}`);
+  let index: unknown;
+  try {
+    index = JSON.parse(readFileSync(indexPath, "utf8"));
+  } catch {
+    throw new BadInputError(indexPath, "index is not valid JSON");
+  }
+  const map = (index as { weight_map?: unknown } | null)?.weight_map;
+  check(typeof map === "object" && map !== null && !Array.isArray(map), indexPath, "index has no weight_map object");
+  const byShard = new Map<string, string[]>();
+  for (const [name, shard] of Object.entries(map as Record<string, unknown>)) {
+    check(typeof shard === "string" && shard.length > 0 && basename(shard) === shard && shard !== "." && shard !== "..", indexPath, `weight_map["${name}"] is not a shard file name in the same folder`);
+    const list = byShard.get(shard) ?? [];
+    list.push(name);
+    byShard.set(shard, list);
+  }
+  const sources: ByteSource[] = [];
+  const tensors: TensorEntry[] = [];
+  const metadata: Record<string, unknown> = {};
+  try {
+    for (const [shard, names] of [...byShard.entries()].sort()) {
+      const src = new FileSource(join(dirname(indexPath), shard));
+      sources.push(src);
+      const f = parseSafetensors(src);
+      Object.assign(metadata, f.metadata);
+      const have = new Map(f.tensors.map((t) => [t.name, t]));
+      for (const n of names) {
+        const t = have.get(n);
+        check(t !== undefined, src.path, `index says tensor "${n}" is in this shard, but it is not`);
+        tensors.push(t);
+      }
+    }
+  } catch (e) {
+    sources.forEach((s) => s.close());
+    throw e;
+  }
+  return bare(indexPath, sources, tensors, metadata);
+}

@@ -1,0 +1,60 @@
+/**
+ * @module formats/tokens
+ * Find a model's vocabulary wherever it is kept — GGUF metadata, tokenizer.json, tokenizer.model,
+ * vocab.json + merges.txt, llama2.c tokenizer.bin, a checkpoint's itos table — and attach its token
+ * strings (and their canonical surface texts, for aligning vocabularies across models).
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { FileSource, type ByteSource } from "../io/byte-source.js";
+import type { TokenList, WeightSet } from "../model/weight-set.js";
+import { readLlama2cTokenizer } from "./tokenizer/llama2c-tokenizer.js";
+import { readSentencePieceModel } from "./tokenizer/sentencepiece-model.js";
+import { readTokenizerJson, readVocabJson } from "./tokenizer/tokenizer-json.js";
+import { canonicalTokenTexts, type Vocabulary } from "./tokenizer/vocabulary.js";
+
+const vocabularies = new WeakMap<TokenList, Vocabulary>();
+
+export function tokenListOf(v: Vocabulary): TokenList {
+  const list: TokenList = { kind: v.kind, tokens: v.tokens, texts: canonicalTokenTexts(v), source: v.source };
+  vocabularies.set(list, v);
+  return list;
+}
+
+/** The full vocabulary (scores, merges, specials) behind a token list, for encoding and decoding. */
+export function vocabularyOf(list: TokenList | undefined): Vocabulary | undefined {
+  return list ? vocabularies.get(list) : undefined;
+}
+
+function withSource<T>(path: string, read: (src: ByteSource) => T): T {
+  const src = new FileSource(path);
+  try {
+    return read(src);
+  } finally {
+    src.close();
+  }
+}
+
+/** The tokenizer file of a folder, if any, read as a vocabulary. */
+function folderVocabulary(dir: string, vocabSize: number | undefined): Vocabulary | undefined {
+  const p = (n: string) => join(dir, n);
+  if (existsSync(p("tokenizer.json"))) return withSource(p("tokenizer.json"), readTokenizerJson);
+  if (existsSync(p("tokenizer.model"))) return withSource(p("tokenizer.model"), readSentencePieceModel);
+  if (existsSync(p("vocab.json"))) {
+    return withSource(p("vocab.json"), (v) => (existsSync(p("merges.txt")) ? withSource(p("merges.txt"), (m) => readVocabJson(v, m)) : readVocabJson(v)));
+  }
+  if (existsSync(p("tokenizer.bin"))) return withSource(p("tokenizer.bin"), (s) => readLlama2cTokenizer(s, { vocabSize }));
+  // llama2.c custom vocabularies are named tok<N>.bin / tok<N>.model: take the one whose size fits.
+  if (vocabSize === undefined) return undefined;
+  const names = readdirSync(dir).filter((n) => new RegExp(`^tok${vocabSize}\\.(bin|model)$`).test(n));
+  const name = names[0];
+  if (name === undefined) return undefined;
+  return name.endsWith(".bin") ? withSource(p(name), (s) => readLlama2cTokenizer(s, { vocabSize })) : withSource(p(name), readSentencePieceModel);
+}
+
+/** Attach the vocabulary found beside the weights (unless the container already carried one). */
+export function attachTokens(ws: WeightSet, dir: string): void {
+  if (ws.tokens) return;
+  const v = folderVocabulary(dir, ws.params.vocab);
+  if (v) ws.tokens = tokenListOf(v);
+}
