@@ -2,7 +2,7 @@
  * Where the shared real-model data lives for tests: $PEDIGREE_SHARED, else ../shared beside the
  * repository, else /work/shared.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,3 +21,23 @@ export function sharedPath(...parts: string[]): string {
 }
 
 export const REPO = repo;
+
+/** The model folders of ../shared/dev-families (ids), sorted. */
+export function devModelIds(): string[] {
+  const root = join(SHARED, "dev-families");
+  return readdirSync(root).filter((n) => statSync(join(root, n)).isDirectory()).sort();
+}
+
+/** Every file under a shared sub-folder, recursively. */
+export function sharedFiles(sub: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(join(SHARED, sub));
+  return out;
+}
