@@ -2,11 +2,13 @@
 // (formats -> model -> evidence -> verdict -> report; nothing imports cli/).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import globals from "globals";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "bin/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { languageOptions: { globals: { ...globals.node } } },
   {
     files: ["**/*.ts"],
     rules: {

@@ -56,3 +56,10 @@ export class UsageError extends PedigreeError {
 export function check(ok: boolean, file: string, message: string): asserts ok {
   if (!ok) throw new BadInputError(file, message);
 }
+
+/** A name read from a file, safe to put in a one-line message: control characters escaped, clipped. */
+export function q(name: string, max = 80): string {
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `"${clean.length > max ? `${clean.slice(0, max)}...` : clean}"`;
+}

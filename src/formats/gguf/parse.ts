@@ -4,7 +4,7 @@
  * the data blob's position. Spec: ggml-org/ggml docs/gguf.md; reference reader src/gguf.cpp.
  * Only the header is read here; tensor bytes stay in the file until a caller reads rows.
  */
-import { BadInputError, check, UnsupportedError } from "../../errors.js";
+import { BadInputError, check, q, UnsupportedError } from "../../errors.js";
 import type { ByteSource } from "../../io/byte-source.js";
 import { byteLengthOf, dtypeInfo } from "../../model/dtype.js";
 import type { TensorEntry } from "../../model/tensor.js";
@@ -104,9 +104,9 @@ export function parseGguf(src: ByteSource): GgufFile {
   for (let i = 0; i < kvCount; i++) {
     const key = c.string(65535, `metadata key #${i}`);
     check(key.length > 0, path, `metadata key #${i} is empty`);
-    check(!metadata.has(key), path, `duplicate metadata key "${key}"`);
+    check(!metadata.has(key), path, `duplicate metadata key ${q(key)}`);
     const type = c.u32();
-    metadata.set(key, readValue(c, type, 0, `metadata "${key}"`));
+    metadata.set(key, readValue(c, type, 0, `metadata ${q(key)}`));
   }
 
   let alignment = 32;
@@ -123,19 +123,19 @@ export function parseGguf(src: ByteSource): GgufFile {
   const names = new Set<string>();
   for (let i = 0; i < tensorCount; i++) {
     const name = c.string(MAX_NAME_BYTES, `tensor name #${i}`);
-    check(!names.has(name), path, `duplicate tensor name "${name}"`);
+    check(!names.has(name), path, `duplicate tensor name ${q(name)}`);
     names.add(name);
     const nDims = c.u32();
-    check(nDims <= MAX_DIMS, path, `tensor "${name}": ${nDims} dimensions (at most ${MAX_DIMS})`);
+    check(nDims <= MAX_DIMS, path, `tensor ${q(name)}: ${nDims} dimensions (at most ${MAX_DIMS})`);
     const ne: number[] = [];
     for (let d = 0; d < nDims; d++) {
       const v = c.u64big();
-      check(v <= BigInt(Number.MAX_SAFE_INTEGER), path, `tensor "${name}": dimension ${d} is ${v}, too large`);
+      check(v <= BigInt(Number.MAX_SAFE_INTEGER), path, `tensor ${q(name)}: dimension ${d} is ${v}, too large`);
       ne.push(Number(v));
     }
     const typeId = c.u32();
     const offBig = c.u64big();
-    check(offBig <= BigInt(Number.MAX_SAFE_INTEGER), path, `tensor "${name}": data offset ${offBig} too large`);
+    check(offBig <= BigInt(Number.MAX_SAFE_INTEGER), path, `tensor ${q(name)}: data offset ${offBig} too large`);
     infos.push({ name, shape: ne.slice().reverse(), typeId, offset: Number(offBig) });
   }
   const dataOffset = tensorCount > 0 ? Math.ceil(c.position / alignment) * alignment : c.position;
@@ -147,27 +147,27 @@ export function parseGguf(src: ByteSource): GgufFile {
     if (dtype === undefined) {
       const retired = retiredTypeName(info.typeId);
       throw new BadInputError(path, retired
-        ? `tensor "${info.name}": ggml type ${info.typeId} (${retired}) was retired and is never valid in a file`
-        : `tensor "${info.name}": unknown ggml type id ${info.typeId}`);
+        ? `tensor ${q(info.name)}: ggml type ${info.typeId} (${retired}) was retired and is never valid in a file`
+        : `tensor ${q(info.name)}: unknown ggml type id ${info.typeId}`);
     }
     let count = 1;
     for (const d of info.shape) {
       count *= d;
-      check(Number.isSafeInteger(count), path, `tensor "${info.name}": element count overflows`);
+      check(Number.isSafeInteger(count), path, `tensor ${q(info.name)}: element count overflows`);
     }
     const rowLen = info.shape.length ? (info.shape[info.shape.length - 1] as number) : 1;
     const bs = dtypeInfo(dtype).blockSize;
-    check(rowLen % bs === 0, path, `tensor "${info.name}": row length ${rowLen} is not a multiple of ${dtype}'s block size ${bs}`);
+    check(rowLen % bs === 0, path, `tensor ${q(info.name)}: row length ${rowLen} is not a multiple of ${dtype}'s block size ${bs}`);
     const byteLength = byteLengthOf(dtype, count) as number;
-    check(info.offset % alignment === 0, path, `tensor "${info.name}": offset ${info.offset} is not aligned to ${alignment}`);
-    check(dataOffset + info.offset + byteLength <= src.size, path, `tensor "${info.name}": data (${byteLength} bytes at ${dataOffset + info.offset}) runs past the end of the file (${src.size})`);
+    check(info.offset % alignment === 0, path, `tensor ${q(info.name)}: offset ${info.offset} is not aligned to ${alignment}`);
+    check(dataOffset + info.offset + byteLength <= src.size, path, `tensor ${q(info.name)}: data (${byteLength} bytes at ${dataOffset + info.offset}) runs past the end of the file (${src.size})`);
     tensors.push({ name: info.name, shape: info.shape, dtype, source: src, offset: dataOffset + info.offset, byteLength });
   }
   const sorted = tensors.slice().sort((a, b) => a.offset - b.offset);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1] as TensorEntry;
     const cur = sorted[i] as TensorEntry;
-    check(prev.offset + prev.byteLength <= cur.offset, path, `tensors "${prev.name}" and "${cur.name}" overlap`);
+    check(prev.offset + prev.byteLength <= cur.offset, path, `tensors ${q(prev.name)} and ${q(cur.name)} overlap`);
   }
   return { version, metadata, tensors, alignment, dataOffset };
 }

@@ -4,7 +4,7 @@
  * shape and [begin, end) offsets relative to the buffer; `__metadata__` is a string-to-string map.
  * Spec: huggingface/safetensors README.md and safetensors/src/tensor.rs (validate()).
  */
-import { BadInputError, check, UnsupportedError } from "../../errors.js";
+import { BadInputError, check, q, UnsupportedError } from "../../errors.js";
 import type { ByteSource } from "../../io/byte-source.js";
 import { byteLengthOf, type ElementDtype } from "../../model/dtype.js";
 import type { TensorEntry } from "../../model/tensor.js";
@@ -63,34 +63,34 @@ export function parseSafetensors(src: ByteSource): SafetensorsFile {
       }
       continue;
     }
-    check(isObject(raw), path, `tensor "${name}": entry is not an object`);
+    check(isObject(raw), path, `tensor ${q(name)}: entry is not an object`);
     const { dtype: dt, shape, data_offsets: offs } = raw;
-    check(typeof dt === "string", path, `tensor "${name}": dtype missing`);
+    check(typeof dt === "string", path, `tensor ${q(name)}: dtype missing`);
     const dtype = DTYPES[dt];
     if (dtype === undefined) {
-      if (KNOWN_UNSUPPORTED.has(dt)) throw new UnsupportedError(path, `tensor "${name}": dtype ${dt} is not supported`);
-      throw new BadInputError(path, `tensor "${name}": unknown dtype "${dt.slice(0, 32)}"`);
+      if (KNOWN_UNSUPPORTED.has(dt)) throw new UnsupportedError(path, `tensor ${q(name)}: dtype ${dt} is not supported`);
+      throw new BadInputError(path, `tensor ${q(name)}: unknown dtype "${dt.slice(0, 32)}"`);
     }
-    check(Array.isArray(shape) && shape.length <= MAX_DIMS, path, `tensor "${name}": shape is not an array of at most ${MAX_DIMS} dimensions`);
+    check(Array.isArray(shape) && shape.length <= MAX_DIMS, path, `tensor ${q(name)}: shape is not an array of at most ${MAX_DIMS} dimensions`);
     let count = 1;
     for (const d of shape) {
-      check(Number.isSafeInteger(d) && (d as number) >= 0, path, `tensor "${name}": dimension ${String(d)} is not a non-negative integer`);
+      check(Number.isSafeInteger(d) && (d as number) >= 0, path, `tensor ${q(name)}: dimension ${String(d)} is not a non-negative integer`);
       count *= d as number;
-      check(Number.isSafeInteger(count), path, `tensor "${name}": element count overflows`);
+      check(Number.isSafeInteger(count), path, `tensor ${q(name)}: element count overflows`);
     }
-    check(Array.isArray(offs) && offs.length === 2 && offs.every((o) => Number.isSafeInteger(o) && (o as number) >= 0), path, `tensor "${name}": data_offsets is not [begin, end]`);
+    check(Array.isArray(offs) && offs.length === 2 && offs.every((o) => Number.isSafeInteger(o) && (o as number) >= 0), path, `tensor ${q(name)}: data_offsets is not [begin, end]`);
     const [begin, end] = offs as [number, number];
-    check(begin <= end, path, `tensor "${name}": data_offsets [${begin}, ${end}] end before they begin`);
-    check(end <= bufferSize, path, `tensor "${name}": data [${begin}, ${end}) runs past the end of the file (buffer holds ${bufferSize} bytes)`);
+    check(begin <= end, path, `tensor ${q(name)}: data_offsets [${begin}, ${end}] end before they begin`);
+    check(end <= bufferSize, path, `tensor ${q(name)}: data [${begin}, ${end}) runs past the end of the file (buffer holds ${bufferSize} bytes)`);
     const expected = byteLengthOf(dtype, count) as number;
-    check(end - begin === expected, path, `tensor "${name}": ${end - begin} bytes of data for ${count} ${dtype} values (expected ${expected})`);
+    check(end - begin === expected, path, `tensor ${q(name)}: ${end - begin} bytes of data for ${count} ${dtype} values (expected ${expected})`);
     tensors.push({ name, shape: shape as number[], dtype, source: src, offset: dataOffset + begin, byteLength: end - begin });
   }
   const sorted = tensors.slice().sort((a, b) => a.offset - b.offset);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1] as TensorEntry;
     const cur = sorted[i] as TensorEntry;
-    check(prev.offset + prev.byteLength <= cur.offset, path, `tensors "${prev.name}" and "${cur.name}" overlap`);
+    check(prev.offset + prev.byteLength <= cur.offset, path, `tensors ${q(prev.name)} and ${q(cur.name)} overlap`);
   }
   return { tensors, metadata, dataOffset };
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { BadInputError, check } from "../../errors.js";
+import { BadInputError, check, q } from "../../errors.js";
 import { FileSource, type ByteSource } from "../../io/byte-source.js";
 import type { TensorEntry } from "../../model/tensor.js";
 import type { WeightSet } from "../../model/weight-set.js";
@@ -46,7 +46,7 @@ export function shardedSafetensorsWeights(indexPath: string): WeightSet {
   check(typeof map === "object" && map !== null && !Array.isArray(map), indexPath, "index has no weight_map object");
   const byShard = new Map<string, string[]>();
   for (const [name, shard] of Object.entries(map as Record<string, unknown>)) {
-    check(typeof shard === "string" && shard.length > 0 && basename(shard) === shard && shard !== "." && shard !== "..", indexPath, `weight_map["${name}"] is not a shard file name in the same folder`);
+    check(typeof shard === "string" && shard.length > 0 && basename(shard) === shard && shard !== "." && shard !== "..", indexPath, `weight_map[${q(name)}] is not a shard file name in the same folder`);
     const list = byShard.get(shard) ?? [];
     list.push(name);
     byShard.set(shard, list);
@@ -63,7 +63,7 @@ export function shardedSafetensorsWeights(indexPath: string): WeightSet {
       const have = new Map(f.tensors.map((t) => [t.name, t]));
       for (const n of names) {
         const t = have.get(n);
-        check(t !== undefined, src.path, `index says tensor "${n}" is in this shard, but it is not`);
+        check(t !== undefined, src.path, `index says tensor ${q(n)} is in this shard, but it is not`);
         tensors.push(t);
       }
     }
