@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { PedigreeError } from "../errors.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerRun } from "./commands/run.js";
 import { EXIT } from "./exit-codes.js";
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInspect(program);
   registerDemo(program);
+  registerRun(program);
   return program;
 }
 

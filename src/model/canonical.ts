@@ -138,7 +138,7 @@ function splitFused(m: NameMatch, t: TensorEntry, ws: WeightSet, conv1d: boolean
   const bias = m.key.endsWith(".bias") ? ".bias" : "";
   let parts: Array<[string, number]>;
   if (m.kind === "fused-gate-up") {
-    parts = [["mlp.gate", total / 2], ["mlp.up", total / 2]];
+    parts = [["gate", total / 2], ["up", total / 2]];
   } else {
     const dim = ws.params.dim ?? (isVec ? total / 3 : whole.cols);
     const nHeads = ws.params.nHeads ?? 0;
@@ -146,7 +146,7 @@ function splitFused(m: NameMatch, t: TensorEntry, ws: WeightSet, conv1d: boolean
     const hd = ws.params.headDim ?? (nHeads ? dim / nHeads : 0);
     const qRows = nHeads && hd ? nHeads * hd : total / 3;
     const kvRows = nHeads && hd ? nKv * hd : total / 3;
-    parts = [["attn.q", qRows], ["attn.k", kvRows], ["attn.v", kvRows]];
+    parts = [["q", qRows], ["k", kvRows], ["v", kvRows]];
   }
   let start = 0;
   for (const [role, rows] of parts) {

@@ -7,6 +7,8 @@
 import type { ByteSource } from "../../io/byte-source.js";
 import type { DeclaredParams } from "../../model/hyper-params.js";
 import type { WeightSet } from "../../model/weight-set.js";
+import { tokenListOf } from "../tokens.js";
+import { charVocabulary, itosTable } from "../tokenizer/chars.js";
 import { parsePytorch } from "./parse.js";
 
 type Json = Record<string, unknown>;
@@ -45,7 +47,9 @@ export function pytorchWeights(src: ByteSource, path: string): WeightSet {
   const meta = ckpt.tensors.some((t) => /(^|\.)layers\.\d+\.attention\.wq\.weight$/.test(t.name));
   const metadata: Json = {};
   for (const [k, v] of Object.entries(extras)) if (k !== "stoi" && k !== "itos") metadata[k] = v;
+  const table = itosTable(extras.itos, extras.stoi);
   return {
+    tokens: table ? tokenListOf(charVocabulary(table, `${path} (itos)`)) : undefined,
     format: "pytorch", path, files: [src.path], tensors: ckpt.tensors, qkLayout: meta ? "meta" : "hf",
     architecture: meta ? "llama2.c (PyTorch)" : undefined,
     params: isObject(args) ? paramsFromArgs(args) : {},

@@ -68,3 +68,28 @@ export function decodeChars(v: Vocabulary, ids: readonly number[]): string {
   }
   return out;
 }
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** An id -> string table from an `itos` (list or {id: str}) or a `stoi` ({str: id}); undefined if neither fits. */
+export function itosTable(itos: unknown, stoi: unknown): string[] | undefined {
+  const fromPairs = (pairs: Array<[number, unknown]>): string[] | undefined => {
+    const out: string[] = [];
+    for (const [id, s] of pairs) {
+      if (!Number.isInteger(id) || id < 0 || id >= pairs.length || typeof s !== "string" || out[id] !== undefined) return undefined;
+      out[id] = s;
+    }
+    return out.length === pairs.length && pairs.length > 0 ? out : undefined;
+  };
+  if (Array.isArray(itos)) return fromPairs(itos.map((s, i) => [i, s]));
+  if (isObject(itos)) {
+    const t = fromPairs(Object.entries(itos).map(([k, s]) => [/^\d+$/.test(k) ? Number(k) : NaN, s]));
+    if (t) return t;
+  }
+  if (isObject(stoi)) return fromPairs(Object.entries(stoi).map(([s, id]) => [typeof id === "number" ? id : NaN, s]));
+  return undefined;
+}
