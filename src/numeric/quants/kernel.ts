@@ -17,8 +17,10 @@ export interface QuantKernel {
    */
   dequantize(src: Uint8Array, dst: Float32Array, nBlocks: number): void;
   /**
-   * Encode `nBlocks * blockSize` values from `src` into blocks in `dst`, as ggml's reference
-   * `quantize_row_*_ref` does. Absent for types pedigree cannot write.
+   * Encode `nBlocks * blockSize` values from `src` into blocks in `dst`, byte for byte as ggml's
+   * `ggml_quantize_chunk` does without an importance matrix: that is `quantize_row_*_ref`, except for
+   * IQ4_NL, whose chunk path (quantize_iq4_nl) searches more scales than its _ref. Absent for types
+   * pedigree cannot write (the IQ1/IQ2/IQ3 lattice types).
    */
   quantize?(src: Float32Array, dst: Uint8Array, nBlocks: number): void;
 }

@@ -2,10 +2,12 @@
  * @module numeric/quants/q8_0
  * Q8_0: blocks of 32 values, `d: f16` then `qs[32]: int8`; value = qs[j] * d.
  * Layout and reference quantizer: ggml-org/ggml src/ggml-common.h (block_q8_0), src/ggml-quants.c
- * (dequantize_row_q8_0, quantize_row_q8_0_ref). ggml is MIT-licensed.
+ * (dequantize_row_q8_0, quantize_row_q8_0_ref). ggml is MIT-licensed. The quantizer reproduces ggml's
+ * bytes exactly (tested against ggml's own output).
  */
-import { F16_TABLE, f32ToF16 } from "../half.js";
+import { f32ToF16 } from "../half.js";
 import { roundf } from "../round.js";
+import { F16_BITS } from "./common.js";
 import type { QuantKernel } from "./kernel.js";
 
 const QK = 32;
@@ -16,13 +18,16 @@ export const q8_0: QuantKernel = {
   blockSize: QK,
   blockBytes: BYTES,
   dequantize(src, dst, nBlocks) {
-    for (let b = 0; b < nBlocks; b++) {
-      const o = b * BYTES;
-      const d = F16_TABLE[(src[o] as number) | ((src[o + 1] as number) << 8)] as number;
-      const y = b * QK;
-      for (let j = 0; j < QK; j++) {
-        const q = ((src[o + 2 + j] as number) << 24) >> 24; // int8
-        dst[y + j] = q * d;
+    const f16 = F16_BITS;
+    const v = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    for (let b = 0, o = 0, y = 0; b < nBlocks; b++, o += BYTES) {
+      const d = f16[v.getUint16(o, true)] as number;
+      for (let l = 0; l < QK; l += 4, y += 4) {
+        const w = v.getInt32(o + 2 + l, true);
+        dst[y] = ((w << 24) >> 24) * d;
+        dst[y + 1] = ((w << 16) >> 24) * d;
+        dst[y + 2] = ((w << 8) >> 24) * d;
+        dst[y + 3] = (w >> 24) * d;
       }
     }
   },

@@ -1,0 +1,227 @@
+/**
+ * @module numeric/quants/k-common
+ * Helpers of ggml's K-quant reference quantizers (make_qkx2_quants, make_qx_quants, make_q3_quants) and
+ * the 6-bit scale/min packing of Q4_K and Q5_K. Every float operation is rounded to float32 in ggml's
+ * order. Ported from ggml-org/ggml src/ggml-quants.c (MIT).
+ */
+import { fround, nearestInt } from "./common.js";
+
+export const GROUP_MAX_EPS = fround(1e-15);
+const F01 = fround(0.1);
+
+/** get_scale_min_k4: the 6-bit scale (and, via `mins`, min) of sub-block j from the 12 packed bytes at q[o..]. */
+export function scaleK4(j: number, q: Uint8Array, o: number): number {
+  return j < 4 ? (q[o + j] as number) & 63 : ((q[o + j + 4] as number) & 0xf) | (((q[o + j - 4] as number) >> 6) << 4);
+}
+
+export function minK4(j: number, q: Uint8Array, o: number): number {
+  return j < 4 ? (q[o + j + 4] as number) & 63 : ((q[o + j + 4] as number) >> 4) | (((q[o + j] as number) >> 6) << 4);
+}
+
+/** Pack eight 6-bit scale/min pairs into 12 bytes at dst[o..] as Q4_K and Q5_K store them. */
+export function packScalesK4(dst: Uint8Array, o: number, ls: Uint8Array, lm: Uint8Array): void {
+  for (let j = 0; j < 8; j++) {
+    const s = ls[j] as number;
+    const m = lm[j] as number;
+    if (j < 4) {
+      dst[o + j] = s;
+      dst[o + j + 4] = m;
+    } else {
+      dst[o + j + 4] = (s & 0xf) | ((m & 0xf) << 4);
+      dst[o + j - 4] = (dst[o + j - 4] as number) | ((s >> 4) << 6);
+      dst[o + j] = (dst[o + j] as number) | ((m >> 4) << 6);
+    }
+  }
+}
+
+/**
+ * make_qkx2_quants: scale and min for n values x[x0..] with levels 0..nmax, weighted; writes the levels
+ * to L[l0..] and returns [scale, -min] through `out`.
+ */
+export function makeQkx2Quants(
+  n: number, nmax: number, x: Float32Array, x0: number, weights: Float32Array, L: Uint8Array, l0: number,
+  Laux: Uint8Array, rmin: number, rdelta: number, nstep: number, useMad: boolean, out: Float32Array,
+): void {
+  let min = x[x0] as number;
+  let max = min;
+  let sumW = weights[0] as number;
+  let sumX = fround(sumW * min);
+  for (let i = 1; i < n; i++) {
+    const xi = x[x0 + i] as number;
+    if (xi < min) min = xi;
+    if (xi > max) max = xi;
+    const w = weights[i] as number;
+    sumW = fround(sumW + w);
+    sumX = fround(sumX + fround(w * xi));
+  }
+  if (min > 0) min = 0;
+  if (max === min) {
+    L.fill(0, l0, l0 + n);
+    out[0] = 0;
+    out[1] = -min;
+    return;
+  }
+  let iscale = fround(nmax / fround(max - min));
+  let scale = fround(1 / iscale);
+  let bestError = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[x0 + i] as number;
+    const l = Math.max(0, Math.min(nmax, nearestInt(fround(iscale * fround(xi - min)))));
+    L[l0 + i] = l;
+    let diff = fround(fround(fround(scale * l) + min) - xi);
+    diff = useMad ? Math.abs(diff) : fround(diff * diff);
+    bestError = fround(bestError + fround((weights[i] as number) * diff));
+  }
+  if (nstep < 1) {
+    out[0] = scale;
+    out[1] = -min;
+    return;
+  }
+  for (let is = 0; is <= nstep; is++) {
+    // min moves to the best fit found so far, and ggml divides by the current max - min
+    iscale = fround(fround(fround(rmin + fround(rdelta * is)) + nmax) / fround(max - min));
+    let sumL = 0;
+    let sumL2 = 0;
+    let sumXL = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[x0 + i] as number;
+      const l = Math.max(0, Math.min(nmax, nearestInt(fround(iscale * fround(xi - min)))));
+      Laux[i] = l;
+      const wl = fround((weights[i] as number) * l);
+      sumL = fround(sumL + wl);
+      sumL2 = fround(sumL2 + fround(wl * l));
+      sumXL = fround(sumXL + fround(wl * xi));
+    }
+    const D = fround(fround(sumW * sumL2) - fround(sumL * sumL));
+    if (D > 0) {
+      let thisScale = fround(fround(fround(sumW * sumXL) - fround(sumX * sumL)) / D);
+      let thisMin = fround(fround(fround(sumL2 * sumX) - fround(sumL * sumXL)) / D);
+      if (thisMin > 0) {
+        thisMin = 0;
+        thisScale = fround(sumXL / sumL2);
+      }
+      let curError = 0;
+      for (let i = 0; i < n; i++) {
+        let diff = fround(fround(fround(thisScale * (Laux[i] as number)) + thisMin) - (x[x0 + i] as number));
+        diff = useMad ? Math.abs(diff) : fround(diff * diff);
+        curError = fround(curError + fround((weights[i] as number) * diff));
+      }
+      if (curError < bestError) {
+        for (let i = 0; i < n; i++) L[l0 + i] = Laux[i] as number;
+        bestError = curError;
+        scale = thisScale;
+        min = thisMin;
+      }
+    }
+  }
+  out[0] = scale;
+  out[1] = -min;
+}
+
+/** make_qx_quants with rmse_type 1 and no importance weights (weights x^2): symmetric levels -nmax..nmax-1, stored +nmax. */
+export function makeQxQuants(n: number, nmax: number, x: Float32Array, x0: number, L: Uint8Array, l0: number): number {
+  let max = 0;
+  let amax = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[x0 + i] as number;
+    const ax = Math.abs(xi);
+    if (ax > amax) {
+      amax = ax;
+      max = xi;
+    }
+  }
+  if (amax < GROUP_MAX_EPS) {
+    L.fill(0, l0, l0 + n);
+    return 0;
+  }
+  let iscale = fround(-nmax / max);
+  let sumlx = 0;
+  let suml2 = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[x0 + i] as number;
+    const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(fround(iscale * xi))));
+    L[l0 + i] = l + nmax;
+    const w = fround(xi * xi);
+    sumlx = fround(sumlx + fround(fround(w * xi) * l));
+    suml2 = fround(suml2 + fround(fround(w * l) * l));
+  }
+  let scale = suml2 !== 0 ? fround(sumlx / suml2) : 0;
+  let best = fround(scale * sumlx);
+  for (let is = -9; is <= 9; is++) {
+    if (is === 0) continue;
+    iscale = fround(-fround(nmax + fround(F01 * is)) / max);
+    sumlx = 0;
+    suml2 = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[x0 + i] as number;
+      const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(fround(iscale * xi))));
+      const w = fround(xi * xi);
+      sumlx = fround(sumlx + fround(fround(w * xi) * l));
+      suml2 = fround(suml2 + fround(fround(w * l) * l));
+    }
+    if (suml2 > 0 && fround(sumlx * sumlx) > fround(best * suml2)) {
+      for (let i = 0; i < n; i++) {
+        L[l0 + i] = nmax + Math.max(-nmax, Math.min(nmax - 1, nearestInt(fround(iscale * (x[x0 + i] as number)))));
+      }
+      scale = fround(sumlx / suml2);
+      best = fround(scale * sumlx);
+    }
+  }
+  return scale;
+}
+
+/** make_q3_quants with do_rmse: levels -nmax..nmax-1 refined by coordinate descent, stored +nmax. `Li` is int scratch of n. */
+export function makeQ3Quants(n: number, nmax: number, x: Float32Array, x0: number, L: Uint8Array, l0: number, Li: Int8Array): number {
+  let max = 0;
+  let amax = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[x0 + i] as number;
+    const ax = Math.abs(xi);
+    if (ax > amax) {
+      amax = ax;
+      max = xi;
+    }
+  }
+  if (amax < GROUP_MAX_EPS) {
+    L.fill(0, l0, l0 + n);
+    return 0;
+  }
+  const iscale = fround(-nmax / max);
+  let sumlx = 0;
+  let suml2 = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[x0 + i] as number;
+    const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(fround(iscale * xi))));
+    Li[i] = l;
+    const w = fround(xi * xi);
+    sumlx = fround(sumlx + fround(fround(w * xi) * l));
+    suml2 = fround(suml2 + fround(fround(w * l) * l));
+  }
+  for (let itry = 0; itry < 5; itry++) {
+    let nChanged = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[x0 + i] as number;
+      const w = fround(xi * xi);
+      const li = Li[i] as number;
+      let slx = fround(sumlx - fround(fround(w * xi) * li));
+      if (slx > 0) {
+        let sl2 = fround(suml2 - fround(fround(w * li) * li));
+        let newL = nearestInt(fround(fround(xi * sl2) / slx));
+        newL = Math.max(-nmax, Math.min(nmax - 1, newL));
+        if (newL !== li) {
+          slx = fround(slx + fround(fround(w * xi) * newL));
+          sl2 = fround(sl2 + fround(fround(w * newL) * newL));
+          if (sl2 > 0 && fround(fround(slx * slx) * suml2) > fround(fround(sumlx * sumlx) * sl2)) {
+            Li[i] = newL;
+            sumlx = slx;
+            suml2 = sl2;
+            nChanged++;
+          }
+        }
+      }
+    }
+    if (nChanged === 0) break;
+  }
+  for (let i = 0; i < n; i++) L[l0 + i] = (Li[i] as number) + nmax;
+  return suml2 > 0 ? fround(sumlx / suml2) : 0;
+}
