@@ -1,0 +1,159 @@
+/**
+ * @module compare
+ * Library entry: is B derived from A's weights? Loads both models (any format), removes the
+ * residual-stream symmetries (choose a frame), maps B's layers onto A's with unit-level tests,
+ * tests attention, embeddings and head, and decides with a corrected p-value. See
+ * docs/method.md for the null hypothesis and why each p-value is valid.
+ */
+import { chooseFrame, FRAMES_TRIED } from "./evidence/choose-frame.js";
+import { mapLayers } from "./evidence/layer-map.js";
+import { tokenPairs } from "./evidence/token-pairs.js";
+import { tokenRowTest, type TokenTestResult } from "./evidence/token-rows.js";
+import { describeTransforms, estimateDirection } from "./evidence/transforms/describe.js";
+import { ComponentCache, DEFAULT_UNIT_OPTIONS, unitTest, type UnitTestOptions, type UnitTestResult } from "./evidence/unit-test.js";
+import { loadModel } from "./load-model.js";
+import type { CanonicalModel } from "./model/canonical.js";
+import { decide } from "./verdict/decide.js";
+import type { CompareResult, ComponentEvidence, LayerLink } from "./verdict/result.js";
+
+export interface CompareOptions {
+  /** Units sampled per component (more: slower, more power). */
+  sample?: number;
+  /** Estimate a rotation frame even for wide models (slow: d³). */
+  forceRotation?: boolean;
+  /** Parents of a suspected merge, to estimate mixing weights. */
+  with?: CanonicalModel[];
+  onStage?: (stage: string, done: number, total: number) => void;
+}
+
+const SHARED = Math.log(1e-6);
+
+function unitEvidence(r: UnitTestResult, against: string): ComponentEvidence {
+  return {
+    component: r.component, against, status: r.logP <= SHARED ? "shared" : "independent", logP: r.logP,
+    tested: r.tested, matched: r.matched, similarity: r.viewCos,
+  };
+}
+
+function tokenEvidence(r: TokenTestResult): ComponentEvidence {
+  return {
+    component: r.component, against: r.component, status: r.logP <= SHARED ? "shared" : "independent", logP: r.logP,
+    tested: r.tested, matched: r.matched, similarity: { row: r.matchedCos, mean: r.meanCos },
+  };
+}
+
+/** Compare two loaded models. */
+export function compareModels(a: CanonicalModel, b: CanonicalModel, options: CompareOptions = {}): CompareResult {
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    const t = performance.now();
+    timings[name] = Math.round(t - t0);
+    t0 = t;
+  };
+  const big = a.params.ffn * a.params.dim > 8e6;
+  const opts: UnitTestOptions = { ...DEFAULT_UNIT_OPTIONS, sample: options.sample ?? (big ? 128 : DEFAULT_UNIT_OPTIONS.sample), withDown: !big };
+  const caveats: string[] = [];
+  const pairs = tokenPairs(a, b);
+  if (!pairs) caveats.push("no token correspondence: embeddings and head were not compared, and no frame could be estimated from them");
+  else if (pairs.method === "ids") caveats.push("token strings unavailable: rows paired by id");
+
+  options.onStage?.("frame", 0, 1);
+  const choice = chooseFrame(a, b, pairs, opts, { rotation: options.forceRotation });
+  lap("frameMs");
+  const frame = choice.frame;
+  const components: ComponentEvidence[] = [];
+  const layerMap: LayerLink[] = [];
+  const LA = a.params.nLayers;
+  const LB = b.params.nLayers;
+  let heatmap: CompareResult["heatmap"] = { aLayers: LA, bLayers: LB, logP: [], probed: [] };
+  let minLogP = 0;
+  let tests = 2;
+  let powered = false;
+  const mlpResults: UnitTestResult[] = [];
+
+  if (frame) {
+    const cache = new ComponentCache(big ? 2 : 64);
+    const exhaustive = false;
+    options.onStage?.("layers", 0, LB);
+    const map = mapLayers(a, b, frame, cache, opts, exhaustive);
+    lap("layersMs");
+    heatmap = { aLayers: LA, bLayers: LB, logP: map.heat, probed: map.probed };
+    for (const le of map.layers) {
+      tests += le.searched * 3;
+      const r = le.result;
+      if (!r) {
+        layerMap.push({ a: null, b: le.b, logP: 0, matchedFraction: 0 });
+        continue;
+      }
+      powered ||= r.tested >= 8;
+      mlpResults.push(r);
+      const shared = r.logP <= SHARED;
+      layerMap.push({ a: shared ? r.a : null, b: le.b, logP: r.logP, matchedFraction: r.matched / r.tested });
+      components.push(unitEvidence(r, shared ? `layers.${r.a}.mlp` : "any layer"));
+      minLogP = Math.min(minLogP, r.logP);
+      // attention of the same layer pair (the mapped one, else the same index)
+      const la = shared ? r.a : le.b < LA ? le.b : null;
+      if (la === null) continue;
+      for (const kind of ["attn.q", "attn.v"] as const) {
+        const ar = unitTest(a, la, b, le.b, kind, frame, cache, opts);
+        if (!ar) continue;
+        components.push(unitEvidence(ar, `layers.${la}.${kind}`));
+        minLogP = Math.min(minLogP, ar.logP);
+      }
+    }
+    lap("attentionMs");
+    if (pairs && frame.kind !== "rotation") {
+      for (const which of ["embed", "head"] as const) {
+        const tr = tokenRowTest(a, b, which, pairs, choice.heldOut, frame, opts.seed);
+        if (!tr) continue;
+        components.push(tokenEvidence(tr));
+        minLogP = Math.min(minLogP, tr.logP);
+        powered ||= tr.tested >= 32;
+      }
+    } else if (frame.kind === "rotation") {
+      caveats.push("residual stream compared after an orthogonal rotation fitted to the embeddings: embedding and head are aligned by construction and not counted as evidence");
+    }
+    lap("tokensMs");
+  } else {
+    caveats.push(choice.probes[0]?.note ?? "no residual frame");
+  }
+  tests *= FRAMES_TRIED;
+  const decision = decide(minLogP, tests, powered, "B shares weights with A: units of B match units of A far beyond chance");
+  const matchedUnits = mlpResults.reduce((s, r) => s + (r.logP <= SHARED ? r.matched : 0), 0);
+  const testedUnits = mlpResults.reduce((s, r) => s + r.tested, 0);
+  const simAll = mlpResults.filter((r) => r.logP <= SHARED).map((r) => Object.values(r.viewCos)[0] ?? 0);
+  const result: CompareResult = {
+    verdict: decision.verdict, logP: decision.logP, reason: decision.reason, tests,
+    frame: frame ? { kind: frame.kind, support: frame.support, source: frame.source, probes: choice.probes } : { kind: "none", support: 0, source: "-", probes: choice.probes },
+    tokens: pairs ? { shared: pairs.a.length, vocabA: pairs.vocabA, vocabB: pairs.vocabB, method: pairs.method } : null,
+    layerMap, components, heatmap, transforms: [], direction: { parent: "unknown", confidence: "low", reasons: [] },
+    effect: { matchedFraction: testedUnits ? matchedUnits / testedUnits : 0, unitSimilarity: simAll.length ? simAll.reduce((s, x) => s + x, 0) / simAll.length : 0, relativeChange: null },
+    caveats, timings,
+  };
+  if (result.verdict === "derived" && frame) {
+    result.transforms = describeTransforms(a, b, result, frame, mlpResults, options.with ?? []);
+    result.direction = estimateDirection(a, b, result);
+    const rc = result.transforms.find((t) => typeof t.values?.relativeChange === "number");
+    if (rc) result.effect.relativeChange = rc.values?.relativeChange as number;
+  }
+  lap("transformsMs");
+  timings.totalMs = Object.values(timings).reduce((s, x) => s + x, 0);
+  return result;
+}
+
+/** Compare two models given by path (any format); closes them afterwards. */
+export function compare(pathA: string, pathB: string, options: CompareOptions = {}): CompareResult {
+  const t = performance.now();
+  const a = loadModel(pathA);
+  const b = loadModel(pathB);
+  const loadMs = Math.round(performance.now() - t);
+  try {
+    const r = compareModels(a, b, options);
+    r.timings = { loadMs, ...r.timings, totalMs: (r.timings.totalMs ?? 0) + loadMs };
+    return r;
+  } finally {
+    a.close();
+    b.close();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * @module evidence/choose-frame
+ * Which residual frame to compare in. The identity is probed first; if it shows no shared units,
+ * a signed permutation and a rotation are estimated from the shared tokens' embeddings and probed
+ * too. The frame whose probe shows the strongest evidence is used; the number of frames that could
+ * have been tried enters the multiple-testing correction.
+ */
+import type { CanonicalModel } from "../model/canonical.js";
+import { identityFrame, type Frame } from "./frame.js";
+import { estimateRotation } from "./frames/rotation.js";
+import { estimateSignedPermutation, isNearIdentity } from "./frames/signed-permutation.js";
+import { layerCount } from "./layer-map.js";
+import type { TokenPairs } from "./token-pairs.js";
+import { ComponentCache, unitTest, type UnitTestOptions } from "./unit-test.js";
+import { residualWidth } from "./unit-views.js";
+
+/** Frames that may be tried: identity, signed permutation, rotation. */
+export const FRAMES_TRIED = 3;
+const PROBE_SAMPLE = 48;
+const CONVINCING = Math.log(1e-30);
+
+export interface FrameChoice {
+  frame: Frame | null;
+  probes: Array<{ kind: string; logP: number; note?: string }>;
+  /** Token pairs (indices into TokenPairs) not used to estimate the frame: held out for token tests. */
+  heldOut: Int32Array;
+}
+
+function probe(a: CanonicalModel, b: CanonicalModel, frame: Frame, cache: ComponentCache, opts: UnitTestOptions): number {
+  const LA = layerCount(a);
+  const LB = layerCount(b);
+  const picks = [...new Set([0, Math.floor(LB / 2), LB - 1])].filter((l) => l >= 0);
+  let best = 0;
+  for (const lb of picks) {
+    const targets = LA === LB ? [lb] : Array.from({ length: LA }, (_, i) => i);
+    for (const la of targets) {
+      const r = unitTest(a, la, b, lb, "mlp", frame, cache, { ...opts, sample: PROBE_SAMPLE });
+      if (r) best = Math.min(best, r.logP);
+    }
+  }
+  return best;
+}
+
+export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, opts: UnitTestOptions, force: { rotation?: boolean } = {}): FrameChoice {
+  const d = residualWidth(a);
+  const all = pairs ? Int32Array.from(pairs.a.keys()) : new Int32Array(0);
+  if (d !== residualWidth(b)) return { frame: null, probes: [{ kind: "none", logP: 0, note: `residual widths differ (${d} vs ${residualWidth(b)})` }], heldOut: all };
+  const cache = new ComponentCache(8);
+  const probes: FrameChoice["probes"] = [];
+  const identity = identityFrame(d);
+  const idLogP = probe(a, b, identity, cache, opts);
+  probes.push({ kind: "identity", logP: idLogP });
+  if (idLogP <= CONVINCING || !pairs) return { frame: identity, probes, heldOut: all };
+
+  let best: { frame: Frame; logP: number; heldOut: Int32Array } = { frame: identity, logP: idLogP, heldOut: all };
+  const even = Int32Array.from(all.filter((i) => i % 2 === 0));
+  const odd = Int32Array.from(all.filter((i) => i % 2 === 1));
+  const perm = estimateSignedPermutation(a, b, pairs, even, opts.seed);
+  if (perm && !isNearIdentity(perm.frame) && perm.frame.support >= 0.5) {
+    const lp = probe(a, b, perm.frame, cache, opts);
+    probes.push({ kind: "signed-permutation", logP: lp, note: `${perm.matched}/${d} residual dimensions matched` });
+    if (lp < best.logP) best = { frame: perm.frame, logP: lp, heldOut: odd };
+  } else {
+    probes.push({ kind: "signed-permutation", logP: 0, note: perm ? `only ${perm.matched}/${d} residual dimensions matched` : "no shared embedding" });
+  }
+  if (best.logP > CONVINCING) {
+    const rot = estimateRotation(a, b, pairs, opts.seed, force.rotation);
+    if (rot) {
+      const lp = probe(a, b, rot, cache, opts);
+      probes.push({ kind: "rotation", logP: lp });
+      if (lp < best.logP) best = { frame: rot, logP: lp, heldOut: new Int32Array(0) };
+    } else probes.push({ kind: "rotation", logP: 0, note: `not estimated (needs >= ${d} shared tokens and d <= 1024, or --rotation)` });
+  }
+  return { frame: best.frame, probes, heldOut: best.heldOut };
+}
