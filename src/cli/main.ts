@@ -5,7 +5,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { PedigreeError } from "../errors.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerForge } from "./commands/forge.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerRun } from "./commands/run.js";
 import { EXIT } from "./exit-codes.js";
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInspect(program);
   registerDemo(program);
+  registerCompare(program);
+  registerForge(program);
   registerRun(program);
   return program;
 }

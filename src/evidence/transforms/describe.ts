@@ -80,7 +80,8 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   const used = mapped.map((l) => l.a as number);
   const missing = Array.from({ length: LA }, (_, i) => i).filter((i) => !used.includes(i));
   const dup = used.filter((x, i) => used.indexOf(x) !== i);
-  const reordered = used.some((x, i) => i > 0 && x < (used[i - 1] as number));
+  const firsts = used.filter((x, i) => used.indexOf(x) === i);
+  const reordered = firsts.some((x, i) => i > 0 && x < (firsts[i - 1] as number));
   const unmapped = r.layerMap.filter((l) => l.a === null).map((l) => l.b);
   if (dup.length) out.push({ kind: "layers-stacked", detail: `layers of A used more than once: ${[...new Set(dup)].join(", ")} (depth ${LA} -> ${LB})` });
   if (missing.length && mapped.length && unmapped.length === 0) out.push({ kind: "layers-dropped", detail: `layers of A not in B: ${missing.join(", ")}` });

@@ -1,0 +1,59 @@
+/**
+ * @module cli/commands/compare
+ * `pedigree compare <A> <B>`: is B derived from A's weights? A calibrated verdict with a p-value,
+ * the layer map, components, what was done; `--json`, `--html report.html`. Exit 0 whatever the
+ * verdict (the comparison completed), 2 on errors.
+ */
+import type { Command } from "commander";
+import { writeFileSync } from "node:fs";
+import { compareModels } from "../../compare.js";
+import { UsageError } from "../../errors.js";
+import { loadModel } from "../../load-model.js";
+import { compareDocument, modelSummary } from "../../report/compare-document.js";
+import { compareHtml } from "../../report/compare-html.js";
+import { compareText } from "../../report/compare-text.js";
+import { EXIT } from "../exit-codes.js";
+import { printJson, printText } from "../output.js";
+import { progress } from "../progress.js";
+
+interface Opts {
+  json?: boolean;
+  html?: string;
+  with?: string[];
+  sample?: string;
+  rotation?: boolean;
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command("compare")
+    .description("decide whether B's weights derive from A's: verdict, p-value, layer map, what was done")
+    .argument("<A>", "the reference model (file or folder, any format)")
+    .argument("<B>", "the suspect model")
+    .option("--json", "machine-readable output (stable contract, docs/json.md)")
+    .option("--html <file>", "also write a self-contained HTML report")
+    .option("--with <models...>", "suspected merge parents: estimate B's mixing weights")
+    .option("--sample <n>", "units sampled per component (default 256; 128 for large models)")
+    .option("--rotation", "also try a rotated residual frame for models wider than 1024 (slow)")
+    .action((pathA: string, pathB: string, opts: Opts) => {
+      const sample = opts.sample === undefined ? undefined : Number(opts.sample);
+      if (sample !== undefined && (!Number.isInteger(sample) || sample < 8 || sample > 100000)) throw new UsageError("--sample must be an integer from 8 to 100000");
+      const command = ["pedigree", "compare", pathA, pathB, ...(opts.with ? ["--with", ...opts.with] : []), ...(sample ? ["--sample", String(sample)] : []), ...(opts.rotation ? ["--rotation"] : [])].join(" ");
+      const a = loadModel(pathA);
+      const b = loadModel(pathB);
+      const parents = (opts.with ?? []).map((p) => loadModel(p));
+      const bar = progress("comparing", 1);
+      try {
+        const r = compareModels(a, b, { sample, forceRotation: opts.rotation, with: parents, onStage: (_s, d, t) => bar.update(d, t) });
+        bar.stop();
+        const doc = compareDocument(r, modelSummary(a), modelSummary(b), command);
+        if (opts.html) writeFileSync(opts.html, compareHtml(doc));
+        if (opts.json) printJson(doc);
+        else printText(compareText(doc));
+      } finally {
+        bar.stop();
+        for (const m of [a, b, ...parents]) m.close();
+      }
+      process.exitCode = EXIT.clean;
+    });
+}
