@@ -8,7 +8,8 @@
  */
 import type { CanonicalModel } from "../model/canonical.js";
 import type { Frame } from "./frame.js";
-import { ComponentCache, unitTest, type UnitTestOptions, type UnitTestResult } from "./unit-test.js";
+import type { ComponentCache} from "./unit-test.js";
+import { unitTest, type UnitTestOptions, type UnitTestResult } from "./unit-test.js";
 
 export interface LayerEvidence {
   b: number;

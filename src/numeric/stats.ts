@@ -126,3 +126,19 @@ export function fromLog(lnP: number): number {
 export function logBonferroni(lnP: number, m: number): number {
   return Math.min(0, lnP + Math.log(Math.max(1, m)));
 }
+
+/** ln P(χ²_{2k} >= x) for an integer k (Fisher's combination of k p-values): e^{-x/2} Σ_{j<k} (x/2)^j / j!. */
+export function logChiSquareSfEvenDf(x: number, k: number): number {
+  if (x <= 0) return 0;
+  const h = x / 2;
+  const terms: number[] = [];
+  for (let j = 0; j < k; j++) terms.push(j * Math.log(h) - logGamma(j + 1));
+  return Math.min(0, -h + logSumExp(terms));
+}
+
+/** Fisher's method: ln p of the combination of independent p-values given as natural logs. */
+export function logFisher(logPs: number[]): number {
+  if (logPs.length === 0) return 0;
+  const x = -2 * logPs.reduce((s, v) => s + v, 0);
+  return logChiSquareSfEvenDf(x, logPs.length);
+}

@@ -12,7 +12,7 @@
 ;; in increasing k, again rounded to f32 after each step.
 ;;
 ;; Loop structure: candidates are processed in blocks of ~BLOCK_BYTES of candidate rows (so a block
-;; stays in L2 while every query pair streams past it); within a block a 2 queries x 4 candidates
+;; stays in cache while every query pair streams past it); within a block a 2 queries x 4 candidates
 ;; register tile keeps 8 v128 accumulators. An odd last query row uses a 1 x 4 tile, and the last
 ;; n % 4 candidates use a 1 x 1 kernel for every query row.
 ;;
@@ -21,7 +21,7 @@
   (memory (export "memory") 1)
 
   ;; bytes of candidate rows per cache block
-  (global $BLOCK_BYTES i32 (i32.const 131072))
+  (global $BLOCK_BYTES i32 (i32.const 65536))
 
   ;; Horizontal sums of four accumulators: lane t of the result is (T0 + T2) + (T1 + T3) for the
   ;; lanes T0..T3 of argument t.
@@ -124,7 +124,7 @@
     (local $x v128) (local $y v128) (local $w v128) (local $cv v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
-    (local $ra v128) (local $rb v128)
+    (local $ra v128) (local $rb v128) (local $u v128) (local $v v128)
     (local.set $rowB (i32.shl (local.get $d) (i32.const 2)))
     (local.set $d4b (i32.shl (i32.and (local.get $d) (i32.const -4)) (i32.const 2)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
@@ -189,8 +189,31 @@
                   (br_if $k (i32.lt_u
                     (local.tee $kb (i32.add (local.get $kb) (i32.const 16)))
                     (local.get $d4b)))))
-              (local.set $ra (call $hsum4 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3)))
-              (local.set $rb (call $hsum4 (local.get $b0) (local.get $b1) (local.get $b2) (local.get $b3)))
+              ;; horizontal sums, as $hsum4 (inlined: V8 does not inline wasm calls, and this is hot for small d)
+              (local.set $u
+                (f32x4.add
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $a1))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a0) (local.get $a1))))
+              (local.set $v
+                (f32x4.add
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a2) (local.get $a3))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a2) (local.get $a3))))
+              (local.set $ra
+                (f32x4.add
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $u) (local.get $v))
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $u) (local.get $v))))
+              (local.set $u
+                (f32x4.add
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $b0) (local.get $b1))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $b0) (local.get $b1))))
+              (local.set $v
+                (f32x4.add
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $b2) (local.get $b3))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $b2) (local.get $b3))))
+              (local.set $rb
+                (f32x4.add
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $u) (local.get $v))
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $u) (local.get $v))))
               ;; tail columns d4 .. d-1, lane-wise
               (block $tDone
                 (loop $t
