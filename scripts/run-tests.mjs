@@ -16,7 +16,7 @@ function find(dir, out) {
   return out;
 }
 const filter = process.argv.slice(2);
-let files = find("src", []).concat(find("test", [])).sort();
+let files = find("src", []).concat(find("test", [])).filter((f) => !f.includes(".case.")).sort();
 if (filter.length > 0) files = files.filter((f) => filter.some((s) => f.includes(s)));
 const args = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files];
 const r = spawnSync(process.execPath, args, { stdio: "inherit" });

@@ -6,6 +6,7 @@
  * docs/method.md for the null hypothesis and why each p-value is valid.
  */
 import { chooseFrame, FRAMES_TRIED } from "./evidence/choose-frame.js";
+import { identityPermutationTest } from "./evidence/identity-permutation.js";
 import { mapLayers } from "./evidence/layer-map.js";
 import { tokenPairs } from "./evidence/token-pairs.js";
 import { tokenRowTest, type TokenTestResult } from "./evidence/token-rows.js";
@@ -86,7 +87,7 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
         layerMap.push({ a: null, b: le.b, logP: 0, matchedFraction: 0 });
         continue;
       }
-      powered ||= r.tested >= 8;
+      powered ||= r.tested >= 8 && r.powered;
       mlpResults.push(r);
       const shared = r.logP <= SHARED;
       layerMap.push({ a: shared ? r.a : null, b: le.b, logP: r.logP, matchedFraction: r.matched / r.tested });
@@ -119,15 +120,32 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
     caveats.push(choice.probes[0]?.note ?? "no residual frame");
   }
   tests *= FRAMES_TRIED;
-  const decision = decide(minLogP, tests, powered, "B shares weights with A: units of B match units of A far beyond chance");
+  // the exact test in the files' own unit order (powerful for narrow models, blind to scrambling)
+  const exact = identityPermutationTest(a, b, pairs, opts.seed);
+  lap("exactMs");
+  let minCorrected = Math.min(0, minLogP + Math.log(tests));
+  let why = "B shares weights with A: units of B match units of A far beyond chance";
+  if (exact) {
+    if (exact.logP < minCorrected) why = "B shares weights with A: in the files' own unit order, B's units pair with A's far beyond any relabelling (exact permutation test)";
+    minCorrected = Math.min(minCorrected, exact.logP);
+    for (const link of layerMap) {
+      const lp = exact.layers.get(link.b);
+      if (link.a === null && lp !== undefined && lp + Math.log(Math.max(1, LB)) <= SHARED) {
+        link.a = link.b;
+        link.logP = lp;
+      }
+    }
+    if (!powered && exact.logP > Math.log(0.01)) caveats.push("the model is too narrow for unit-level tests: a scrambled derivative would not be detected; an unscrambled one would have been (exact test)");
+  }
+  const decision = decide(minCorrected, exact ? 2 : 1, powered, why);
   const matchedUnits = mlpResults.reduce((s, r) => s + (r.logP <= SHARED ? r.matched : 0), 0);
   const testedUnits = mlpResults.reduce((s, r) => s + r.tested, 0);
   const simAll = mlpResults.filter((r) => r.logP <= SHARED).map((r) => Object.values(r.viewCos)[0] ?? 0);
   const result: CompareResult = {
-    verdict: decision.verdict, logP: decision.logP, reason: decision.reason, tests,
+    verdict: decision.verdict, logP: decision.logP, reason: decision.reason, tests: tests * (exact ? 2 : 1),
     frame: frame ? { kind: frame.kind, support: frame.support, source: frame.source, probes: choice.probes } : { kind: "none", support: 0, source: "-", probes: choice.probes },
     tokens: pairs ? { shared: pairs.a.length, vocabA: pairs.vocabA, vocabB: pairs.vocabB, method: pairs.method } : null,
-    layerMap, components, heatmap, transforms: [], direction: { parent: "unknown", confidence: "low", reasons: [] },
+    layerMap, components, heatmap, transforms: [], exact: exact ? { logP: exact.logP, groups: exact.groups.length } : null, direction: { parent: "unknown", confidence: "low", reasons: [] },
     effect: { matchedFraction: testedUnits ? matchedUnits / testedUnits : 0, unitSimilarity: simAll.length ? simAll.reduce((s, x) => s + x, 0) / simAll.length : 0, relativeChange: null },
     caveats, timings,
   };

@@ -8,7 +8,7 @@
 import type { CanonicalModel } from "../model/canonical.js";
 import { logNormalSf } from "../numeric/stats.js";
 import { Rng } from "../numeric/rng.js";
-import { exceedanceTest, type ExceedanceResult, type UnitMatch } from "./exceedance.js";
+import { exceedanceTest, TOKEN_LEVEL, type ExceedanceResult, type UnitMatch } from "./exceedance.js";
 import { toFrameA, type Frame } from "./frame.js";
 import { nullScale } from "./null-scale.js";
 import { cosineAt, normalizeRows } from "./similarity.js";
@@ -134,7 +134,7 @@ function tokenRowTestOnce(a: CanonicalModel, b: CanonicalModel, which: "embed" |
     sum += c;
     units.push({ b: ib[i] as number, a: ia[i] as number, score: c, logP: Math.min(0, logNormalSf(c / scale)) });
   }
-  const ex = exceedanceTest(units);
+  const ex = exceedanceTest(units, TOKEN_LEVEL);
   const matchedCos = ex.matches.length ? ex.matches.reduce((s, u) => s + u.score, 0) / ex.matches.length : 0;
   return { ...ex, component: which, meanCos: sum / m, matchedCos, scale };
 }

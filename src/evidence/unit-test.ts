@@ -7,7 +7,7 @@
  */
 import type { CanonicalModel } from "../model/canonical.js";
 import { Rng } from "../numeric/rng.js";
-import { exceedanceTest, unitLogP, type ExceedanceResult, type UnitMatch } from "./exceedance.js";
+import { exceedanceTest, UNIT_LEVEL, unitLogP, type ExceedanceResult, type UnitMatch } from "./exceedance.js";
 import { toFrameA, type Frame } from "./frame.js";
 import { nullScale } from "./null-scale.js";
 import { cosineAt, cosines, rowNorms, selectColumns, topK } from "./similarity.js";
@@ -42,6 +42,8 @@ export interface UnitTestResult extends ExceedanceResult {
   normRatio: Record<string, number>;
   /** Null spread of the combined similarity. */
   scale: number;
+  /** Could a unit identical in every view pass the per-unit test here? (False for very narrow models.) */
+  powered: boolean;
   /** Per distinct match, the first view's cosine and norm ratio B/A (for the size of the change). */
   matchCos: Float64Array;
   matchRatio: Float64Array;
@@ -203,6 +205,8 @@ export function unitTest(a: CanonicalModel, la: number, b: CanonicalModel, lb: n
     flips.push(bestFlip);
   }
   const ex = exceedanceTest(units);
+  const perfect = how === "gated" ? V : how === "plain" ? V : 1;
+  const powered = unitLogP(perfect, scale, nA, SIDES[how]) <= Math.log(UNIT_LEVEL);
 
   // effect sizes over the distinct matches
   const viewCos: Record<string, number> = {};
@@ -245,5 +249,5 @@ export function unitTest(a: CanonicalModel, la: number, b: CanonicalModel, lb: n
     if (c.a > p.a) up++;
   }
   const inOrder = steps ? up / steps : 1;
-  return { ...ex, component: `layers.${lb}.${kind}`, kind, a: la, b: lb, unitsA: nA, unitsB: nB, viewCos, sameIndex, inOrder, normRatio, normRatioSpread, scale, matchCos, matchRatio };
+  return { ...ex, component: `layers.${lb}.${kind}`, kind, a: la, b: lb, unitsA: nA, unitsB: nB, viewCos, sameIndex, inOrder, powered, normRatio, normRatioSpread, scale, matchCos, matchRatio };
 }

@@ -56,6 +56,8 @@ export interface CompareResult {
   heatmap: { aLayers: number; bLayers: number; logP: number[][]; probed: boolean[][] };
   transforms: Transform[];
   direction: DirectionEstimate;
+  /** The exact identity-order permutation test (Fisher over permutable groups), when shapes allow. */
+  exact: { logP: number; groups: number } | null;
   /** Fraction of tested B units (over all mapped layers) with a significant match, and their mean similarity. */
   effect: { matchedFraction: number; unitSimilarity: number; relativeChange: number | null };
   caveats: string[];

@@ -1,0 +1,3 @@
+import { runPairs } from "./dev-pairs.case.js";
+
+runPairs((_p, i) => i % 2 === 1);
