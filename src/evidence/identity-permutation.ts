@@ -119,25 +119,29 @@ function layerGroups(a: CanonicalModel, b: CanonicalModel, l: number, rng: Rng):
   const v = a.tensors.get(`layers.${l}.attn.v`);
   if (hd >= MIN_UNITS && v && pa.nKvHeads > 0 && v.rows === pa.nKvHeads * hd && pa.nHeads % pa.nKvHeads === 0) {
     const perGroup = pa.nHeads / pa.nKvHeads;
-    for (let g = 0; g < pa.nKvHeads; g++) {
-      const dims = Array.from({ length: hd }, (_, i) => g * hd + i);
-      const vr = rowsBoth(a, b, `layers.${l}.attn.v`, dims);
-      if (!vr) continue;
-      const views = [{ a: vr[0], b: vr[1], k: vr[2] }];
-      for (let h = g * perGroup; h < (g + 1) * perGroup; h++) {
-        const oc = rowsBoth(a, b, `layers.${l}.attn.o`, Array.from({ length: hd }, (_, i) => h * hd + i), true);
-        if (oc) views.push({ a: oc[0], b: oc[1], k: oc[2] });
+    const vAll = rowsBoth(a, b, `layers.${l}.attn.v`, Array.from({ length: v.rows }, (_, i) => i));
+    const oAll = rowsBoth(a, b, `layers.${l}.attn.o`, Array.from({ length: pa.nHeads * hd }, (_, i) => i), true);
+    const slice = (x: Float32Array, k: number, first: number) => x.slice(first * k, (first + hd) * k);
+    if (vAll) {
+      for (let g = 0; g < pa.nKvHeads; g++) {
+        const views = [{ a: slice(vAll[0], vAll[2], g * hd), b: slice(vAll[1], vAll[2], g * hd), k: vAll[2] }];
+        if (oAll) for (let h = g * perGroup; h < (g + 1) * perGroup; h++) views.push({ a: slice(oAll[0], oAll[2], h * hd), b: slice(oAll[1], oAll[2], h * hd), k: oAll[2] });
+        out.push({ name: `layers.${l}.attn.v${g}`, layer: l, n: hd, a: views.map((x) => ({ x: x.a, k: x.k })), b: views.map((x) => ({ x: x.b, k: x.k })) });
       }
-      out.push({ name: `layers.${l}.attn.v${g}`, layer: l, n: hd, a: views.map((x) => ({ x: x.a, k: x.k })), b: views.map((x) => ({ x: x.b, k: x.k })) });
     }
     // without rotary embeddings, query/key dimensions of a head are permutable together too
     if (pa.block === "gpt2" && pa.nKvHeads === pa.nHeads) {
-      for (let h = 0; h < pa.nHeads; h++) {
-        const dims = Array.from({ length: hd }, (_, i) => h * hd + i);
-        const q = rowsBoth(a, b, `layers.${l}.attn.q`, dims);
-        const k = rowsBoth(a, b, `layers.${l}.attn.k`, dims);
-        if (!q || !k) continue;
-        out.push({ name: `layers.${l}.attn.qk${h}`, layer: l, n: hd, a: [{ x: q[0], k: q[2] }, { x: k[0], k: k[2] }], b: [{ x: q[1], k: q[2] }, { x: k[1], k: k[2] }] });
+      const all = Array.from({ length: pa.nHeads * hd }, (_, i) => i);
+      const q = rowsBoth(a, b, `layers.${l}.attn.q`, all);
+      const k = rowsBoth(a, b, `layers.${l}.attn.k`, all);
+      if (q && k) {
+        for (let h = 0; h < pa.nHeads; h++) {
+          out.push({
+            name: `layers.${l}.attn.qk${h}`, layer: l, n: hd,
+            a: [{ x: slice(q[0], q[2], h * hd), k: q[2] }, { x: slice(k[0], k[2], h * hd), k: k[2] }],
+            b: [{ x: slice(q[1], q[2], h * hd), k: q[2] }, { x: slice(k[1], k[2], h * hd), k: k[2] }],
+          });
+        }
       }
     }
   }
@@ -170,7 +174,10 @@ export function identityPermutationTest(a: CanonicalModel, b: CanonicalModel, pa
   const groups: GroupTest[] = [];
   const layers = new Map<number, number>();
   const L = Math.min(a.params.nLayers, b.params.nLayers);
-  for (let l = 0; l < L; l++) {
+  // Large models: a spread of layers is plenty (each group alone can reach p = 1/(K+1)).
+  const big = a.params.dim * a.params.ffn > 8e6;
+  const layerList = big ? [...new Set([0, 1, Math.floor(L / 3), Math.floor(L / 2), Math.floor((2 * L) / 3), L - 1].filter((l) => l >= 0 && l < L))] : Array.from({ length: L }, (_, i) => i);
+  for (const l of layerList) {
     const tests = layerGroups(a, b, l, rng).map((g) => groupTest(g, rng));
     groups.push(...tests);
     if (tests.length) layers.set(l, logFisher(tests.map((t) => t.logP)));
