@@ -141,8 +141,33 @@ export function unitTest(a: CanonicalModel, la: number, b: CanonicalModel, lb: n
   const A = cache.get(a, la, kind, opts.withDown);
   const B = cache.sample(b, lb, kind, sample, opts.withDown, frame);
   if (!A || !B || A.set.d !== frame.dim || B.set.views.join() !== A.set.views.join()) return null;
-  const d = frame.dim;
+  const core = matchUnits({ n: nA, d: A.set.d, views: A.set.views, unit: A.unit, norms: A.norms, combine: A.set.combine }, { n: m, d: B.set.d, views: B.set.views, unit: B.unit, norms: B.norms, combine: B.set.combine }, sample, rng, nB);
+  return { ...core, component: `layers.${lb}.${kind}`, kind, a: la, b: lb, unitsB: nB };
+}
+
+/** Row-normalised unit vectors of one side, with their norms, ready for matching. */
+export interface UnitVectors {
+  n: number;
+  d: number;
+  views: string[];
+  unit: Float32Array[];
+  norms: Float64Array[];
+  combine: Combine;
+}
+
+export type MatchResult = Omit<UnitTestResult, "component" | "kind" | "a" | "b" | "unitsB">;
+
+/**
+ * Match each B unit (rows of `B`, which are units `bIndex` of B) to its best A unit and run the
+ * exceedance test. Both sides are in the same space (A's frame, or a shared sketch space).
+ */
+export function matchUnits(A: UnitVectors, B: UnitVectors, bIndex: Int32Array, rng: Rng, totalB?: number): MatchResult {
+  const nA = A.n;
+  const m = B.n;
+  const d = A.d;
   const V = A.unit.length;
+  const sample = bIndex;
+  const nB = totalB ?? Math.max(...Array.from(bIndex)) + 1;
 
   // null spread of each view's cosine, from random unit pairs
   const sigmas = A.unit.map((av, v) => nullScale((bi, ai) => cosineAt(B.unit[v] as Float32Array, bi, av, ai, d), m, nA, d, rng, 2048));
@@ -158,13 +183,13 @@ export function unitTest(a: CanonicalModel, la: number, b: CanonicalModel, lb: n
     const sa = selectColumns(A.unit[0] as Float32Array, nA, d, coords);
     const sb = selectColumns(B.unit[0] as Float32Array, m, d, coords);
     const approx = cosines(sb, m, sa, nA, coords.length);
-    if (A.set.combine === "abs") for (let i = 0; i < approx.length; i++) approx[i] = Math.abs(approx[i] as number);
+    if (A.combine === "abs") for (let i = 0; i < approx.length; i++) approx[i] = Math.abs(approx[i] as number);
     shortlist = Array.from({ length: m }, (_, i) => topK(approx, i * nA, nA, SHORTLIST));
   }
 
   const units: UnitMatch[] = [];
   const flips: number[] = [];
-  const how = A.set.combine;
+  const how = A.combine;
   const cs = new Array<number>(V).fill(0);
   for (let i = 0; i < m; i++) {
     let best = -Infinity;
@@ -216,12 +241,12 @@ export function unitTest(a: CanonicalModel, la: number, b: CanonicalModel, lb: n
   sample.forEach((u, i) => rowOf.set(u, i));
   const matchCos = new Float64Array(ex.matches.length);
   const matchRatio = new Float64Array(ex.matches.length);
-  A.set.views.forEach((name, v) => {
+  A.views.forEach((name, v) => {
     const cs: number[] = [];
     const lr: number[] = [];
     for (const mt of ex.matches) {
       const i = rowOf.get(mt.b) as number;
-      const sign = v === 0 || A.set.combine !== "gated" ? (A.set.combine === "abs" ? (flips[i] as number) : 1) : (flips[i] as number);
+      const sign = v === 0 || A.combine !== "gated" ? (A.combine === "abs" ? (flips[i] as number) : 1) : (flips[i] as number);
       cs.push(sign * cosineAt(B.unit[v] as Float32Array, i, A.unit[v] as Float32Array, mt.a, d));
       const na = (A.norms[v] as Float64Array)[mt.a] as number;
       const nb = (B.norms[v] as Float64Array)[i] as number;
@@ -249,5 +274,5 @@ export function unitTest(a: CanonicalModel, la: number, b: CanonicalModel, lb: n
     if (c.a > p.a) up++;
   }
   const inOrder = steps ? up / steps : 1;
-  return { ...ex, component: `layers.${lb}.${kind}`, kind, a: la, b: lb, unitsA: nA, unitsB: nB, viewCos, sameIndex, inOrder, powered, normRatio, normRatioSpread, scale, matchCos, matchRatio };
+  return { ...ex, unitsA: nA, viewCos, sameIndex, inOrder, powered, normRatio, normRatioSpread, scale, matchCos, matchRatio };
 }
