@@ -5,7 +5,7 @@
  * Rows run along the last (contiguous) dimension; a 1-D tensor is one row.
  */
 import { BadInputError, PedigreeError } from "../errors.js";
-import { MAX_READ_BYTES, type ByteSource } from "../io/byte-source.js";
+import type { ByteSource } from "../io/byte-source.js";
 import { dtypeInfo, type Dtype } from "./dtype.js";
 
 export interface TensorEntry {
@@ -80,13 +80,33 @@ export function readRows(t: TensorEntry, row0: number, n: number, into?: Float32
   const rb = rowBytes(t);
   const blocksPerRow = cols / info.blockSize;
   // Read in bounded chunks so a huge row range never becomes one huge allocation.
-  const rowsPerChunk = Math.max(1, Math.floor(Math.min(MAX_READ_BYTES, 64 << 20) / Math.max(rb, 1)));
+  const rowsPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(rb, 1)));
   for (let r = 0; r < n; r += rowsPerChunk) {
     const m = Math.min(rowsPerChunk, n - r);
-    const bytes = t.source.read(t.offset + (row0 + r) * rb, m * rb);
+    const bytes = readChunk(t.source, t.offset + (row0 + r) * rb, m * rb);
     info.decode(bytes, out.subarray(r * cols, (r + m) * cols), m * blocksPerRow);
   }
   return out;
+}
+
+/**
+ * Bytes readRows reads and decodes at a time (whole rows; a single larger row is read whole): small
+ * enough that the decoder finds them still in cache after the read copied them in.
+ */
+const CHUNK_BYTES = 1 << 20;
+/**
+ * The buffer those reads go into, reused from call to call: reading into a fresh allocation costs
+ * 2-3x the read itself (new pages faulted in, then garbage). readRows is synchronous and decoders keep
+ * nothing, so one buffer per module instance (per thread) is safe.
+ */
+let scratch: Uint8Array | undefined;
+
+function readChunk(src: ByteSource, offset: number, length: number): Uint8Array {
+  if (length > CHUNK_BYTES) return src.read(offset, length);
+  if (scratch === undefined || scratch.length < length) scratch = new Uint8Array(CHUNK_BYTES);
+  const bytes = scratch.subarray(0, length);
+  src.readInto(offset, bytes);
+  return bytes;
 }
 
 /** The whole tensor as float32 (callers keep this to tensors that fit comfortably in memory). */
