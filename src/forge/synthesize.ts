@@ -3,12 +3,14 @@
  * A new, randomly initialised model with the distributions real training starts from (Hugging
  * Face's initialiser: N(0, 0.02) for embeddings and projections, output projections scaled by
  * 1/sqrt(2·layers) as GPT-2 does, norm gains 1). Values are generated lazily, chunk by chunk, each
- * tensor from its own seeded stream, so a 7B-shaped model streams to disk without being held.
+ * tensor from its own seeded counter-based stream (forge/gaussian.ts), so a 7B-shaped model streams
+ * to disk without being held.
  */
 import { UsageError } from "../errors.js";
 import { rowChunks, type DraftTensor, type ModelDraft } from "../model/draft.js";
 import type { HyperParams } from "../model/hyper-params.js";
-import { Rng, seedOf } from "../numeric/rng.js";
+import { seedOf } from "../numeric/rng.js";
+import { fillGaussian, mixSeed } from "./gaussian.js";
 
 export interface SynthesizeSpec {
   family: "llama" | "mixtral";
@@ -46,13 +48,12 @@ export function synthesizeParams(s: SynthesizeSpec): HyperParams {
 }
 
 function gaussian(key: string, seed: number, rows: number, cols: number, std: number): DraftTensor {
+  // counter-based normals (forge/gaussian.ts): ~25x faster than Box-Muller, any row range directly
+  const stream = mixSeed(seedOf(key), seed >>> 0);
   return {
     key,
     shape: [rows, cols],
-    chunks: () => {
-      const rng = new Rng(seedOf(key) ^ seed);
-      return rowChunks(rows, cols, (_r, n) => rng.fillNormal(new Float32Array(n * cols), std));
-    },
+    chunks: () => rowChunks(rows, cols, (r, n) => fillGaussian(new Float32Array(n * cols), stream, r * cols, std)),
   };
 }
 

@@ -13,7 +13,7 @@ import { Worker } from "node:worker_threads";
 import { PedigreeError, UsageError, type ErrorCode } from "../../errors.js";
 import type { OutputFormat } from "../../formats/export/write-model.js";
 import { forge, partialPaths, type ForgeOptions, type ForgeResult } from "../../forge/forge.js";
-import { STEP_SYNTAX } from "../../forge/parse-steps.js";
+import { stepHelp } from "../../forge/parse-steps.js";
 import type { WorkerMessage } from "../../forge/worker.js";
 import type { SynthesizeSpec } from "../../forge/synthesize.js";
 import { EXIT } from "../exit-codes.js";
@@ -179,7 +179,7 @@ export function registerForge(program: Command): void {
     .option("--max-shard <size>", "safetensors: shard past this size (e.g. 5GB)")
     .option("--force", "replace an existing output")
     .option("--json", "print forge.json's content")
-    .addHelpText("after", `\nSteps:\n${Object.values(STEP_SYNTAX).map((s) => `  ${s}`).join("\n")}\n`)
+    .addHelpText("after", `\nSteps (joined by commas):\n${stepHelp().map((s) => `  ${s}`).join("\n")}\n`)
     .action(async (model: string | undefined, o: Opts) => {
       const synth = synthesizeSpec(o);
       if (!/^\d+$/.test(o.seed)) throw new UsageError(`--seed must be a non-negative integer (got "${o.seed}")`);
