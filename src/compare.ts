@@ -22,6 +22,8 @@ export interface CompareOptions {
   sample?: number;
   /** Estimate a rotation frame even for wide models (slow: d³). */
   forceRotation?: boolean;
+  /** Compare in the files' residual basis only (inputs already aligned, e.g. fingerprint views). */
+  identityOnly?: boolean;
   /** Parents of a suspected merge, to estimate mixing weights. */
   with?: CanonicalModel[];
   onStage?: (stage: string, done: number, total: number) => void;
@@ -60,7 +62,7 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
   else if (pairs.method === "ids") caveats.push("token strings unavailable: rows paired by id");
 
   options.onStage?.("frame", 0, 1);
-  const choice = chooseFrame(a, b, pairs, opts, { rotation: options.forceRotation });
+  const choice = chooseFrame(a, b, pairs, opts, { rotation: options.forceRotation, identityOnly: options.identityOnly });
   lap("frameMs");
   const frame = choice.frame;
   const components: ComponentEvidence[] = [];

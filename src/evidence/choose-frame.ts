@@ -41,7 +41,7 @@ function probe(a: CanonicalModel, b: CanonicalModel, frame: Frame, cache: Compon
   return best;
 }
 
-export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, opts: UnitTestOptions, force: { rotation?: boolean } = {}): FrameChoice {
+export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, opts: UnitTestOptions, force: { rotation?: boolean; identityOnly?: boolean } = {}): FrameChoice {
   const d = residualWidth(a);
   const all = pairs ? Int32Array.from(pairs.a.keys()) : new Int32Array(0);
   if (d !== residualWidth(b)) return { frame: null, probes: [{ kind: "none", logP: 0, note: `residual widths differ (${d} vs ${residualWidth(b)})` }], heldOut: all };
@@ -50,7 +50,7 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
   const identity = identityFrame(d);
   const idLogP = probe(a, b, identity, cache, opts);
   probes.push({ kind: "identity", logP: idLogP });
-  if (idLogP <= CONVINCING || !pairs) return { frame: identity, probes, heldOut: all };
+  if (idLogP <= CONVINCING || !pairs || force.identityOnly) return { frame: identity, probes, heldOut: all };
 
   let best: { frame: Frame; logP: number; heldOut: Int32Array } = { frame: identity, logP: idLogP, heldOut: all };
   const even = Int32Array.from(all.filter((i) => i % 2 === 0));

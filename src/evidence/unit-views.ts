@@ -123,8 +123,10 @@ export function readUnits(m: CanonicalModel, l: number, kind: UnitKind, rows?: I
   const n = parts.reduce((s, p) => s + p.up.rows, 0);
   // which rows of which part
   const want = rows ?? Int32Array.from({ length: n }, (_, i) => i);
+  // fingerprint views carry a stand-in down matrix (dtype "absent") that has no values
+  const down = withDown && parts.every((p) => p.down.dtype !== "absent");
   const views = gated ? ["gate", "up"] : ["up"];
-  if (withDown) views.push("down");
+  if (down) views.push("down");
   const data = views.map(() => new Float32Array(want.length * d));
   let base = 0;
   for (const p of parts) {
@@ -142,7 +144,7 @@ export function readUnits(m: CanonicalModel, l: number, kind: UnitKind, rows?: I
       let v = 0;
       if (gated) put(v++, foldGain(readSomeRows(p.gate as CanonicalTensor, lr), lr.length, d, gain));
       put(v++, foldGain(readSomeRows(p.up, lr), lr.length, d, gain));
-      if (withDown) put(v, readSomeColumns(p.down, lr));
+      if (down) put(v, readSomeColumns(p.down, lr));
     }
     base += p.up.rows;
   }

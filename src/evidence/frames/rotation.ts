@@ -25,8 +25,13 @@ export function estimateRotation(a: CanonicalModel, b: CanonicalModel, pairs: To
   const rng = new Rng(seed ^ 0x407a);
   const k = Math.min(pairs.a.length, 4 * d);
   const pick = k < pairs.a.length ? rng.permutation(pairs.a.length).slice(0, k) : Int32Array.from(pairs.a.keys());
-  const xa = normalizeRows(readSomeRows(ea, Int32Array.from(pick, (i) => pairs.a[i] as number)), k, d);
-  const xb = normalizeRows(readSomeRows(eb, Int32Array.from(pick, (i) => pairs.b[i] as number)), k, d);
+  return rotationFromRows(readSomeRows(ea, Int32Array.from(pick, (i) => pairs.a[i] as number)), readSomeRows(eb, Int32Array.from(pick, (i) => pairs.b[i] as number)), k, d);
+}
+
+/** The rotation from paired token rows of A and B (k >= d rows of width d). */
+export function rotationFromRows(ra: Float32Array, rb: Float32Array, k: number, d: number): Frame {
+  const xa = normalizeRows(ra, k, d);
+  const xb = normalizeRows(rb, k, d);
   const r = procrustes(crossProduct(xa, xb, k, d, d));
   return { kind: "rotation", dim: d, rotation: r.data, support: 1, source: `orthogonal Procrustes on ${k} shared tokens' embeddings` };
 }

@@ -44,12 +44,18 @@ export function estimateSignedPermutation(a: CanonicalModel, b: CanonicalModel, 
   const ea = a.tensors.get("embed");
   const eb = b.tensors.get("embed");
   if (!ea || !eb || ea.cols !== eb.cols || use.length < 16) return null;
-  const d = ea.cols;
   const rng = new Rng(seed ^ 0x9e41);
   const pick = use.length > maxTokens ? rng.permutation(use.length).slice(0, maxTokens) : Int32Array.from(use.keys());
-  const k = pick.length;
-  const ca = columns(readSomeRows(ea, Int32Array.from(pick, (i) => pairs.a[use[i] as number] as number)), k, d);
-  const cb = columns(readSomeRows(eb, Int32Array.from(pick, (i) => pairs.b[use[i] as number] as number)), k, d);
+  const ra = readSomeRows(ea, Int32Array.from(pick, (i) => pairs.a[use[i] as number] as number));
+  const rb = readSomeRows(eb, Int32Array.from(pick, (i) => pairs.b[use[i] as number] as number));
+  return signedPermutationFromRows(ra, rb, pick.length, ea.cols, rng);
+}
+
+/** The signed permutation from paired token rows of A and B (k rows of width d each). */
+export function signedPermutationFromRows(ra: Float32Array, rb: Float32Array, k: number, d: number, rng: Rng): PermutationEstimate | null {
+  if (k < 16) return null;
+  const ca = columns(ra, k, d);
+  const cb = columns(rb, k, d);
   const all = cosines(cb, d, ca, d, k);
   const scale = nullScale((i, j) => cosineAt(cb, i, ca, j, k), d, d, k, rng, 4096);
   const units: UnitMatch[] = [];
