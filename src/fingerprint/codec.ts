@@ -91,9 +91,8 @@ class Unpacker {
 export function encodeMeta(fp: Fingerprint): Uint8Array {
   const p = new Packer();
   return p.finish({
-    kind: "meta", version: fp.version, summary: fp.summary, coords: p.put(fp.coords),
-    anchors: { texts: fp.anchors.texts, embed: p.sketch(fp.anchors.embed), head: p.sketch(fp.anchors.head) },
-    descriptorMask: p.put(fp.descriptorMask),
+    kind: "meta", version: fp.version, summary: fp.summary, dim: fp.dim, coords: p.put(fp.coords),
+    anchors: { texts: fp.anchors.texts, embed: p.sketch(fp.anchors.embed) },
     layers: fp.layers.length,
     index: { codes: p.put(fp.index.codes), kinds: p.put(fp.index.kinds), layers: p.put(fp.index.layers) },
   });
@@ -103,8 +102,7 @@ export function encodeLayer(lp: LayerPrint): Uint8Array {
   const p = new Packer();
   return p.finish({
     kind: "layer", layer: lp.layer,
-    mlp: lp.mlp ? { units: lp.mlp.units, views: lp.mlp.views, combine: lp.mlp.combine, coords: lp.mlp.coords.map((s) => p.sketch(s)), sample: p.put(lp.mlp.sample), full: lp.mlp.full.map((s) => p.sketch(s)) } : null,
-    q: p.sketch(lp.q), v: p.sketch(lp.v), o: p.sketch(lp.o),
+    mlp: lp.mlp ? { units: lp.mlp.units, views: lp.mlp.views, combine: lp.mlp.combine, kept: p.put(lp.mlp.kept), rows: lp.mlp.rows.map((s) => p.sketch(s)) } : null,
   });
 }
 
@@ -112,12 +110,12 @@ export type FingerprintMeta = Omit<Fingerprint, "layers"> & { layerCount: number
 
 export function decodeMeta(bytes: Uint8Array, what = "<fingerprint>"): FingerprintMeta {
   const u = new Unpacker(bytes, what);
-  const j = u.json as Record<string, unknown> & { anchors: { texts: string[]; embed: unknown; head: unknown }; index: Record<string, unknown> };
+  const j = u.json as Record<string, unknown> & { anchors: { texts: string[]; embed: unknown }; index: Record<string, unknown> };
   if (j.kind !== "meta") throw new BadInputError(what, "not a fingerprint meta part");
+  if (!Array.isArray(j.anchors?.texts) || !j.summary || typeof j.dim !== "number") throw new BadInputError(what, "fingerprint meta part is incomplete");
   return {
-    version: Number(j.version), summary: j.summary as Fingerprint["summary"], coords: u.get<Int32Array>(j.coords),
-    anchors: { texts: j.anchors.texts, embed: u.sketch(j.anchors.embed), head: u.sketch(j.anchors.head) },
-    descriptorMask: u.get<Uint8Array>(j.descriptorMask),
+    version: Number(j.version), summary: j.summary as Fingerprint["summary"], dim: j.dim, coords: u.get<Int32Array>(j.coords),
+    anchors: { texts: j.anchors.texts, embed: u.sketch(j.anchors.embed) },
     index: { codes: u.get<Uint32Array>(j.index.codes), kinds: u.get<Uint8Array>(j.index.kinds), layers: u.get<Uint16Array>(j.index.layers) },
     layerCount: Number(j.layers),
   };
@@ -125,13 +123,12 @@ export function decodeMeta(bytes: Uint8Array, what = "<fingerprint>"): Fingerpri
 
 export function decodeLayer(bytes: Uint8Array, what = "<fingerprint>"): LayerPrint {
   const u = new Unpacker(bytes, what);
-  const j = u.json as { kind: string; layer: number; mlp: null | { units: number; views: string[]; combine: string; coords: unknown[]; sample: unknown; full: unknown[] }; q: unknown; v: unknown; o: unknown };
+  const j = u.json as { kind: string; layer: number; mlp: null | { units: number; views: string[]; combine: string; kept: unknown; rows: unknown[] } };
   if (j.kind !== "layer") throw new BadInputError(what, "not a fingerprint layer part");
   const sketches = (xs: unknown[]) => xs.map((x) => u.sketch(x) as Sketch);
   return {
     layer: j.layer,
-    mlp: j.mlp ? { units: j.mlp.units, views: j.mlp.views, combine: j.mlp.combine as "gated" | "plain" | "abs", coords: sketches(j.mlp.coords), sample: u.get<Int32Array>(j.mlp.sample), full: sketches(j.mlp.full) } : null,
-    q: u.sketch(j.q), v: u.sketch(j.v), o: u.sketch(j.o),
+    mlp: j.mlp ? { units: j.mlp.units, views: j.mlp.views, combine: j.mlp.combine as "gated" | "plain" | "abs", kept: u.get<Int32Array>(j.mlp.kept), rows: sketches(j.mlp.rows) } : null,
   };
 }
 

@@ -1,13 +1,13 @@
 /**
  * @module fingerprint/compare-fp
  * Verdicts from fingerprints: a registered fingerprint against a live model (the suspect of a
- * scan), or two fingerprints. Each route compares lossy views with the same `compareModels`:
- * - coordinates: the live model mapped into the fingerprint's residual frame (identity, or a signed
- *   permutation / rotation estimated from the fingerprint's anchor embeddings), on the sketch
- *   coordinates; two fingerprints of equal width share their coordinates;
- * - sampled units: for two fingerprints, B's full-width sample of units mapped into A's frame
- *   (estimated from the anchors both hold) and matched against all of A's sketched units.
- * The best route wins, with the number of routes tried in the multiple-testing correction.
+ * scan), or two fingerprints. Both compare lossy views with the same `compareModels`:
+ * - against a live model, the fingerprint's kept units are the queries and all of the model's
+ *   units, mapped into the fingerprint's frame (identity, or a signed permutation or rotation
+ *   estimated from the anchor embeddings), are the candidates;
+ * - between fingerprints, kept units against kept units (the prominent units of derived models
+ *   coincide), after mapping one frame onto the other when rows are whole.
+ * The best frame wins, with the number tried in the multiple-testing correction.
  */
 import { compareModels, type CompareOptions } from "../compare.js";
 import { identityFrame, type Frame } from "../evidence/frame.js";
@@ -17,30 +17,27 @@ import { readSomeRows, residualWidth } from "../evidence/unit-views.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { Rng } from "../numeric/rng.js";
 import { decide } from "../verdict/decide.js";
-import type { CompareResult } from "../verdict/result.js";
+import type { CompareResult, LayerLink } from "../verdict/result.js";
 import { fromSketch } from "./sketch.js";
 import type { Fingerprint } from "./types.js";
-import { coordinateView, projectedView, sampledView } from "./views.js";
+import { keptView, projectedView } from "./views.js";
 
 const FAST: CompareOptions = { identityOnly: true };
 
 function best(results: Array<{ route: string; r: CompareResult }>): CompareResult {
-  const sorted = results.filter((x) => x.r).sort((x, y) => x.r.logP - y.r.logP);
-  const top = sorted[0] as { route: string; r: CompareResult };
-  const powered = results.some((x) => x.r.verdict !== "inconclusive" || x.r.logP < 0);
-  const d = decide(top.r.logP, results.length, powered || top.r.verdict === "independent", top.r.reason);
+  const top = [...results].sort((x, y) => x.r.logP - y.r.logP)[0] as { route: string; r: CompareResult };
+  const d = decide(top.r.logP, results.length, true, top.r.reason);
   const anyIndependent = results.some((x) => x.r.verdict === "independent");
-  const verdict = d.verdict === "derived" ? "derived" : anyIndependent && d.logP > Math.log(0.01) ? "independent" : d.verdict;
-  return { ...top.r, verdict, logP: d.logP, tests: top.r.tests * results.length, caveats: [...top.r.caveats, `from a fingerprint (${top.route} route of ${results.length})`] };
+  const verdict = d.verdict === "derived" ? "derived" : anyIndependent && d.logP > Math.log(0.01) ? "independent" : d.verdict === "independent" && !anyIndependent ? "inconclusive" : d.verdict;
+  return { ...top.r, verdict, logP: d.logP, tests: top.r.tests * results.length, caveats: [...top.r.caveats, `from a fingerprint (${top.route}; ${results.length} route${results.length > 1 ? "s" : ""} tried)`] };
 }
 
 /** Nothing to compare: an inconclusive result with the reason. */
-function incomparable(a: CanonicalModel, why: string): CompareResult {
-  const r = compareModels(a, a, FAST);
+function incomparable(why: string): CompareResult {
   return {
-    ...r, verdict: "inconclusive", logP: 0, reason: why, layerMap: [], components: [], transforms: [], exact: null,
-    heatmap: { aLayers: 0, bLayers: 0, logP: [], probed: [] }, effect: { matchedFraction: 0, unitSimilarity: 0, relativeChange: null },
-    frame: { kind: "none", support: 0, source: "-", probes: [] }, caveats: [why],
+    verdict: "inconclusive", logP: 0, reason: why, tests: 1, frame: { kind: "none", support: 0, source: "-", probes: [] }, tokens: null,
+    layerMap: [], components: [], heatmap: { aLayers: 0, bLayers: 0, logP: [], probed: [] }, transforms: [], exact: null,
+    direction: { parent: "unknown", confidence: "low", reasons: [] }, effect: { matchedFraction: 0, unitSimilarity: 0, relativeChange: null }, caveats: [why], timings: {},
   };
 }
 
@@ -48,72 +45,72 @@ function incomparable(a: CanonicalModel, why: string): CompareResult {
 function framesFrom(ra: Float32Array, rb: Float32Array, k: number, d: number): Frame[] {
   const frames: Frame[] = [identityFrame(d)];
   if (k < 16) return frames;
-  const pairs = { length: k };
-  const perm = signedPermutationFromRows(ra, rb, pairs.length, d, new Rng(7));
+  const perm = signedPermutationFromRows(ra, rb, k, d, new Rng(7));
   if (perm && perm.frame.support >= 0.5 && !isNearIdentity(perm.frame)) frames.push(perm.frame);
-  if (pairs.length >= d && d <= MAX_ROTATION_DIM) frames.push(rotationFromRows(ra, rb, pairs.length, d));
+  if (k >= d && d <= MAX_ROTATION_DIM) frames.push(rotationFromRows(ra, rb, k, d));
   return frames;
 }
 
-/** Frames in which to map a live model onto a fingerprint, estimated from the anchor embeddings. */
-function framesFor(fp: Fingerprint, b: CanonicalModel): Frame[] {
-  const d = residualWidth(b);
-  if (d !== fp.summary.params.dim && fp.anchors.embed?.cols !== d) return [];
-  const eb = b.tensors.get("embed");
-  if (!fp.anchors.embed || !eb || eb.cols !== d || !b.tokens) return [identityFrame(d)];
+function pairAnchors(textsA: string[], textsB: readonly string[], limitB = Infinity): Array<[number, number]> {
   const index = new Map<string, number>();
-  b.tokens.texts.forEach((t, i) => {
-    if (!index.has(t) && i < eb.rows) index.set(t, i);
+  textsB.forEach((t, i) => {
+    if (!index.has(t) && i < limitB) index.set(t, i);
   });
-  const pairs = fp.anchors.texts.map((t, i) => [i, index.get(t) ?? -1] as const).filter(([, j]) => j >= 0);
-  const ra = fromSketch(fp.anchors.embed, Int32Array.from(pairs, (p) => p[0]));
-  const rb = readSomeRows(eb, Int32Array.from(pairs, (p) => p[1]));
-  return framesFrom(ra, rb, pairs.length, d);
+  return textsA.map((t, i) => [i, index.get(t) ?? -1] as [number, number]).filter(([, j]) => j >= 0);
 }
 
-/** Frames mapping fingerprint B onto fingerprint A, from the anchors both hold. */
-function framesBetween(fa: Fingerprint, fb: Fingerprint): Frame[] {
-  const d = fa.anchors.embed?.cols ?? 0;
-  if (!fa.anchors.embed || !fb.anchors.embed || fb.anchors.embed.cols !== d) return [];
-  const index = new Map<string, number>();
-  fb.anchors.texts.forEach((t, i) => {
-    if (!index.has(t)) index.set(t, i);
-  });
-  const pairs = fa.anchors.texts.map((t, i) => [i, index.get(t) ?? -1] as const).filter(([, j]) => j >= 0);
-  const ra = fromSketch(fa.anchors.embed, Int32Array.from(pairs, (p) => p[0]));
-  const rb = fromSketch(fb.anchors.embed, Int32Array.from(pairs, (p) => p[1]));
-  return framesFrom(ra, rb, pairs.length, d);
+/** B's layer map from a comparison run the other way round (B's units as candidates for A's). */
+function invertMap(r: CompareResult, bLayers: number): LayerLink[] {
+  const out: LayerLink[] = [];
+  for (let b = 0; b < bLayers; b++) {
+    const hits = r.layerMap.filter((l) => l.a === b).sort((x, y) => x.logP - y.logP);
+    const h = hits[0];
+    out.push(h ? { a: h.b, b, logP: h.logP, matchedFraction: h.matchedFraction } : { a: null, b, logP: 0, matchedFraction: 0 });
+  }
+  return out;
 }
 
 /** Is the live model `b` derived from the model fingerprinted in `fp`? */
 export function compareFingerprintToModel(fp: Fingerprint, b: CanonicalModel): CompareResult {
-  const a = coordinateView(fp);
+  const d = residualWidth(b);
+  if (d !== fp.dim) return incomparable(`residual widths differ (fingerprint ${fp.dim}, model ${d})`);
+  let frames: Frame[] = [identityFrame(d)];
+  const eb = b.tensors.get("embed");
+  if (fp.anchors.embed && eb && eb.cols === d && b.tokens) {
+    const pairs = pairAnchors(fp.anchors.texts, b.tokens.texts, eb.rows);
+    frames = framesFrom(fromSketch(fp.anchors.embed, Int32Array.from(pairs, (p) => p[0])), readSomeRows(eb, Int32Array.from(pairs, (p) => p[1])), pairs.length, d);
+  }
+  const queries = keptView(fp);
   const results: Array<{ route: string; r: CompareResult }> = [];
-  for (const frame of framesFor(fp, b)) {
-    const r = compareModels(a, projectedView(b, frame, fp.coords, fp.anchors.texts), FAST);
+  for (const frame of frames) {
+    const pool = projectedView(b, frame, fp.coords, fp.anchors.texts);
+    const r = compareModels(pool, frame.kind === "identity" ? queries : keptView(fp, null, false), FAST);
+    r.layerMap = invertMap(r, b.params.nLayers);
     r.frame = { ...r.frame, kind: frame.kind, source: frame.source };
-    results.push({ route: `coordinates, ${frame.kind} frame`, r });
+    results.push({ route: `${frame.kind} frame`, r });
     if (r.logP < Math.log(1e-30)) break;
   }
-  if (results.length === 0) return incomparable(a, "the model's residual width differs from the fingerprint's");
   return best(results);
 }
 
 /** Is the model fingerprinted in `fb` derived from the one fingerprinted in `fa`? */
 export function compareFingerprints(fa: Fingerprint, fb: Fingerprint): CompareResult {
-  const results: Array<{ route: string; r: CompareResult }> = [];
-  const sameCoords = fa.coords.length === fb.coords.length && fa.coords.every((c, i) => c === fb.coords[i]) && fa.summary.params.dim === fb.summary.params.dim;
-  if (sameCoords) results.push({ route: "coordinates", r: compareModels(coordinateView(fa), coordinateView(fb), FAST) });
-  const done = results.some((x) => x.r.logP < Math.log(1e-30));
-  if (!done) {
-    for (const frame of framesBetween(fa, fb)) {
-      if (frame.kind === "identity" && sameCoords) continue;
-      const r = compareModels(coordinateView(fa), sampledView(fb, frame, fa.coords), FAST);
-      r.frame = { ...r.frame, kind: frame.kind, source: frame.source };
-      results.push({ route: `sampled units, ${frame.kind} frame`, r });
-      if (r.logP < Math.log(1e-30)) break;
-    }
+  if (fa.dim !== fb.dim) return incomparable(`residual widths differ (${fa.dim} vs ${fb.dim})`);
+  const sameCoords = fa.coords.length === fb.coords.length && fa.coords.every((c, i) => c === fb.coords[i]);
+  if (!sameCoords) return incomparable("the fingerprints keep different coordinates");
+  let frames: Frame[] = [identityFrame(fa.dim)];
+  const whole = fa.coords.length === fa.dim;
+  if (whole && fa.anchors.embed && fb.anchors.embed) {
+    const pairs = pairAnchors(fa.anchors.texts, fb.anchors.texts);
+    frames = framesFrom(fromSketch(fa.anchors.embed, Int32Array.from(pairs, (p) => p[0])), fromSketch(fb.anchors.embed, Int32Array.from(pairs, (p) => p[1])), pairs.length, fa.dim);
   }
-  if (results.length === 0) return incomparable(coordinateView(fa), "the two fingerprints' residual widths differ and share no anchors");
+  const results: Array<{ route: string; r: CompareResult }> = [];
+  for (const frame of frames) {
+    const identity = frame.kind === "identity";
+    const r = compareModels(keptView(fa, null, identity), keptView(fb, identity ? null : frame, identity), FAST);
+    r.frame = { ...r.frame, kind: frame.kind, source: frame.source };
+    results.push({ route: `${frame.kind} frame`, r });
+    if (r.logP < Math.log(1e-30)) break;
+  }
   return best(results);
 }

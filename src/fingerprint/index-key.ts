@@ -55,7 +55,3 @@ export class IndexKeyBuilder {
   }
 }
 
-/** Units per layer so that the key stays within INDEX_KEY_MAX_BYTES (11 bytes a code, two kinds). */
-export function unitsPerLayer(layers: number): number {
-  return Math.max(4, Math.min(64, Math.floor(INDEX_KEY_MAX_BYTES / (Math.max(1, layers) * 2 * 11))));
-}

@@ -1,16 +1,17 @@
 /**
  * @module fingerprint/types
- * A fingerprint: everything `compare` needs to decide against another fingerprint or a model,
- * without the original weights. It holds, per layer, the model's units sketched on a fixed set of
- * residual coordinates (int8) and their responses to a fixed set of character embeddings; the
- * embedding rows of a few hundred hash-chosen tokens; and a small index key for candidate search.
+ * A fingerprint: what `compare` needs to decide against a model or another fingerprint, without the
+ * original weights, in a bounded size (1 % of the model's size, within 64 KB to 128 KB):
+ * - per layer, the most prominent MLP units (largest gate rows — a choice that survives
+ *   permutation, rotation, fine-tuning and pruning), their gate and up rows kept either whole (narrow
+ *   models) or on a fixed set of residual coordinates (wide ones);
+ * - the embedding rows of a few hash-chosen tokens, to line up residual frames;
+ * - the index key, a few hundred 64-bit unit codes for candidate search.
  * Versioned: a registry keeps fingerprints of every version it can read.
  *
- * Why it cannot be inverted into usable weights: of each weight matrix it keeps only k of the d
- * columns of the readers (gate, up, query, value) and k of the d rows of the output projection —
- * the remaining (d − k)/d of every vector is gone, and with it any way to run the model — plus, at
- * full width, 64 sampled MLP units per layer (under 1 % of them) and under 4 % of the embedding rows. The key and value projections' other halves, the down projections, the norms and
- * the bulk of the embedding and head are not stored at all.
+ * Why it cannot be turned back into usable weights: of each MLP it keeps a few percent of the units
+ * (and for wide models only a fraction of each of their coordinates); no attention, no down
+ * projection, no norms, and a few percent of the embedding rows. Nothing that runs.
  */
 import type { Combine } from "../evidence/unit-views.js";
 import type { HyperParams } from "../model/hyper-params.js";
@@ -20,24 +21,19 @@ import type { Sketch } from "./sketch.js";
 export const FINGERPRINT_VERSION = 1;
 
 export interface MlpPrint {
+  /** Units in the layer (all experts). */
   units: number;
   views: string[];
   combine: Combine;
-  /** Per view: units x sketch coordinates. */
-  coords: Sketch[];
-  /** A fixed sample of units kept at full residual width (per view: sampled units x d), so that another fingerprint can be mapped into this one's frame. */
-  sample: Int32Array;
-  full: Sketch[];
+  /** The stored units' indices (ascending). */
+  kept: Int32Array;
+  /** Per view: kept units x width (the whole residual width, or the sketch coordinates). */
+  rows: Sketch[];
 }
 
 export interface LayerPrint {
   layer: number;
   mlp: MlpPrint | null;
-  /** Query and value rows at the sketch coordinates. */
-  q: Sketch | null;
-  v: Sketch | null;
-  /** Output-projection columns (one per head dimension) at the sketch coordinates. */
-  o: Sketch | null;
 }
 
 export interface FingerprintSummary {
@@ -67,12 +63,12 @@ export interface IndexKey {
 export interface Fingerprint {
   version: number;
   summary: FingerprintSummary;
-  /** Residual coordinates the sketches keep. */
+  /** Residual width of the model. */
+  dim: number;
+  /** Residual coordinates the unit rows keep (all of 0..dim-1 when rows are whole). */
   coords: Int32Array;
-  /** Hash-chosen tokens: canonical texts, embedding rows and head rows (full width, gains folded). */
-  anchors: { texts: string[]; embed: Sketch | null; head: Sketch | null };
-  /** For each descriptor character: present in the vocabulary? */
-  descriptorMask: Uint8Array;
+  /** Hash-chosen tokens: canonical texts and embedding rows (full width). */
+  anchors: { texts: string[]; embed: Sketch | null };
   layers: LayerPrint[];
   index: IndexKey;
 }
