@@ -80,10 +80,14 @@ function frameId(f: Frame): number {
   return id;
 }
 
-/** A cache of A's fully read components (small LRU: large layers are hundreds of MB) and of B's samples. */
+/** Bytes of float32 A components a cache may hold (large layers are hundreds of MB each). */
+const CACHE_BYTES = 900 << 20;
+
+/** A cache of A's fully read components (an LRU bounded in bytes) and of B's samples. */
 export class ComponentCache {
   private map = new Map<string, Prepared | null>();
   private samples = new Map<string, Prepared | null>();
+  private bytes = 0;
   constructor(private readonly capacity = 64) {}
 
   /** B's units `rows` of layer `l`, mapped into A's frame and normalised. */
@@ -111,8 +115,14 @@ export class ComponentCache {
     }
     const set = readUnits(m, l, kind, undefined, withDown);
     const v = set ? prepare(set, set.n) : null;
+    const size = (p: Prepared | null) => (p ? p.unit.reduce((s, x) => s + x.byteLength, 0) : 0);
     this.map.set(key, v);
-    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+    this.bytes += size(v);
+    while (this.map.size > 1 && (this.map.size > this.capacity || this.bytes > CACHE_BYTES)) {
+      const oldest = this.map.keys().next().value as string;
+      this.bytes -= size(this.map.get(oldest) ?? null);
+      this.map.delete(oldest);
+    }
     return v;
   }
 }

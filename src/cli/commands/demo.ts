@@ -1,38 +1,67 @@
 /**
  * @module cli/commands/demo
- * `pedigree demo`: the built-in example. Writes a small model (a randomly initialised llama-family
- * model, as `forge --synthesize` makes) into a folder and inspects it, so a fresh install shows
- * what pedigree does without any download.
+ * `pedigree demo`: the built-in example, with no download. It writes a small base model, forges a
+ * derivative the way a model thief would (residual stream and units permuted, fine-tuned,
+ * quantized to a GGUF file), synthesizes an independent model of the same shape, and asks
+ * `compare` about both.
  */
 import type { Command } from "commander";
 import { join, resolve } from "node:path";
+import { compare } from "../../compare.js";
 import { writeModel } from "../../formats/export/write-model.js";
-import { synthesize } from "../../forge/synthesize.js";
+import { forge } from "../../forge/forge.js";
+import { synthesize, type SynthesizeSpec } from "../../forge/synthesize.js";
 import { loadModel } from "../../load-model.js";
-import { inspectDocument } from "../../report/inspect-document.js";
-import { inspectText } from "../../report/inspect-text.js";
+import { compareDocument, modelSummary } from "../../report/compare-document.js";
+import { compareText } from "../../report/compare-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
+import { progress } from "../progress.js";
+
+const SHAPE: Omit<SynthesizeSpec, "seed" | "name"> = { family: "llama", dim: 256, layers: 4, ffn: 512, heads: 8, kvHeads: 4, vocab: 512, ctx: 256 };
+const STEPS = "permute,finetune-drift:0.15,quantize:Q4_K";
 
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("run pedigree on a built-in example: write a small model, then inspect it")
-    .option("--dir <folder>", "where to write the example", "pedigree-demo")
+    .description("run pedigree on a built-in example: a base model, a disguised derivative and an independent model, compared")
+    .option("--dir <folder>", "where to write the example models", "pedigree-demo")
     .option("--json", "machine-readable output")
     .action((opts: { dir: string; json?: boolean }) => {
       const dir = resolve(opts.dir);
       const base = join(dir, "base");
-      const draft = synthesize({ family: "llama", dim: 64, layers: 4, ffn: 172, heads: 8, kvHeads: 4, vocab: 256, ctx: 256, seed: 1, name: "demo-base" });
-      draft.declared.license = "apache-2.0";
-      writeModel(draft, base, { format: "hf", dtype: "F16", cardText: "A small randomly initialised model written by `pedigree demo`." });
-      const model = loadModel(base);
-      try {
-        const doc = inspectDocument(model, { tensors: true, digests: true });
-        if (opts.json) printJson({ wrote: base, inspect: doc });
-        else printText(`pedigree demo: wrote a small model to ${base}\n\n$ pedigree inspect ${base} --tensors\n${inspectText(doc)}`);
-      } finally {
-        model.close();
+      const suspect = join(dir, "suspect.gguf");
+      const other = join(dir, "independent");
+      const bar = progress("writing the example models", 3);
+      writeModel({ ...synthesize({ ...SHAPE, seed: 1, name: "demo-base" }), declared: { name: "demo-base", license: "apache-2.0", baseModels: [], problems: [] } }, base, { format: "hf", dtype: "F16" });
+      bar.update(1);
+      forge({ input: base, steps: STEPS, out: suspect, seed: 7, name: "totally-original-7b", force: true });
+      bar.update(2);
+      writeModel(synthesize({ ...SHAPE, seed: 2, name: "demo-independent" }), other, { format: "hf", dtype: "F16" });
+      bar.stop();
+      const reports = [suspect, other].map((b) => {
+        const r = compare(base, b);
+        const ma = loadModel(base);
+        const mb = loadModel(b);
+        const doc = compareDocument(r, modelSummary(ma), modelSummary(mb), `pedigree compare ${base} ${b}`);
+        ma.close();
+        mb.close();
+        return doc;
+      });
+      if (opts.json) printJson({ dir, base, suspect, independent: other, steps: STEPS, comparisons: reports });
+      else {
+        printText([
+          `pedigree demo: wrote three models to ${dir}`,
+          `  base         ${base} (random-init llama, 4 layers, dim 256)`,
+          `  suspect      ${suspect} (forged from base: ${STEPS})`,
+          `  independent  ${other} (same shape, its own initialisation)`,
+          "",
+          `$ pedigree compare ${base} ${suspect}`,
+          compareText(reports[0] as (typeof reports)[number]),
+          "",
+          `$ pedigree compare ${base} ${other}`,
+          compareText(reports[1] as (typeof reports)[number]),
+        ].join("\n"));
       }
       process.exitCode = EXIT.clean;
     });
