@@ -102,7 +102,7 @@ export function encodeLayer(lp: LayerPrint): Uint8Array {
   const p = new Packer();
   return p.finish({
     kind: "layer", layer: lp.layer,
-    mlp: lp.mlp ? { units: lp.mlp.units, views: lp.mlp.views, combine: lp.mlp.combine, kept: p.put(lp.mlp.kept), rows: lp.mlp.rows.map((s) => p.sketch(s)) } : null,
+    mlp: lp.mlp ? { units: lp.mlp.units, views: lp.mlp.views, combine: lp.mlp.combine, kept: p.put(lp.mlp.kept), rows: lp.mlp.rows.map((s) => p.sketch(s)), fixed: p.put(lp.mlp.fixed), fixedRows: lp.mlp.fixedRows.map((s) => p.sketch(s)) } : null,
   });
 }
 
@@ -123,12 +123,12 @@ export function decodeMeta(bytes: Uint8Array, what = "<fingerprint>"): Fingerpri
 
 export function decodeLayer(bytes: Uint8Array, what = "<fingerprint>"): LayerPrint {
   const u = new Unpacker(bytes, what);
-  const j = u.json as { kind: string; layer: number; mlp: null | { units: number; views: string[]; combine: string; kept: unknown; rows: unknown[] } };
+  const j = u.json as { kind: string; layer: number; mlp: null | { units: number; views: string[]; combine: string; kept: unknown; rows: unknown[]; fixed: unknown; fixedRows: unknown[] } };
   if (j.kind !== "layer") throw new BadInputError(what, "not a fingerprint layer part");
   const sketches = (xs: unknown[]) => xs.map((x) => u.sketch(x) as Sketch);
   return {
     layer: j.layer,
-    mlp: j.mlp ? { units: j.mlp.units, views: j.mlp.views, combine: j.mlp.combine as "gated" | "plain" | "abs", kept: u.get<Int32Array>(j.mlp.kept), rows: sketches(j.mlp.rows) } : null,
+    mlp: j.mlp ? { units: j.mlp.units, views: j.mlp.views, combine: j.mlp.combine as "gated" | "plain" | "abs", kept: u.get<Int32Array>(j.mlp.kept), rows: sketches(j.mlp.rows), fixed: u.get<Int32Array>(j.mlp.fixed), fixedRows: sketches(j.mlp.fixedRows) } : null,
   };
 }
 

@@ -62,27 +62,37 @@ export interface Layout {
   anchors: number;
 }
 
-/** How a budget is spent: anchors enough to fit a rotation when narrow (at most half), the rest on unit rows. */
+/** Residual widths up to this keep whole unit rows; wider models keep SKETCH_COORDS hash-chosen coordinates. */
+export const WHOLE_ROWS_UP_TO = 512;
+export const SKETCH_COORDS = 128;
+
+/**
+ * How a budget is spent. The row width depends on the residual width alone, so that any two
+ * fingerprints of equally wide models line up; anchors take what fitting a rotation needs (at most
+ * half the budget), unit rows the rest.
+ */
 export function layout(d: number, layers: number, units: number, views: number, vocab: number, budget: number): Layout {
   const anchors = Math.max(0, Math.min(Math.floor(vocab / 2), Math.floor(budget / 2 / (d + 4)), Math.max(d + 32, Math.floor(budget / 4 / (d + 4)))));
   const unitBytes = budget - anchors * (d + 4);
-  const perUnit = (w: number) => Math.max(1, layers) * views * (w + 4);
-  // whole rows when at least MIN_KEPT units per layer fit; else sketch coordinates
-  const whole = Math.floor(unitBytes / perUnit(d));
-  if (whole >= MIN_KEPT) return { budget, coords: Int32Array.from({ length: d }, (_, i) => i), keptPerLayer: Math.min(units, whole), anchors };
-  const k = Math.max(32, Math.min(Math.floor(d / 2), 128));
-  return { budget, coords: sketchCoordinates(d, k), keptPerLayer: Math.max(MIN_KEPT, Math.min(units, Math.floor(unitBytes / perUnit(k)))), anchors };
+  const coords = d <= WHOLE_ROWS_UP_TO ? Int32Array.from({ length: d }, (_, i) => i) : sketchCoordinates(d, SKETCH_COORDS);
+  const perUnit = Math.max(1, layers) * views * (coords.length + 4);
+  return { budget, coords, keptPerLayer: Math.max(MIN_KEPT, Math.min(units, Math.floor(unitBytes / perUnit))), anchors };
 }
+
+/** Fixed-index units per layer. */
+const FIXED_UNITS = 16;
 
 function mlpPrint(set: UnitSet, coords: Int32Array, kept: number): MlpPrint {
   const keep = Int32Array.from(topRows(rowNorms(set.data[0] as Float32Array, set.n, set.d), Math.min(kept, set.n))).sort();
+  const fixed = sketchCoordinates(set.n, Math.min(FIXED_UNITS, set.n));
   const whole = coords.length === set.d;
+  const sketch = (x: Float32Array, which: Int32Array) => {
+    const rows = rowsOf(x, set.d, which);
+    return toSketch(whole ? rows : columnsOf(rows, which.length, set.d, coords), which.length, coords.length);
+  };
   return {
-    units: set.n, views: set.views, combine: set.combine, kept: keep,
-    rows: set.data.map((x) => {
-      const rows = rowsOf(x, set.d, keep);
-      return toSketch(whole ? rows : columnsOf(rows, keep.length, set.d, coords), keep.length, coords.length);
-    }),
+    units: set.n, views: set.views, combine: set.combine, kept: keep, rows: set.data.map((x) => sketch(x, keep)),
+    fixed, fixedRows: set.data.map((x) => sketch(x, fixed)),
   };
 }
 
@@ -103,11 +113,18 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   const anchorTexts = Array.from(anchorIds, (i) => texts[i] as string);
   const anchorRows = embed && embed.cols === d && anchorIds.length ? toSketch(readSomeRows(embed, anchorIds), anchorIds.length, d) : null;
 
+  const codeCoords = sketchCoordinates(d, 64);
   const charIds = descriptorAnchors(texts);
   const basis = descriptorBasis(m, charIds, d);
   const index = new IndexKeyBuilder();
   const indexLayers = new Set(Array.from({ length: Math.min(INDEX_LAYERS, p.nLayers) }, (_, i) => Math.round(((i + 0.5) * p.nLayers) / Math.min(INDEX_LAYERS, p.nLayers) - 0.5)));
-  const codeCoords = sketchCoordinates(d, 64);
+  // embedding codes (kind 2): the first anchors' rows on the code coordinates, the files' own basis
+  if (anchorRows && anchorIds.length) {
+    const k = Math.min(INDEX_UNITS, anchorIds.length);
+    const rows = columnsOf(readSomeRows(embed as NonNullable<typeof embed>, anchorIds.slice(0, k)), k, d, codeCoords);
+    const mean = columnMeans(rows, k, codeCoords.length);
+    for (let r = 0; r < k; r++) index.add(2, 0, signCode(rows, r, codeCoords.length, codeCoords.length, mean));
+  }
   const layers: LayerPrint[] = [];
   for (let l = 0; l < p.nLayers; l++) {
     const set = readUnits(m, l, "mlp", undefined, false);

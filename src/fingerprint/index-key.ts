@@ -4,11 +4,13 @@
  * rows: a choice that survives permutation, rotation, fine-tuning and pruning), each code the sign
  * pattern of the unit's character descriptors (basis-free) or of its sketch coordinates (the
  * files' own basis), measured against the layer's mean. Derived models share many codes exactly in
- * one of four 16-bit bands; unrelated ones share few.
+ * one of three 20-bit bands; unrelated ones rarely (a chance collision is ~1 in 3,000 per code).
  */
 import type { IndexKey } from "./types.js";
 
-export const BANDS = 4;
+/** Bands per 64-bit code, and bits per band: 3 x 20 bits (4 bits unused). */
+export const BANDS = 3;
+export const BAND_BITS = 20;
 export const INDEX_KEY_MAX_BYTES = 64 * 1024;
 
 /** Sign code of `width` (≤ 64) values of row r minus the column means. */
@@ -36,16 +38,21 @@ export function topRows(norms: Float64Array, k: number): Int32Array {
   return Int32Array.from(order.slice(0, k));
 }
 
-/** The four 16-bit bands of a code. */
-export function bands(hi: number, lo: number): [number, number, number, number] {
-  return [lo & 0xffff, lo >>> 16, hi & 0xffff, hi >>> 16];
+/** The three 20-bit bands of a code. */
+export function bands(hi: number, lo: number): [number, number, number] {
+  return [lo & 0xfffff, ((lo >>> 20) | (hi << 12)) & 0xfffff, (hi >>> 8) & 0xfffff];
+}
+
+/** A band as one integer key, unique across code kinds and band positions: ((kind·3 + band) << 20) | value. */
+export function bandKey(kind: number, band: number, value: number): number {
+  return ((kind * BANDS + band) << BAND_BITS) | value;
 }
 
 export class IndexKeyBuilder {
   private codes: number[] = [];
   private kinds: number[] = [];
   private layers: number[] = [];
-  add(kind: 0 | 1, layer: number, code: [number, number]): void {
+  add(kind: 0 | 1 | 2, layer: number, code: [number, number]): void {
     this.codes.push(code[0], code[1]);
     this.kinds.push(kind);
     this.layers.push(layer);

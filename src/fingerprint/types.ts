@@ -29,6 +29,9 @@ export interface MlpPrint {
   kept: Int32Array;
   /** Per view: kept units x width (the whole residual width, or the sketch coordinates). */
   rows: Sketch[];
+  /** Units at hash-chosen fixed indices (the same in every fingerprint of a layer this wide): for measuring distances between relatives that kept their unit order. */
+  fixed: Int32Array;
+  fixedRows: Sketch[];
 }
 
 export interface LayerPrint {
@@ -55,7 +58,7 @@ export interface FingerprintSummary {
 export interface IndexKey {
   /** 64-bit unit codes as pairs of 32-bit words (hi, lo). */
   codes: Uint32Array;
-  /** Per code: 0 = character-descriptor code (basis-free), 1 = coordinate code (the files' own basis). */
+  /** Per code: 0 = character-descriptor code of a unit (basis-free), 1 = coordinate code of a unit, 2 = coordinate code of an anchor token's embedding row (both in the files' own basis). */
   kinds: Uint8Array;
   layers: Uint16Array;
 }

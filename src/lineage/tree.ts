@@ -1,0 +1,206 @@
+/**
+ * @module lineage/tree
+ * Rebuild family trees among fingerprinted models from weight evidence alone:
+ * 1. every pair gets a verdict; derived pairs join models into families;
+ * 2. each family's root is its medoid — the model closest (median distance) to all others, as a
+ *    base model is to its fine-tunes — never a model the evidence marks as a derivative (quantized,
+ *    stacked, pruned, upcycled copies);
+ * 3. a model whose weights are an affine mixture of two relatives' is their merge (two parents);
+ * 4. relatives that kept their unit order hang from the root, or from a relative they are clearly
+ *    closer to (fine-tunes of fine-tunes), nearest the root first;
+ * 5. the rest (scrambled or restructured copies) hang from their closest placed relative.
+ * Metadata hints (release dates, "quantized copies are leaves") are reported separately: an
+ * adversary controls them.
+ */
+import type { CompareResult } from "../verdict/result.js";
+import { aligned, dot, sub } from "./deltas.js";
+
+export interface TreeNode {
+  name: string;
+  /** Fixed-index units (lineage/deltas.ts), for placing order-keeping relatives on paths. */
+  vector?: Float64Array | null;
+  /** Width of one unit in `vector`. */
+  width?: number;
+  /** Declared release date (metadata, not evidence). */
+  released?: string | null;
+  /** Stored quantized (a cue from the file's types). */
+  quantized?: boolean;
+}
+
+export interface PairVerdict {
+  a: string;
+  b: string;
+  result: CompareResult;
+  /** A more precise distance when one is known (same-index units); else the result's effect size. */
+  distance?: number | null;
+}
+
+export interface TreeEdge {
+  parent: string;
+  child: string;
+  /** Most telling transform on the edge (quantized, fine-tuned, merged, ...). */
+  relation: string;
+  log10PValue: number;
+  distance: number;
+  /** Where the direction came from. */
+  direction: "weight-evidence" | "family-structure";
+}
+
+export interface FamilyTree {
+  families: Array<{ root: string; members: string[] }>;
+  edges: TreeEdge[];
+  merges: Array<{ child: string; parents: string[]; weights?: number[] }>;
+  /** Models related to none of the others. */
+  singletons: string[];
+  /** Metadata hints kept apart from the weight evidence. */
+  hints: string[];
+}
+
+const RELATION_ORDER = ["merged", "upcycled", "layers-stacked", "layers-dropped", "pruned", "partial", "component-reuse", "vocab-extended", "vocab-trimmed", "rotated", "permuted", "quantized", "low-rank-update", "noise", "fine-tuned", "identical", "converted", "weights-changed"];
+
+function relationOf(r: CompareResult): string {
+  const kinds = r.transforms.map((t) => t.kind);
+  return RELATION_ORDER.find((k) => kinds.includes(k)) ?? "derived";
+}
+
+function distanceOf(r: CompareResult): number {
+  const rc = r.effect.relativeChange;
+  if (rc !== null && Number.isFinite(rc)) return rc;
+  return Math.max(0, 1 - r.effect.unitSimilarity);
+}
+
+/** Does the evidence mark `name` as the derivative (the child) of this pair? */
+function markedChild(p: PairVerdict, name: string): boolean {
+  const d = p.result.direction;
+  if (d.confidence === "low" || d.parent === "unknown") return false;
+  const child = d.parent === "a" ? p.b : p.a;
+  return child === name;
+}
+
+export function buildTree(nodes: TreeNode[], pairs: PairVerdict[]): FamilyTree {
+  const names = nodes.map((n) => n.name);
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const derived = pairs.filter((p) => p.result.verdict === "derived");
+  const key = (x: string, y: string) => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
+  const dist = new Map<string, number>();
+  for (const p of derived) dist.set(key(p.a, p.b), p.distance ?? distanceOf(p.result));
+  const pairOf = new Map(derived.map((p) => [key(p.a, p.b), p]));
+
+  // families: connected components of derived edges
+  const up = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (up.has(r)) r = up.get(r) as string;
+    return r;
+  };
+  for (const p of derived) {
+    const ra = find(p.a);
+    const rb = find(p.b);
+    if (ra !== rb) up.set(ra, rb);
+  }
+  const groups = new Map<string, string[]>();
+  for (const n of names) groups.set(find(n), [...(groups.get(find(n)) ?? []), n]);
+
+  const edges: TreeEdge[] = [];
+  const merges: FamilyTree["merges"] = [];
+  const families: FamilyTree["families"] = [];
+  const singletons: string[] = [];
+  const edge = (parent: string, child: string, relation?: string) => {
+    const p = pairOf.get(key(parent, child));
+    edges.push({
+      parent, child, relation: relation ?? (p ? relationOf(p.result) : "derived"), log10PValue: p ? p.result.logP / Math.LN10 : 0,
+      distance: dist.get(key(parent, child)) ?? NaN, direction: p && markedChild(p, child) ? "weight-evidence" : "family-structure",
+    });
+  };
+
+  for (const members of groups.values()) {
+    if (members.length === 1) {
+      singletons.push(members[0] as string);
+      continue;
+    }
+    // merges first (they cannot be roots): a model whose fixed units are an affine mixture of two
+    // relatives' (v_M − v_Q ≈ x·(v_P − v_Q), 0.2 ≤ x ≤ 0.8, small residual), whatever the root
+    const vec = (m: string) => byName.get(m)?.vector ?? null;
+    const mergeOf = new Map<string, { p: string; q: string; x: number; residual: number }>();
+    for (const m of members) {
+      const vm = vec(m);
+      if (!vm) continue;
+      const rel = members.filter((o) => o !== m && dist.has(key(m, o)) && vec(o) && (vec(o) as Float64Array).length === vm.length);
+      let best: { p: string; q: string; x: number; residual: number } | null = null;
+      for (let i = 0; i < rel.length; i++) {
+        for (let j = i + 1; j < rel.length; j++) {
+          const vp = vec(rel[i] as string) as Float64Array;
+          const vq = vec(rel[j] as string) as Float64Array;
+          const a = sub(vm, vq);
+          const b = sub(vp, vq);
+          const bb = dot(b, b);
+          if (bb <= 0) continue;
+          const x = dot(a, b) / bb;
+          const r = a.map((t, k) => t - x * (b[k] as number));
+          const aa = dot(a, a);
+          const residual = aa > 0 ? Math.sqrt(dot(r, r) / aa) : 1;
+          if (x >= 0.2 && x <= 0.8 && residual <= 0.3 && (!best || residual < best.residual)) best = { p: rel[i] as string, q: rel[j] as string, x, residual };
+        }
+      }
+      if (best) mergeOf.set(m, best);
+    }
+    // the root: the medoid (median distance) among models neither merges nor marked as derivatives
+    const marked = new Set(members.filter((m) => mergeOf.has(m) || derived.some((p) => (p.a === m || p.b === m) && markedChild(p, m))));
+    const pool = members.filter((m) => !marked.has(m));
+    const spread = (m: string) => {
+      const ds = members.filter((o) => o !== m).map((o) => dist.get(key(m, o)) ?? 10).sort((x, y) => x - y);
+      return ds.length ? (ds[(ds.length - 1) >> 1] as number) : 0;
+    };
+    const root = (pool.length ? pool : members).reduce((b, m) => (spread(m) < spread(b) ? m : b));
+
+    // relatives that kept their unit order, nearest the root first: each hangs from its closest
+    // placed relative only if clearly closer to it than to the root (siblings fine-tuned alike stay siblings)
+    const rv = vec(root);
+    const width = byName.get(root)?.width ?? 0;
+    const placed = new Set<string>([root]);
+    const d = (x: string, y: string) => dist.get(key(x, y)) ?? Infinity;
+    if (rv) {
+      const group = members
+        .filter((m) => m !== root && !mergeOf.has(m) && vec(m) && aligned(vec(m) as Float64Array, rv, width))
+        .sort((x, y) => d(root, x) - d(root, y));
+      for (const c of group) {
+        let parent = root;
+        for (const p of placed) if (p !== root && d(p, c) < 0.85 * d(root, c) && d(p, c) < d(parent, c)) parent = p;
+        edge(parent, c);
+        placed.add(c);
+      }
+    }
+    for (const [m, mg] of mergeOf) {
+      if (!members.includes(m) || placed.has(m)) continue;
+      merges.push({ child: m, parents: [mg.p, mg.q].sort(), weights: [mg.x, 1 - mg.x] });
+      edge(mg.p, m, "merged");
+      edge(mg.q, m, "merged");
+      placed.add(m);
+    }
+    // the rest (scrambled, restructured, or without fixed units): children of their closest placed relative
+    for (;;) {
+      let best: { from: string; to: string; d: number } | null = null;
+      for (const from of placed) {
+        for (const to of members) {
+          if (placed.has(to)) continue;
+          const d = dist.get(key(from, to));
+          if (d !== undefined && (!best || d < best.d)) best = { from, to, d };
+        }
+      }
+      if (!best) break;
+      edge(best.from, best.to);
+      placed.add(best.to);
+    }
+    families.push({ root, members: [...members].sort() });
+  }
+
+  // metadata hints, reported apart from the evidence
+  const hints: string[] = [];
+  for (const e of edges) {
+    const p = byName.get(e.parent);
+    const c = byName.get(e.child);
+    if (p?.released && c?.released && c.released < p.released) hints.push(`${e.child} is declared released (${c.released}) before ${e.parent} (${p.released}), its parent by weight evidence`);
+    if (p?.quantized && !c?.quantized) hints.push(`${e.parent} is stored quantized yet has a child ${e.child}: quantized copies are usually leaves`);
+  }
+  return { families, edges, merges, singletons: singletons.sort(), hints };
+}
