@@ -4,10 +4,10 @@
  * the 6-bit scale/min packing of Q4_K and Q5_K. Every float operation is rounded to float32 in ggml's
  * order. Ported from ggml-org/ggml src/ggml-quants.c (MIT).
  */
-import { fround, nearestInt } from "./common.js";
+import { nearestInt } from "./common.js";
 
-export const GROUP_MAX_EPS = fround(1e-15);
-const F01 = fround(0.1);
+export const GROUP_MAX_EPS = Math.fround(1e-15);
+const F01 = Math.fround(0.1);
 
 /** get_scale_min_k4: the 6-bit scale (and, via `mins`, min) of sub-block j from the 12 packed bytes at q[o..]. */
 export function scaleK4(j: number, q: Uint8Array, o: number): number {
@@ -45,14 +45,14 @@ export function makeQkx2Quants(
   let min = x[x0] as number;
   let max = min;
   let sumW = weights[0] as number;
-  let sumX = fround(sumW * min);
+  let sumX = Math.fround(sumW * min);
   for (let i = 1; i < n; i++) {
     const xi = x[x0 + i] as number;
     if (xi < min) min = xi;
     if (xi > max) max = xi;
     const w = weights[i] as number;
-    sumW = fround(sumW + w);
-    sumX = fround(sumX + fround(w * xi));
+    sumW = Math.fround(sumW + w);
+    sumX = Math.fround(sumX + Math.fround(w * xi));
   }
   if (min > 0) min = 0;
   if (max === min) {
@@ -61,16 +61,16 @@ export function makeQkx2Quants(
     out[1] = -min;
     return;
   }
-  let iscale = fround(nmax / fround(max - min));
-  let scale = fround(1 / iscale);
+  let iscale = Math.fround(nmax / Math.fround(max - min));
+  let scale = Math.fround(1 / iscale);
   let bestError = 0;
   for (let i = 0; i < n; i++) {
     const xi = x[x0 + i] as number;
-    const l = Math.max(0, Math.min(nmax, nearestInt(fround(iscale * fround(xi - min)))));
+    const l = Math.max(0, Math.min(nmax, nearestInt(Math.fround(iscale * Math.fround(xi - min)))));
     L[l0 + i] = l;
-    let diff = fround(fround(fround(scale * l) + min) - xi);
-    diff = useMad ? Math.abs(diff) : fround(diff * diff);
-    bestError = fround(bestError + fround((weights[i] as number) * diff));
+    let diff = Math.fround(Math.fround(Math.fround(scale * l) + min) - xi);
+    diff = useMad ? Math.abs(diff) : Math.fround(diff * diff);
+    bestError = Math.fround(bestError + Math.fround((weights[i] as number) * diff));
   }
   if (nstep < 1) {
     out[0] = scale;
@@ -79,32 +79,32 @@ export function makeQkx2Quants(
   }
   for (let is = 0; is <= nstep; is++) {
     // min moves to the best fit found so far, and ggml divides by the current max - min
-    iscale = fround(fround(fround(rmin + fround(rdelta * is)) + nmax) / fround(max - min));
+    iscale = Math.fround(Math.fround(Math.fround(rmin + Math.fround(rdelta * is)) + nmax) / Math.fround(max - min));
     let sumL = 0;
     let sumL2 = 0;
     let sumXL = 0;
     for (let i = 0; i < n; i++) {
       const xi = x[x0 + i] as number;
-      const l = Math.max(0, Math.min(nmax, nearestInt(fround(iscale * fround(xi - min)))));
+      const l = Math.max(0, Math.min(nmax, nearestInt(Math.fround(iscale * Math.fround(xi - min)))));
       Laux[i] = l;
-      const wl = fround((weights[i] as number) * l);
-      sumL = fround(sumL + wl);
-      sumL2 = fround(sumL2 + fround(wl * l));
-      sumXL = fround(sumXL + fround(wl * xi));
+      const wl = Math.fround((weights[i] as number) * l);
+      sumL = Math.fround(sumL + wl);
+      sumL2 = Math.fround(sumL2 + Math.fround(wl * l));
+      sumXL = Math.fround(sumXL + Math.fround(wl * xi));
     }
-    const D = fround(fround(sumW * sumL2) - fround(sumL * sumL));
+    const D = Math.fround(Math.fround(sumW * sumL2) - Math.fround(sumL * sumL));
     if (D > 0) {
-      let thisScale = fround(fround(fround(sumW * sumXL) - fround(sumX * sumL)) / D);
-      let thisMin = fround(fround(fround(sumL2 * sumX) - fround(sumL * sumXL)) / D);
+      let thisScale = Math.fround(Math.fround(Math.fround(sumW * sumXL) - Math.fround(sumX * sumL)) / D);
+      let thisMin = Math.fround(Math.fround(Math.fround(sumL2 * sumX) - Math.fround(sumL * sumXL)) / D);
       if (thisMin > 0) {
         thisMin = 0;
-        thisScale = fround(sumXL / sumL2);
+        thisScale = Math.fround(sumXL / sumL2);
       }
       let curError = 0;
       for (let i = 0; i < n; i++) {
-        let diff = fround(fround(fround(thisScale * (Laux[i] as number)) + thisMin) - (x[x0 + i] as number));
-        diff = useMad ? Math.abs(diff) : fround(diff * diff);
-        curError = fround(curError + fround((weights[i] as number) * diff));
+        let diff = Math.fround(Math.fround(Math.fround(thisScale * (Laux[i] as number)) + thisMin) - (x[x0 + i] as number));
+        diff = useMad ? Math.abs(diff) : Math.fround(diff * diff);
+        curError = Math.fround(curError + Math.fround((weights[i] as number) * diff));
       }
       if (curError < bestError) {
         for (let i = 0; i < n; i++) L[l0 + i] = Laux[i] as number;
@@ -134,37 +134,37 @@ export function makeQxQuants(n: number, nmax: number, x: Float32Array, x0: numbe
     L.fill(0, l0, l0 + n);
     return 0;
   }
-  let iscale = fround(-nmax / max);
+  let iscale = Math.fround(-nmax / max);
   let sumlx = 0;
   let suml2 = 0;
   for (let i = 0; i < n; i++) {
     const xi = x[x0 + i] as number;
-    const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(fround(iscale * xi))));
+    const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(Math.fround(iscale * xi))));
     L[l0 + i] = l + nmax;
-    const w = fround(xi * xi);
-    sumlx = fround(sumlx + fround(fround(w * xi) * l));
-    suml2 = fround(suml2 + fround(fround(w * l) * l));
+    const w = Math.fround(xi * xi);
+    sumlx = Math.fround(sumlx + Math.fround(Math.fround(w * xi) * l));
+    suml2 = Math.fround(suml2 + Math.fround(Math.fround(w * l) * l));
   }
-  let scale = suml2 !== 0 ? fround(sumlx / suml2) : 0;
-  let best = fround(scale * sumlx);
+  let scale = suml2 !== 0 ? Math.fround(sumlx / suml2) : 0;
+  let best = Math.fround(scale * sumlx);
   for (let is = -9; is <= 9; is++) {
     if (is === 0) continue;
-    iscale = fround(-fround(nmax + fround(F01 * is)) / max);
+    iscale = Math.fround(-Math.fround(nmax + Math.fround(F01 * is)) / max);
     sumlx = 0;
     suml2 = 0;
     for (let i = 0; i < n; i++) {
       const xi = x[x0 + i] as number;
-      const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(fround(iscale * xi))));
-      const w = fround(xi * xi);
-      sumlx = fround(sumlx + fround(fround(w * xi) * l));
-      suml2 = fround(suml2 + fround(fround(w * l) * l));
+      const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(Math.fround(iscale * xi))));
+      const w = Math.fround(xi * xi);
+      sumlx = Math.fround(sumlx + Math.fround(Math.fround(w * xi) * l));
+      suml2 = Math.fround(suml2 + Math.fround(Math.fround(w * l) * l));
     }
-    if (suml2 > 0 && fround(sumlx * sumlx) > fround(best * suml2)) {
+    if (suml2 > 0 && Math.fround(sumlx * sumlx) > Math.fround(best * suml2)) {
       for (let i = 0; i < n; i++) {
-        L[l0 + i] = nmax + Math.max(-nmax, Math.min(nmax - 1, nearestInt(fround(iscale * (x[x0 + i] as number)))));
+        L[l0 + i] = nmax + Math.max(-nmax, Math.min(nmax - 1, nearestInt(Math.fround(iscale * (x[x0 + i] as number)))));
       }
-      scale = fround(sumlx / suml2);
-      best = fround(scale * sumlx);
+      scale = Math.fround(sumlx / suml2);
+      best = Math.fround(scale * sumlx);
     }
   }
   return scale;
@@ -186,32 +186,32 @@ export function makeQ3Quants(n: number, nmax: number, x: Float32Array, x0: numbe
     L.fill(0, l0, l0 + n);
     return 0;
   }
-  const iscale = fround(-nmax / max);
+  const iscale = Math.fround(-nmax / max);
   let sumlx = 0;
   let suml2 = 0;
   for (let i = 0; i < n; i++) {
     const xi = x[x0 + i] as number;
-    const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(fround(iscale * xi))));
+    const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(Math.fround(iscale * xi))));
     Li[i] = l;
-    const w = fround(xi * xi);
-    sumlx = fround(sumlx + fround(fround(w * xi) * l));
-    suml2 = fround(suml2 + fround(fround(w * l) * l));
+    const w = Math.fround(xi * xi);
+    sumlx = Math.fround(sumlx + Math.fround(Math.fround(w * xi) * l));
+    suml2 = Math.fround(suml2 + Math.fround(Math.fround(w * l) * l));
   }
   for (let itry = 0; itry < 5; itry++) {
     let nChanged = 0;
     for (let i = 0; i < n; i++) {
       const xi = x[x0 + i] as number;
-      const w = fround(xi * xi);
+      const w = Math.fround(xi * xi);
       const li = Li[i] as number;
-      let slx = fround(sumlx - fround(fround(w * xi) * li));
+      let slx = Math.fround(sumlx - Math.fround(Math.fround(w * xi) * li));
       if (slx > 0) {
-        let sl2 = fround(suml2 - fround(fround(w * li) * li));
-        let newL = nearestInt(fround(fround(xi * sl2) / slx));
+        let sl2 = Math.fround(suml2 - Math.fround(Math.fround(w * li) * li));
+        let newL = nearestInt(Math.fround(Math.fround(xi * sl2) / slx));
         newL = Math.max(-nmax, Math.min(nmax - 1, newL));
         if (newL !== li) {
-          slx = fround(slx + fround(fround(w * xi) * newL));
-          sl2 = fround(sl2 + fround(fround(w * newL) * newL));
-          if (sl2 > 0 && fround(fround(slx * slx) * suml2) > fround(fround(sumlx * sumlx) * sl2)) {
+          slx = Math.fround(slx + Math.fround(Math.fround(w * xi) * newL));
+          sl2 = Math.fround(sl2 + Math.fround(Math.fround(w * newL) * newL));
+          if (sl2 > 0 && Math.fround(Math.fround(slx * slx) * suml2) > Math.fround(Math.fround(sumlx * sumlx) * sl2)) {
             Li[i] = newL;
             sumlx = slx;
             suml2 = sl2;
@@ -223,5 +223,5 @@ export function makeQ3Quants(n: number, nmax: number, x: Float32Array, x0: numbe
     if (nChanged === 0) break;
   }
   for (let i = 0; i < n; i++) L[l0 + i] = (Li[i] as number) + nmax;
-  return suml2 > 0 ? fround(sumlx / suml2) : 0;
+  return suml2 > 0 ? Math.fround(sumlx / suml2) : 0;
 }
