@@ -82,6 +82,7 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
     const map = mapLayers(a, b, frame, cache, opts, exhaustive);
     lap("layersMs");
     heatmap = { aLayers: LA, bLayers: LB, logP: map.heat, probed: map.probed };
+    const attentionLayers = new Set(Array.from({ length: Math.min(8, LB) }, (_, i) => Math.floor(((i + 0.5) * LB) / Math.min(8, LB))));
     for (const le of map.layers) {
       tests += le.searched * 3;
       const r = le.result;
@@ -95,9 +96,10 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
       layerMap.push({ a: shared ? r.a : null, b: le.b, logP: r.logP, matchedFraction: r.matched / r.tested });
       components.push(unitEvidence(r, shared ? `layers.${r.a}.mlp` : "any layer"));
       minLogP = Math.min(minLogP, r.logP);
-      // attention of the same layer pair (the mapped one, else the same index)
+      // attention of the same layer pair (the mapped one, else the same index); for large models a
+      // spread of layers is enough evidence about attention
       const la = shared ? r.a : le.b < LA ? le.b : null;
-      if (la === null) continue;
+      if (la === null || (big && !attentionLayers.has(le.b))) continue;
       for (const kind of ["attn.q", "attn.v"] as const) {
         const ar = unitTest(a, la, b, le.b, kind, frame, cache, opts);
         if (!ar) continue;

@@ -176,7 +176,7 @@ export function identityPermutationTest(a: CanonicalModel, b: CanonicalModel, pa
   const L = Math.min(a.params.nLayers, b.params.nLayers);
   // Large models: a spread of layers is plenty (each group alone can reach p = 1/(K+1)).
   const big = a.params.dim * a.params.ffn > 8e6;
-  const layerList = big ? [...new Set([0, 1, Math.floor(L / 3), Math.floor(L / 2), Math.floor((2 * L) / 3), L - 1].filter((l) => l >= 0 && l < L))] : Array.from({ length: L }, (_, i) => i);
+  const layerList = big ? [...new Set([0, Math.floor(L / 3), Math.floor((2 * L) / 3), L - 1].filter((l) => l >= 0 && l < L))] : Array.from({ length: L }, (_, i) => i);
   for (const l of layerList) {
     const tests = layerGroups(a, b, l, rng).map((g) => groupTest(g, rng));
     groups.push(...tests);

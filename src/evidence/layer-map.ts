@@ -30,6 +30,8 @@ export interface LayerMapResult {
 
 const ACCEPT = Math.log(1e-12);
 const PROBE_SAMPLE = 32;
+/** A probe this weak is not worth a full test (a derived layer's probe is far below it). */
+const PROMISING = Math.log(0.05);
 
 export function layerCount(m: CanonicalModel): number {
   return m.params.nLayers;
@@ -40,47 +42,42 @@ export function mapLayers(a: CanonicalModel, b: CanonicalModel, frame: Frame, ca
   const LB = layerCount(b);
   const heat = Array.from({ length: LB }, () => new Array<number>(LA).fill(NaN));
   const probed = Array.from({ length: LB }, () => new Array<boolean>(LA).fill(false));
-  const layers: LayerEvidence[] = [];
-  for (let lb = 0; lb < LB; lb++) {
-    let best: UnitTestResult | null = null;
-    const consider = (r: UnitTestResult | null) => {
-      if (r && (!best || r.logP < best.logP)) best = r;
-    };
-    if (exhaustive) {
-      for (let la = 0; la < LA; la++) {
-        const r = unitTest(a, la, b, lb, "mlp", frame, cache, opts);
-        if (r) (heat[lb] as number[])[la] = r.logP;
-        consider(r);
-      }
-    } else {
-      if (lb < LA) {
-        const r = unitTest(a, lb, b, lb, "mlp", frame, cache, opts);
-        if (r) (heat[lb] as number[])[lb] = r.logP;
-        consider(r);
-      }
-      const cur = best as UnitTestResult | null;
-      if (!cur || cur.logP > ACCEPT) {
-        let probeBest: { la: number; logP: number } | null = null;
-        for (let la = 0; la < LA; la++) {
-          if (la === lb) continue;
-          const r = unitTest(a, la, b, lb, "mlp", frame, cache, { ...opts, sample: PROBE_SAMPLE });
-          if (!r) continue;
-          (heat[lb] as number[])[la] = r.logP;
-          (probed[lb] as boolean[])[la] = true;
-          if (!probeBest || r.logP < probeBest.logP) probeBest = { la, logP: r.logP };
+  const best: Array<UnitTestResult | null> = new Array(LB).fill(null);
+  const consider = (lb: number, r: UnitTestResult | null) => {
+    if (!r) return;
+    (heat[lb] as number[])[r.a] = r.logP;
+    const cur = best[lb];
+    if (!cur || r.logP < cur.logP) best[lb] = r;
+  };
+  // 1. the same layer, in full (each A layer read once)
+  for (let lb = 0; lb < LB; lb++) if (lb < LA) consider(lb, unitTest(a, lb, b, lb, "mlp", frame, cache, opts));
+  const pending = Array.from({ length: LB }, (_, i) => i).filter((lb) => exhaustive || !best[lb] || (best[lb] as UnitTestResult).logP > ACCEPT);
+  // 2. probes of every pending B layer against every A layer, A layer by A layer (each read once)
+  const probeBest = new Map<number, { la: number; logP: number }>();
+  if (pending.length) {
+    for (let la = 0; la < LA; la++) {
+      for (const lb of pending) {
+        if (la === lb && !exhaustive) continue;
+        const r = unitTest(a, la, b, lb, "mlp", frame, cache, exhaustive ? opts : { ...opts, sample: PROBE_SAMPLE, sketched: true });
+        if (!r) continue;
+        if (exhaustive) {
+          consider(lb, r);
+          continue;
         }
-        if (probeBest) {
-          const r = unitTest(a, probeBest.la, b, lb, "mlp", frame, cache, opts);
-          if (r) {
-            (heat[lb] as number[])[probeBest.la] = r.logP;
-            (probed[lb] as boolean[])[probeBest.la] = false;
-          }
-          consider(r);
-        }
+        (heat[lb] as number[])[la] = r.logP;
+        (probed[lb] as boolean[])[la] = true;
+        const pb = probeBest.get(lb);
+        if (!pb || r.logP < pb.logP) probeBest.set(lb, { la, logP: r.logP });
       }
     }
-    const found = best as UnitTestResult | null;
-    layers.push({ b: lb, a: found ? found.a : null, result: found, searched: LA });
   }
+  // 3. the best probe of each pending B layer, in full — unless the probe shows nothing at all
+  for (const [lb, pb] of [...probeBest.entries()].sort((x, y) => x[1].la - y[1].la)) {
+    if (pb.logP > PROMISING) continue;
+    const r = unitTest(a, pb.la, b, lb, "mlp", frame, cache, opts);
+    if (r) (probed[lb] as boolean[])[pb.la] = false;
+    consider(lb, r);
+  }
+  const layers: LayerEvidence[] = best.map((r, lb) => ({ b: lb, a: r ? r.a : null, result: r, searched: LA }));
   return { layers, heat, probed };
 }

@@ -16,6 +16,8 @@ import { readUnits, unitCount, type Combine, type UnitKind, type UnitSet } from 
 export interface UnitTestOptions {
   /** Most B units sampled per component. */
   sample: number;
+  /** Probe only: compare on a fixed set of coordinates, from sketches kept by the cache (no re-read of A). */
+  sketched?: boolean;
   /** Add down columns (needs whole down matrices; skipped for very large layers). */
   withDown: boolean;
   seed: number;
@@ -87,8 +89,19 @@ const CACHE_BYTES = 900 << 20;
 export class ComponentCache {
   private map = new Map<string, Prepared | null>();
   private samples = new Map<string, Prepared | null>();
+  private sketches = new Map<string, Prepared | null>();
   private bytes = 0;
   constructor(private readonly capacity = 64) {}
+
+  /** A's component restricted to `coords` (kept for the whole comparison: probes read A once). */
+  sketch(m: CanonicalModel, l: number, kind: UnitKind, withDown: boolean, coords: Int32Array): Prepared | null {
+    const key = `${l}/${kind}/${withDown}`;
+    if (this.sketches.has(key)) return this.sketches.get(key) as Prepared | null;
+    const full = this.get(m, l, kind, withDown);
+    const v = full ? restrictPrepared(full, coords) : null;
+    this.sketches.set(key, v);
+    return v;
+  }
 
   /** B's units `rows` of layer `l`, mapped into A's frame and normalised. */
   sample(m: CanonicalModel, l: number, kind: UnitKind, rows: Int32Array, withDown: boolean, frame: Frame): Prepared | null {
@@ -115,6 +128,8 @@ export class ComponentCache {
     }
     const set = readUnits(m, l, kind, undefined, withDown);
     const v = set ? prepare(set, set.n) : null;
+    // keep a sketch of every large component read, for probes
+    if (v && v.set.d > SKETCH_COORDS && !this.sketches.has(key)) this.sketches.set(key, restrictPrepared(v, probeCoords(v.set.d)));
     const size = (p: Prepared | null) => (p ? p.unit.reduce((s, x) => s + x.byteLength, 0) : 0);
     this.map.set(key, v);
     this.bytes += size(v);
@@ -125,6 +140,24 @@ export class ComponentCache {
     }
     return v;
   }
+}
+
+/** Coordinates probes compare on (hash-free: every SKETCH_COORDS-th spread evenly, same for every layer). */
+export function probeCoords(d: number): Int32Array {
+  return Int32Array.from({ length: Math.min(d, SKETCH_COORDS) }, (_, i) => Math.floor((i * d) / Math.min(d, SKETCH_COORDS)));
+}
+
+/** A prepared component restricted to some coordinates and renormalised. */
+function restrictPrepared(p: Prepared, coords: Int32Array): Prepared {
+  const n = p.set.n;
+  const d = p.set.d;
+  const k = coords.length;
+  const data = p.unit.map((x) => {
+    const out = new Float32Array(n * k);
+    for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) out[r * k + j] = x[r * d + (coords[j] as number)] as number;
+    return out;
+  });
+  return prepare({ ...p.set, d: k, data }, n);
 }
 
 /** Combined similarity of B unit i and A unit j from per-view cosines, and its sign for the flip views. */
@@ -148,9 +181,12 @@ export function unitTest(a: CanonicalModel, la: number, b: CanonicalModel, lb: n
   const rng = new Rng(opts.seed ^ Math.imul(lb + 1, 0x9e3779b1) ^ (kind === "mlp" ? 0 : kind === "attn.q" ? 0x51 : 0xa7));
   const m = Math.min(nB, opts.sample);
   const sample = m === nB ? Int32Array.from({ length: nB }, (_, i) => i) : rng.permutation(nB).slice(0, m).sort();
-  const A = cache.get(a, la, kind, opts.withDown);
-  const B = cache.sample(b, lb, kind, sample, opts.withDown, frame);
-  if (!A || !B || A.set.d !== frame.dim || B.set.views.join() !== A.set.views.join()) return null;
+  const sketched = opts.sketched === true && frame.dim > SKETCH_COORDS;
+  const coords = sketched ? probeCoords(frame.dim) : null;
+  const A = coords ? cache.sketch(a, la, kind, opts.withDown, coords) : cache.get(a, la, kind, opts.withDown);
+  let B = cache.sample(b, lb, kind, sample, opts.withDown, frame);
+  if (B && coords) B = restrictPrepared(B, coords);
+  if (!A || !B || A.set.d !== (coords ? coords.length : frame.dim) || B.set.views.join() !== A.set.views.join()) return null;
   const core = matchUnits({ n: nA, d: A.set.d, views: A.set.views, unit: A.unit, norms: A.norms, combine: A.set.combine }, { n: m, d: B.set.d, views: B.set.views, unit: B.unit, norms: B.norms, combine: B.set.combine }, sample, rng, nB);
   return { ...core, component: `layers.${lb}.${kind}`, kind, a: la, b: lb, unitsB: nB };
 }

@@ -121,6 +121,18 @@ export function readUnits(m: CanonicalModel, l: number, kind: UnitKind, rows?: I
   const gain = gainOf(m, `layers.${l}.mlp_norm`);
   const gated = parts.every((p) => p.gate);
   const n = parts.reduce((s, p) => s + p.up.rows, 0);
+  if (!rows && parts.length === 1) {
+    // every unit of a dense MLP: read straight into the views, no index bookkeeping
+    const p = parts[0] as (typeof parts)[number];
+    const data = [...(gated ? [foldGain((p.gate as CanonicalTensor).read(), n, d, gain)] : []), foldGain(p.up.read(), n, d, gain)];
+    const views = gated ? ["gate", "up"] : ["up"];
+    const downToo = withDown && p.down.dtype !== "absent";
+    if (downToo) {
+      views.push("down");
+      data.push(readSomeColumns(p.down));
+    }
+    return { component: `layers.${l}.mlp`, n, d, views, data, rows, combine: gated ? "gated" : "plain" };
+  }
   // which rows of which part
   const want = rows ?? Int32Array.from({ length: n }, (_, i) => i);
   // fingerprint views carry a stand-in down matrix (dtype "absent") that has no values
