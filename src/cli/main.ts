@@ -10,6 +10,12 @@ import { registerDemo } from "./commands/demo.js";
 import { registerForge } from "./commands/forge.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerRun } from "./commands/run.js";
+import { registerRegister } from "./commands/register.js";
+import { registerList } from "./commands/list.js";
+import { registerShow } from "./commands/show.js";
+import { registerRemove } from "./commands/remove.js";
+import { registerExport } from "./commands/export.js";
+import { registerImport } from "./commands/import.js";
 import { EXIT } from "./exit-codes.js";
 
 export function buildProgram(): Command {
@@ -24,6 +30,12 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerForge(program);
   registerRun(program);
+  registerRegister(program);
+  registerList(program);
+  registerShow(program);
+  registerRemove(program);
+  registerExport(program);
+  registerImport(program);
   return program;
 }
 

@@ -58,7 +58,7 @@ class Unpacker {
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const version = v.getUint32(4, true);
     if (version > FINGERPRINT_VERSION) throw new BadInputError(what, `fingerprint format version ${version} is newer than this pedigree reads (${FINGERPRINT_VERSION}): upgrade pedigree`);
-    if (version < 1) throw new BadInputError(what, `invalid fingerprint format version ${version}`);
+    if (version < FINGERPRINT_VERSION) throw new BadInputError(what, `fingerprint format version ${version} is older than this pedigree reads (${FINGERPRINT_VERSION}): fingerprint the model again`);
     const len = v.getUint32(8, true);
     if (len > MAX_JSON || 12 + len > bytes.length) throw new BadInputError(what, "fingerprint header runs past its end");
     try {

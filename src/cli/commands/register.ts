@@ -1,0 +1,75 @@
+/**
+ * @module cli/commands/register
+ * `pedigree register <path> --name <n> --owner <o> --tier open|gated|closed --license <id>`: loads
+ * the model, computes its fingerprint (a progress bar per layer) and stores it in the registry with
+ * what the registrant declares. Anything that is not a model, a name already taken, or bad metadata
+ * exits 2 with the registry unchanged.
+ */
+import { Option, type Command } from "commander";
+import { UsageError, q } from "../../errors.js";
+import { computeFingerprint } from "../../fingerprint/compute.js";
+import { loadModel } from "../../load-model.js";
+import { metaProblem, TIERS, type ModelMeta, type Tier } from "../../registry/metadata.js";
+import { withRegistry } from "../../registry/open.js";
+import { get, register } from "../../registry/store.js";
+import { kb } from "../../registry/text.js";
+import { EXIT } from "../exit-codes.js";
+import { printJson, printText } from "../output.js";
+import { progress } from "../progress.js";
+
+interface Opts {
+  name: string;
+  owner: string;
+  tier: Tier;
+  license: string;
+  declaredBase?: string;
+  released?: string;
+  recipient: string[];
+  notes?: string;
+  registry?: string;
+  json?: boolean;
+}
+
+export const REGISTRY_OPTION_HELP = "registry file (default: $PEDIGREE_REGISTRY, else $XDG_DATA_HOME/pedigree/registry.db or ~/.local/share/pedigree/registry.db)";
+
+export function registerRegister(program: Command): void {
+  program
+    .command("register")
+    .description("fingerprint a model and add it to the registry of known models")
+    .argument("<path>", "a weight file (safetensors, GGUF, PyTorch, llama2.c) or a model folder")
+    .requiredOption("--name <name>", "the name it is registered under (unique)")
+    .requiredOption("--owner <owner>", "who owns the model")
+    .addOption(new Option("--tier <tier>", "how the weights are distributed").choices(TIERS).makeOptionMandatory())
+    .requiredOption("--license <id>", "licence id (apache-2.0, mit, llama3.1, gemma, other, ...)")
+    .option("--declared-base <name>", "the model its owner says it was built from")
+    .option("--released <YYYY-MM-DD>", "release date")
+    .option("--recipient <who>", "gated models: someone given the weights (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--notes <text>", "free-text notes")
+    .option("--registry <file>", REGISTRY_OPTION_HELP)
+    .option("--json", "machine-readable output")
+    .action(async (path: string, opts: Opts) => {
+      const meta: ModelMeta = {
+        name: opts.name, owner: opts.owner, tier: opts.tier, license: opts.license, declaredBase: opts.declaredBase, released: opts.released,
+        recipients: opts.tier === "gated" || opts.recipient.length > 0 ? opts.recipient : undefined, notes: opts.notes,
+      };
+      const problem = metaProblem(meta);
+      if (problem) throw new UsageError(problem);
+      await withRegistry(opts.registry, {}, (db, file) => {
+        // fail before the (slow) fingerprint when the name is taken; register() checks again
+        if (get(db, meta.name)) throw new UsageError(`a model named ${q(meta.name)} is already registered in ${file} (remove it first, or choose another --name)`);
+        const model = loadModel(path);
+        let fp;
+        const bar = progress("fingerprinting", Math.max(1, model.params.nLayers));
+        try {
+          fp = computeFingerprint(model, { onLayer: (d, t) => bar.update(d, t) });
+        } finally {
+          bar.stop();
+          model.close();
+        }
+        const entry = register(db, fp, meta);
+        if (opts.json) printJson({ registry: file, ...entry });
+        else printText(`registered ${q(entry.name)} (id ${entry.id}) in ${file}: ${entry.summary.architecture} ${entry.summary.format}, ${entry.summary.params.nLayers} layers, fingerprint ${kb(entry.fingerprintBytes)} in ${entry.partCount} parts, ${entry.postingCount} index keys`);
+      });
+      process.exitCode = EXIT.clean;
+    });
+}

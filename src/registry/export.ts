@@ -1,0 +1,71 @@
+/**
+ * @module registry/export
+ * The registry as JSON Lines: a header line `{"pedigree":"registry-export","version":1}`, then one
+ * line per model (in registration order) with its metadata and every fingerprint part as base64.
+ * The summary is not written: it is inside the `meta` part, and import takes it from there.
+ */
+import type { Registry } from "./open.js";
+import { loadAllParts } from "./store.js";
+import type { Tier } from "./metadata.js";
+
+export const EXPORT_KIND = "registry-export";
+export const EXPORT_VERSION = 1;
+
+export interface ExportHeader {
+  pedigree: typeof EXPORT_KIND;
+  version: number;
+}
+
+/** One model line. */
+export interface ExportedModel {
+  name: string;
+  owner: string;
+  tier: Tier;
+  license: string | null;
+  declaredBase: string | null;
+  released: string | null;
+  registeredAt: string;
+  recipients: string[] | null;
+  notes: string | null;
+  fingerprintVersion: number;
+  /** Part name -> base64 of its bytes: "meta", then "layer.0", "layer.1", ... */
+  parts: Record<string, string>;
+}
+
+function base64(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
+
+/**
+ * The export's lines (without newlines): the header, then each model. Reads one model at a time,
+ * all from one snapshot (a read transaction) however long the consumer takes.
+ */
+export function* exportLines(db: Registry): Generator<string> {
+  const header: ExportHeader = { pedigree: EXPORT_KIND, version: EXPORT_VERSION };
+  const own = !db.inTransaction;
+  if (own) db.exec("BEGIN DEFERRED");
+  try {
+    yield* modelLines(db, header);
+  } finally {
+    if (own && db.inTransaction) db.exec("COMMIT");
+  }
+}
+
+function* modelLines(db: Registry, header: ExportHeader): Generator<string> {
+  yield JSON.stringify(header);
+  const ids = db.prepare("SELECT id FROM models ORDER BY id").pluck().all() as number[];
+  const row = db.prepare(`SELECT name, owner, tier, license, declared_base, released, registered_at, recipients_json, notes, fingerprint_version FROM models WHERE id = ?`);
+  for (const id of ids) {
+    const r = row.get(id) as
+      | { name: string; owner: string; tier: Tier; license: string | null; declared_base: string | null; released: string | null; registered_at: string; recipients_json: string | null; notes: string | null; fingerprint_version: number }
+      | undefined;
+    if (!r) continue;
+    const parts: Record<string, string> = {};
+    for (const [name, bytes] of loadAllParts(db, id)) parts[name] = base64(bytes);
+    const line: ExportedModel = {
+      name: r.name, owner: r.owner, tier: r.tier, license: r.license, declaredBase: r.declared_base, released: r.released, registeredAt: r.registered_at,
+      recipients: r.recipients_json === null ? null : (JSON.parse(r.recipients_json) as string[]), notes: r.notes, fingerprintVersion: r.fingerprint_version, parts,
+    };
+    yield JSON.stringify(line);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * @module registry/lines
+ * Lines of a (possibly large) text file, read synchronously in chunks so a registry transaction
+ * can span the whole file: an export of many models does not fit in one JS string.
+ */
+import { closeSync, openSync, readSync } from "node:fs";
+import { BadInputError } from "../errors.js";
+
+const CHUNK = 1 << 20;
+/** Longest line accepted: a model line is ~150 KB; this bounds memory on a hostile file. */
+export const MAX_LINE = 64 << 20;
+
+/** Yields [1-based line number, text] for every line (a final line without "\n" included). */
+export function* readLines(file: string): Generator<[number, string]> {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (e) {
+    throw new BadInputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const text = (parts: Buffer[], n: number) => {
+    try {
+      return decoder.decode(Buffer.concat(parts));
+    } catch {
+      throw new BadInputError(`${file}:${n}`, "line is not valid UTF-8");
+    }
+  };
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let line = 1;
+    for (;;) {
+      const got = readSync(fd, buf, 0, CHUNK, null);
+      if (got === 0) break;
+      let start = 0;
+      for (;;) {
+        const nl = buf.indexOf(0x0a, start);
+        if (nl < 0 || nl >= got) break;
+        pending.push(Buffer.from(buf.subarray(start, nl)));
+        yield [line, text(pending, line)];
+        line++;
+        pending = [];
+        pendingBytes = 0;
+        start = nl + 1;
+      }
+      if (start < got) {
+        pending.push(Buffer.from(buf.subarray(start, got)));
+        pendingBytes += got - start;
+        if (pendingBytes > MAX_LINE) throw new BadInputError(`${file}:${line}`, `line is longer than ${MAX_LINE >> 20} MB`);
+      }
+    }
+    if (pendingBytes > 0) yield [line, text(pending, line)];
+  } finally {
+    closeSync(fd);
+  }
+}

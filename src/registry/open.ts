@@ -1,0 +1,157 @@
+/**
+ * @module registry/open
+ * Opening the registry of known models: a SQLite file, by default in the user's data directory
+ * (`$PEDIGREE_REGISTRY`, else `$XDG_DATA_HOME/pedigree/registry.db`, else
+ * `~/.local/share/pedigree/registry.db`).
+ *
+ * Durability: WAL journal with `synchronous = FULL`. A transaction is either wholly in the file or
+ * not at all whenever the process dies (WAL alone guarantees that, with NORMAL too); FULL also
+ * fsyncs the log at each commit, so a model pedigree has said is registered stays registered across
+ * a power cut or an OS crash, which NORMAL does not promise. It costs one fsync per commit: nothing
+ * next to computing a fingerprint, and an import is one commit.
+ * Concurrency: WAL lets readers run while one process writes; writers take the lock up front
+ * (IMMEDIATE transactions) and wait up to BUSY_TIMEOUT_MS for each other.
+ *
+ * A file that is not SQLite, is some other SQLite database, fails `PRAGMA quick_check`, or was
+ * written by a newer schema is refused with a BadInputError naming it, and is never written to.
+ * quick_check reads every page (~3 ms per MB: 6 s for 10,000 models), so by default it runs whole
+ * only on files up to QUICK_CHECK_MAX_BYTES; a larger file gets the check of its `models` table and
+ * a truncation check, and damage found later, when a page is read, is the same one-line error
+ * (registryError). `check: "full"` always runs the whole quick_check.
+ */
+import Database from "better-sqlite3";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { BadInputError, PedigreeError } from "../errors.js";
+import { APPLICATION_ID, checkVersion, migrate } from "./migrations.js";
+
+export type Registry = Database.Database;
+
+export const BUSY_TIMEOUT_MS = 10_000;
+
+/** Each open registry's file (the in-memory stand-in for a missing file included). */
+const files = new WeakMap<Registry, string>();
+
+export interface OpenOptions {
+  /**
+   * When the file does not exist: create it (default), or — for commands that only read — open an
+   * empty registry in memory and create nothing.
+   */
+  create?: boolean;
+  /**
+   * "auto" (default): `PRAGMA quick_check` of the whole file up to QUICK_CHECK_MAX_BYTES, else of
+   * the models table plus a truncation check; "full": always the whole file; "none": header only.
+   */
+  check?: "auto" | "full" | "none";
+}
+
+export const QUICK_CHECK_MAX_BYTES = 128 << 20;
+
+/** Where the registry lives when no path is given. */
+export function defaultRegistryPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PEDIGREE_REGISTRY) return resolve(env.PEDIGREE_REGISTRY);
+  const data = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith("/") ? env.XDG_DATA_HOME : join(homedir(), ".local", "share");
+  return join(data, "pedigree", "registry.db");
+}
+
+const CORRUPT = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_INDEX", "SQLITE_CORRUPT_SEQUENCE", "SQLITE_CORRUPT_VTAB"]);
+
+/** Any error from working on the registry at `file`, as a PedigreeError naming the file. */
+export function registryError(file: string, e: unknown): unknown {
+  if (e instanceof PedigreeError) return e;
+  if (e instanceof Database.SqliteError) {
+    const first = e.message.split("\n")[0] ?? e.code;
+    if (CORRUPT.has(e.code)) return new BadInputError(file, `not a readable pedigree registry (corrupted or not SQLite: ${first})`, { cause: e });
+    if (e.code.startsWith("SQLITE_BUSY") || e.code.startsWith("SQLITE_LOCKED")) return new BadInputError(file, `registry is busy: another process kept it locked for ${BUSY_TIMEOUT_MS / 1000} s; try again`, { cause: e });
+    if (e.code.startsWith("SQLITE_FULL")) return new BadInputError(file, "disk full while writing the registry (nothing was changed)", { cause: e });
+    if (e.code.startsWith("SQLITE_READONLY") || e.code.startsWith("SQLITE_CANTOPEN") || e.code.startsWith("SQLITE_PERM") || e.code.startsWith("SQLITE_IOERR")) {
+      return new BadInputError(file, `cannot use the registry file (${e.code}: ${first})`, { cause: e });
+    }
+    return new PedigreeError("internal", `registry error ${e.code}: ${first}`, file, { cause: e });
+  }
+  return e;
+}
+
+function quickCheck(db: Registry, file: string, table?: string): void {
+  const rows = db.pragma(table ? `quick_check(${table})` : "quick_check(1)", { simple: false }) as Array<Record<string, unknown>>;
+  const first = String(Object.values(rows[0] ?? {})[0] ?? "no answer");
+  if (first !== "ok") throw new BadInputError(file, `registry is corrupted (quick_check: ${first.split("\n")[0]})`);
+}
+
+function checkFile(db: Registry, file: string, check: NonNullable<OpenOptions["check"]>): void {
+  // the first read of the header and schema fails with NOTADB on a file that is not SQLite
+  const objects = Number(db.prepare("SELECT count(*) FROM sqlite_schema").pluck().get());
+  const app = Number(db.pragma("application_id", { simple: true }));
+  if (app !== APPLICATION_ID && (app !== 0 || objects > 0)) throw new BadInputError(file, "is a SQLite database but not a pedigree registry");
+  checkVersion(db, file);
+  if (check === "none" || objects === 0) return;
+  const size = statSync(file).size;
+  if (check === "full" || size <= QUICK_CHECK_MAX_BYTES) return quickCheck(db, file);
+  // large file: the header's page count against the file (unless pages may still sit in the log)
+  const wal = `${file}-wal`;
+  const expected = Number(db.pragma("page_count", { simple: true })) * Number(db.pragma("page_size", { simple: true }));
+  if ((!existsSync(wal) || statSync(wal).size === 0) && size < expected) throw new BadInputError(file, `registry is truncated (${size} bytes of ${expected})`);
+  quickCheck(db, file, "models");
+}
+
+/** Opens (creating and migrating when needed) the registry at `path`. */
+export function openRegistry(path: string = defaultRegistryPath(), opts: OpenOptions = {}): Registry {
+  const file = resolve(path);
+  const exists = existsSync(file);
+  if (exists && statSync(file).isDirectory()) throw new BadInputError(file, "is a directory, not a registry file");
+  if (!exists && opts.create === false) {
+    const mem = new Database(":memory:");
+    migrate(mem, file);
+    files.set(mem, file);
+    return mem;
+  }
+  if (!exists) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+    } catch (e) {
+      throw new BadInputError(file, `cannot create the registry's folder: ${(e as Error).message}`);
+    }
+  }
+  let db: Registry;
+  try {
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  } catch (e) {
+    throw registryError(file, e);
+  }
+  try {
+    checkFile(db, file, opts.check ?? "auto");
+    const mode = String(db.pragma("journal_mode = WAL", { simple: true }));
+    if (mode !== "wal") throw new BadInputError(file, `cannot use a write-ahead log here (journal mode stays ${mode})`);
+    db.pragma("synchronous = FULL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("cache_size = -65536");
+    migrate(db, file);
+    files.set(db, file);
+    return db;
+  } catch (e) {
+    db.close();
+    throw registryError(file, e);
+  }
+}
+
+/** The file an open registry stands for (also when it is the empty in-memory stand-in). */
+export function registryFile(db: Registry): string {
+  return files.get(db) ?? db.name;
+}
+
+/**
+ * Opens the registry, runs `fn`, closes it; SQLite errors become one-line PedigreeErrors naming the
+ * file.
+ */
+export async function withRegistry<T>(path: string | undefined, opts: OpenOptions, fn: (db: Registry, file: string) => T | Promise<T>): Promise<T> {
+  const file = resolve(path ?? defaultRegistryPath());
+  const db = openRegistry(file, opts);
+  try {
+    return await fn(db, file);
+  } catch (e) {
+    throw registryError(file, e);
+  } finally {
+    db.close();
+  }
+}
