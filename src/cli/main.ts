@@ -16,12 +16,14 @@ import { registerShow } from "./commands/show.js";
 import { registerRemove } from "./commands/remove.js";
 import { registerExport } from "./commands/export.js";
 import { registerImport } from "./commands/import.js";
+import { registerScan } from "./commands/scan.js";
 import { EXIT } from "./exit-codes.js";
+import { VERSION } from "../version.js";
 
 export function buildProgram(): Command {
   const program = new Command("pedigree")
     .description("where a model's weights came from")
-    .version("0.1.0")
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -36,6 +38,7 @@ export function buildProgram(): Command {
   registerRemove(program);
   registerExport(program);
   registerImport(program);
+  registerScan(program);
   return program;
 }
 

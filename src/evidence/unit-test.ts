@@ -215,16 +215,20 @@ export function matchUnits(A: UnitVectors, B: UnitVectors, bIndex: Int32Array, r
   const sample = bIndex;
   const nB = totalB ?? Math.max(...Array.from(bIndex)) + 1;
 
-  // null spread of each view's cosine, from random unit pairs
-  const sigmas = A.unit.map((av, v) => nullScale((bi, ai) => cosineAt(B.unit[v] as Float32Array, bi, av, ai, d), m, nA, d, rng, 2048));
+  // candidates: all A units (every cosine computed once), or a sketch shortlist
+  const exact = m * nA * d * V <= EXACT_BUDGET;
+  const full: Float32Array[] | null = exact ? A.unit.map((av, v) => cosines(B.unit[v] as Float32Array, m, av, nA, d)) : null;
+
+  // null spread of each view's cosine, from random unit pairs (looked up when all cosines are at hand)
+  const sigmas = A.unit.map((av, v) => {
+    const fv = full?.[v];
+    const cos = fv ? (bi: number, ai: number) => fv[bi * nA + ai] as number : (bi: number, ai: number) => cosineAt(B.unit[v] as Float32Array, bi, av, ai, d);
+    return nullScale(cos, m, nA, d, rng, 2048);
+  });
   const scale = Math.sqrt(sigmas.reduce((s, x) => s + x * x, 0));
 
-  // candidates: all A units, or a sketch shortlist
-  const exact = m * nA * d * V <= EXACT_BUDGET;
-  let full: Float32Array[] | null = null;
   let shortlist: number[][] | null = null;
-  if (exact) full = A.unit.map((av, v) => cosines(B.unit[v] as Float32Array, m, av, nA, d));
-  else {
+  if (!exact) {
     const coords = rng.permutation(d).slice(0, Math.min(d, SKETCH_COORDS)).sort();
     const sa = selectColumns(A.unit[0] as Float32Array, nA, d, coords);
     const sb = selectColumns(B.unit[0] as Float32Array, m, d, coords);

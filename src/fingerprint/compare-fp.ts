@@ -18,7 +18,9 @@ import type { CanonicalModel } from "../model/canonical.js";
 import { Rng } from "../numeric/rng.js";
 import { decide } from "../verdict/decide.js";
 import type { CompareResult, LayerLink } from "../verdict/result.js";
+import { storedTypes } from "../evidence/transforms/quantization.js";
 import { fromSketch } from "./sketch.js";
+import { fingerprintNoise, withStorageFacts } from "./storage-facts.js";
 import type { Fingerprint } from "./types.js";
 import { keptView, projectedView } from "./views.js";
 
@@ -70,6 +72,10 @@ function invertMap(r: CompareResult, bLayers: number): LayerLink[] {
   return out;
 }
 
+function storedQuant(m: CanonicalModel): string | null {
+  return storedTypes(m).quantized ?? null;
+}
+
 /** Is the live model `b` derived from the model fingerprinted in `fp`? */
 export function compareFingerprintToModel(fp: Fingerprint, b: CanonicalModel): CompareResult {
   const d = residualWidth(b);
@@ -90,7 +96,9 @@ export function compareFingerprintToModel(fp: Fingerprint, b: CanonicalModel): C
     results.push({ route: `${frame.kind} frame`, r });
     if (r.logP < Math.log(1e-30)) break;
   }
-  return best(results);
+  const out = best(results);
+  out.transforms = withStorageFacts(out.transforms, { quantA: fp.summary.quantized, quantB: storedQuant(b), noise: fingerprintNoise(fp) });
+  return out;
 }
 
 /** Is the model fingerprinted in `fb` derived from the one fingerprinted in `fa`? */
@@ -112,5 +120,7 @@ export function compareFingerprints(fa: Fingerprint, fb: Fingerprint): CompareRe
     results.push({ route: `${frame.kind} frame`, r });
     if (r.logP < Math.log(1e-30)) break;
   }
-  return best(results);
+  const out = best(results);
+  out.transforms = withStorageFacts(out.transforms, { quantA: fa.summary.quantized, quantB: fb.summary.quantized, noise: Math.hypot(fingerprintNoise(fa), fingerprintNoise(fb)) });
+  return out;
 }

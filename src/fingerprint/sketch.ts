@@ -47,3 +47,16 @@ export function sketchColumns(s: Sketch, cols: Int32Array): Sketch {
 export function sketchBytes(s: Sketch): number {
   return s.q.length + 4 * s.scale.length;
 }
+
+/** Median over rows of the int8 rounding error relative to the row's RMS: the resolution a sketch keeps. */
+export function sketchNoise(s: Sketch): number {
+  const rel: number[] = [];
+  for (let r = 0; r < s.rows; r++) {
+    let ss = 0;
+    for (let j = 0; j < s.cols; j++) ss += (s.q[r * s.cols + j] as number) ** 2;
+    const rms = Math.sqrt(ss / s.cols) * (s.scale[r] as number);
+    if (rms > 0) rel.push((s.scale[r] as number) / Math.sqrt(12) / rms);
+  }
+  rel.sort((a, b) => a - b);
+  return rel.length ? (rel[rel.length >> 1] as number) : 0;
+}

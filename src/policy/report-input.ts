@@ -6,7 +6,7 @@
 
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
 
-export type FindingId = "leak" | "gated-redistribution" | "undisclosed-base" | "false-base-claim" | "licence-obligation" | "architecture-only";
+export type FindingId = "leak" | "gated-redistribution" | "undisclosed-base" | "false-base-claim" | "licence-obligation" | "architecture-only" | "derivation";
 
 export interface Finding {
   id: FindingId;

@@ -1,11 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Ajv, type AnySchemaObject, type ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import Ajv04Module from "ajv-draft-04";
-import addFormatsModule from "ajv-formats";
+import type { ValidateFunction } from "ajv";
+import { cyclonedxValidator, sarifValidator, spdxValidator } from "../../src/test-support/schemas.js";
 import type { ReportInput } from "../../src/policy/report-input.js";
 import { detectLicences } from "../../src/policy/licences/detect.js";
 import { licenceObligations, obligationFindings } from "../../src/policy/licences/obligations.js";
@@ -13,40 +10,6 @@ import { cyclonedxBom } from "../../src/report/bom/cyclonedx.js";
 import { reportInputDocument, REPORT_INPUT_SCHEMA } from "../../src/report/bom/json.js";
 import { sarifLog } from "../../src/report/bom/sarif.js";
 import { spdxDocument, SPDX_CONTEXT } from "../../src/report/bom/spdx.js";
-
-// CJS default exports seen through NodeNext typing.
-type Ctor<T> = new (opts?: Record<string, unknown>) => T;
-const Ajv04 = ((Ajv04Module as unknown as { default?: unknown }).default ?? Ajv04Module) as unknown as Ctor<Ajv>;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
-
-const SCHEMAS = "test/data/schemas";
-const schema = (f: string) => JSON.parse(readFileSync(join(SCHEMAS, f), "utf8")) as AnySchemaObject;
-/** Formats the CycloneDX schema uses that ajv-formats does not define (IRIs, IDN e-mail): accepted as strings. */
-const iri = (a: Ajv) => {
-  a.addFormat("iri-reference", true);
-  a.addFormat("iri", true);
-  a.addFormat("idn-email", true);
-  return a;
-};
-
-function cyclonedxValidator(): ValidateFunction {
-  const ajv = iri(addFormats(new Ajv({ strict: false, allErrors: true })));
-  ajv.addSchema(schema("spdx.schema.json"));
-  ajv.addSchema(schema("jsf-0.82.schema.json"));
-  ajv.addSchema(schema("cryptography-defs.schema.json"));
-  return ajv.compile(schema("bom-1.6.schema.json"));
-}
-
-function sarifValidator(): ValidateFunction {
-  const ajv = new Ajv04({ strict: false, allErrors: true });
-  addFormats(ajv);
-  return ajv.compile(schema("sarif-schema-2.1.0.json"));
-}
-
-function spdxValidator(): ValidateFunction {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  return ajv.compile(schema("spdx-3.0.1-json-schema.json"));
-}
 
 const errors = (v: ValidateFunction) => JSON.stringify(v.errors?.slice(0, 5), null, 1);
 /** What a consumer reads: the JSON text, parsed back. */

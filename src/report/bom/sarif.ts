@@ -42,6 +42,11 @@ export const FINDING_RULES: Record<FindingId, { name: string; short: string; ful
     short: "Same architecture as a known model, independent weights.",
     full: "The model shares an architecture with a registered model but its weights are independent (informational).",
   },
+  "derivation": {
+    name: "Derivation",
+    short: "The model shares weights with a registered model.",
+    full: "The weight evidence shows that the model derives from (or is an ancestor of) a registered model (informational: what follows from it is in the other findings).",
+  },
 };
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note", info: "note" };

@@ -1,0 +1,28 @@
+/**
+ * @module policy/findings
+ * Every finding of a scan, most severe first: provenance (leak, gated redistribution, derivation),
+ * base-model claims, licence obligations, shared architecture without shared weights.
+ */
+import type { ScanResult } from "../../scan/scan.js";
+import type { Finding, Severity } from "../report-input.js";
+import type { SuspectFacts } from "../suspect.js";
+import { architectureFindings } from "./architecture.js";
+import { baseClaimFindings } from "./base-claims.js";
+import { licenceFindings } from "./licence.js";
+import { provenanceFindings } from "./provenance.js";
+
+export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+export function scanFindings(s: SuspectFacts, scan: ScanResult): Finding[] {
+  const all = [...provenanceFindings(s, scan.matches), ...baseClaimFindings(s, scan.matches), ...licenceFindings(s, scan.matches), ...architectureFindings(s.name, scan)];
+  return all.map((f, i) => ({ f, i })).sort((x, y) => severityRank(y.f.severity) - severityRank(x.f.severity) || x.i - y.i).map((x) => x.f);
+}
+
+/** Do any findings reach `threshold` (exit code 1)? */
+export function failsAt(findings: readonly Finding[], threshold: Severity): boolean {
+  return findings.some((f) => severityRank(f.severity) >= severityRank(threshold));
+}

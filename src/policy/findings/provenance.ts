@@ -1,0 +1,65 @@
+/**
+ * @module policy/findings/provenance
+ * Findings about whose weights the suspect carries: a closed model's (leak), a gated model's
+ * (redistribution, with the recipients who had it), and, as information, every registered model
+ * it shares weights with in either direction.
+ */
+import { q } from "../../errors.js";
+import type { ScanMatch } from "../../scan/scan.js";
+import type { Finding } from "../report-input.js";
+import type { SuspectFacts } from "../suspect.js";
+import { ancestorsOf, descendantsOf, selfOf, pText, weightEvidence, whatWasDone } from "./relatives.js";
+
+export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[]): Finding[] {
+  const out: Finding[] = [];
+  const self = selfOf(matches);
+  if (self) {
+    out.push({
+      id: "derivation", severity: "info", about: self.model.name,
+      title: `This is registered model ${q(self.model.name)}`,
+      detail: `${q(s.path)} is the file registered as ${q(self.model.name)} (same path, same bytes); findings about copies do not apply to it.`,
+      evidence: weightEvidence(self),
+      fix: "None needed.",
+    });
+  }
+  for (const m of ancestorsOf(matches)) {
+    const who = `${q(m.model.name)} (${m.model.owner})`;
+    const how = `p ${pText(m.logP)} against independent training, ${Math.round(m.result.effect.matchedFraction * 100)}% of tested units matched; ${whatWasDone(m)}`;
+    if (m.model.tier === "closed") {
+      out.push({
+        id: "leak", severity: "critical", about: m.model.name,
+        title: `Weights of closed model ${q(m.model.name)}`,
+        detail: `${q(s.name)} carries the weights of ${who}, which were never released (${how}).`,
+        evidence: weightEvidence(m),
+        fix: `Take the model down and investigate how ${q(m.model.name)}'s weights left ${m.model.owner}.`,
+      });
+    } else if (m.model.tier === "gated") {
+      const recipients = m.model.recipients ?? [];
+      out.push({
+        id: "gated-redistribution", severity: "high", about: m.model.name,
+        title: `Weights of gated model ${q(m.model.name)} redistributed`,
+        detail: `${q(s.name)} carries the weights of ${who}, which are only given out under terms (${how}). ` +
+          (recipients.length ? `${recipients.length} recipient${recipients.length > 1 ? "s" : ""} had them: ${recipients.join(", ")}; which one this copy came from needs per-recipient watermarks.` : "No recipients are registered."),
+        evidence: { ...weightEvidence(m), recipients: recipients.join(", ") || null },
+        fix: `Check that the publisher accepted ${q(m.model.name)}'s terms and may redistribute; otherwise request removal.`,
+      });
+    }
+    out.push({
+      id: "derivation", severity: "info", about: m.model.name,
+      title: `Derived from ${q(m.model.name)}`,
+      detail: `${q(s.name)} shares weights with registered model ${who}${m.direction === "unknown" ? " (which came first is not settled)" : ""}: ${how}.`,
+      evidence: weightEvidence(m),
+      fix: "None needed in itself; see the other findings for what it entails.",
+    });
+  }
+  for (const m of descendantsOf(matches)) {
+    out.push({
+      id: "derivation", severity: "info", about: m.model.name,
+      title: `${q(m.model.name)} is built on this model`,
+      detail: `Registered model ${q(m.model.name)} (${m.model.owner}) shares weights with ${q(s.name)} and the evidence says it came later: p ${pText(m.logP)}; ${whatWasDone(m)}.`,
+      evidence: weightEvidence(m),
+      fix: "None needed in itself.",
+    });
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * @module policy/findings/relatives
+ * The registered models a scan found sharing weights with the suspect, split by direction: its
+ * ancestors (the registered model came first, or the evidence cannot tell) and its descendants
+ * (the registered model was built on the suspect). Findings about obligations follow ancestors only.
+ */
+import { sameModelName } from "../../scan/names.js";
+import type { ScanMatch } from "../../scan/scan.js";
+import { ALPHA_DERIVED } from "../../verdict/decide.js";
+
+export function ancestorsOf(matches: readonly ScanMatch[]): ScanMatch[] {
+  return matches.filter((m) => m.verdict === "derived" && m.direction !== "suspect is the ancestor" && !m.sameFile);
+}
+
+/** The registered entry whose very file is being scanned, if any. */
+export function selfOf(matches: readonly ScanMatch[]): ScanMatch | undefined {
+  return matches.find((m) => m.verdict === "derived" && m.sameFile);
+}
+
+/** A copy with the registered model's weights and name (a mirror, not a new model). */
+export function isMirror(suspectName: string, m: ScanMatch): boolean {
+  return sameModelName(suspectName, m.model.name) && m.result.transforms.some((t) => t.kind === "identical");
+}
+
+export function descendantsOf(matches: readonly ScanMatch[]): ScanMatch[] {
+  return matches.filter((m) => m.verdict === "derived" && m.direction === "suspect is the ancestor" && !m.sameFile);
+}
+
+/** p-value for display: 10^x written as "1e-42", "< 1e-300" at the floor. */
+export function pText(logP: number): string {
+  const l10 = logP / Math.LN10;
+  if (l10 < -300) return "< 1e-300";
+  if (l10 > -3) return Math.exp(logP).toPrecision(2);
+  return `1e${Math.round(l10)}`;
+}
+
+/** Numbers that back a weight finding. */
+export function weightEvidence(m: ScanMatch): Record<string, string | number | boolean | null> {
+  return {
+    registered: m.model.name,
+    log10PValue: Math.round((m.logP / Math.LN10) * 100) / 100,
+    pValueThreshold: ALPHA_DERIVED,
+    correctedForModels: m.result.tests,
+    matchedFraction: Math.round(m.result.effect.matchedFraction * 1000) / 1000,
+    unitSimilarity: Math.round(m.result.effect.unitSimilarity * 1000) / 1000,
+    transforms: m.result.transforms.map((t) => t.kind).join(", ") || null,
+    route: m.route,
+    direction: m.direction,
+  };
+}
+
+/** The transforms as a short phrase ("quantized, permuted"). */
+export function whatWasDone(m: ScanMatch): string {
+  const kinds = [...new Set(m.result.transforms.map((t) => t.kind))];
+  return kinds.length ? kinds.join(", ") : "no change detected";
+}

@@ -1,0 +1,54 @@
+/**
+ * @module report/scan-text
+ * The `scan` report for people: what the suspect is, which registered models it shares weights
+ * with (p-values corrected for the registry's size, effect sizes, what was done, a layer strip),
+ * the other compared models in one line each, then the findings, most severe first.
+ */
+import type { ScanDocument } from "./scan-document.js";
+import { table } from "./table.js";
+
+function pText(log10p: number): string {
+  if (log10p > -3) return (10 ** log10p).toPrecision(2);
+  return `1e${Math.floor(log10p)}`;
+}
+
+function strip(layerMap: ScanDocument["matches"][number]["layerMap"]): string {
+  return layerMap.map((l) => (l.a === null ? "·" : l.a === l.b ? "█" : "▓")).join("");
+}
+
+export function scanText(doc: ScanDocument): string {
+  const s = doc.suspect;
+  const lines: string[] = [];
+  lines.push(`suspect   ${s.name}: ${s.path} (${s.format}${s.quantized ? ` ${s.quantized}` : ""}, ${s.architecture}, ${s.layers} layers, width ${s.dim}, vocab ${s.vocab})`);
+  lines.push(`declares  base ${s.declared.baseModels.join(", ") || "none"}; licence ${[...new Set(s.declared.licences.map((l) => l.id))].join(", ") || "none"}`);
+  lines.push(`registry  ${doc.registry.file}: ${doc.registry.models} models, ${doc.registry.compared} compared; p-values corrected for ${doc.testsCorrectedFor}`);
+  lines.push("");
+  const derived = doc.matches.filter((m) => m.verdict === "derived");
+  if (derived.length === 0) lines.push("no registered model shares weights with the suspect (derived needs p <= " + doc.alpha.derived + ")");
+  for (const m of derived) {
+    const rel = m.direction === "suspect is the ancestor" ? "ANCESTOR OF" : "DERIVED FROM";
+    lines.push(`${rel} ${m.name} (${m.owner}, ${m.tier}, ${m.license ?? "licence unknown"})  p = ${pText(m.log10PValue)}`);
+    const e = m.effectSizes;
+    lines.push(`  ${(100 * e.matchedFraction).toFixed(0)}% of tested units matched, cosine ${e.unitSimilarity.toFixed(3)}${e.relativeChange !== null ? `, relative change ${(100 * e.relativeChange).toFixed(1)}%` : ""}; frame ${m.frame}; via ${m.route}`);
+    if (m.transforms.length) lines.push(`  what was done: ${[...new Set(m.transforms.map((t) => t.kind))].join(", ")}`);
+    if (m.layerMap.length) lines.push(`  layers ${strip(m.layerMap)}  (█ same layer, ▓ another layer, · independent)`);
+    if (m.direction !== "unknown" && m.direction !== "suspect is the ancestor") lines.push(`  direction: ${m.direction}`);
+  }
+  const rest = doc.matches.filter((m) => m.verdict !== "derived");
+  if (rest.length) {
+    lines.push("");
+    lines.push(table(["also compared", "verdict", "p", "selected by"], rest.map((m) => [m.name, m.verdict, pText(m.log10PValue), m.selectedBy])));
+  }
+  lines.push("");
+  if (doc.findings.length === 0) lines.push("findings: none");
+  else {
+    lines.push(`findings (${doc.findings.length}):`);
+    for (const f of doc.findings) {
+      lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.id}: ${f.title}`);
+      lines.push(`           ${f.detail}`);
+      if (f.licence) lines.push(`           clause: ${f.licence.clause}`);
+      lines.push(`           fix: ${f.fix}`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,100 @@
+/**
+ * @module scan/scan
+ * Scan a suspect model against the registry: fingerprint it once, select the registered models
+ * worth comparing (select.ts), compare each (match.ts), and correct every p-value for the size of
+ * the registry — the null "independent of every registered model" is tested against all of them,
+ * so a p-value is multiplied by the number of registered models (Bonferroni), whichever were
+ * compared. Returns every compared model, best evidence first.
+ */
+import { resolve } from "node:path";
+import { computeFingerprint } from "../fingerprint/compute.js";
+import type { Fingerprint, FingerprintSummary } from "../fingerprint/types.js";
+import type { CanonicalModel } from "../model/canonical.js";
+import type { Declared } from "../model/weight-set.js";
+import type { Registry } from "../registry/open.js";
+import { registryFile } from "../registry/open.js";
+import { get, loadFingerprint, type ModelEntry } from "../registry/store.js";
+import { ALPHA_DERIVED, type VerdictKind } from "../verdict/decide.js";
+import type { CompareResult } from "../verdict/result.js";
+import { matchOne, type Route } from "./match.js";
+import { selectCandidates, type Selected, type SelectOptions } from "./select.js";
+
+export interface ScanOptions extends SelectOptions {
+  /** Compare against the suspect's full weights for this many of the best candidates that fingerprints do not settle (default 3). */
+  deep?: number;
+  onStage?: (stage: "fingerprint" | "compare", done: number, total: number) => void;
+}
+
+export interface ScanMatch {
+  model: ModelEntry;
+  selectedBy: Selected["why"];
+  indexHits: number;
+  route: Route;
+  /** Verdict after correcting for the registry's size. */
+  verdict: VerdictKind;
+  /** ln p, corrected for the routes tried and the registry's size. */
+  logP: number;
+  result: CompareResult;
+  /** The suspect is the very file that was registered (same path, same bytes). */
+  sameFile: boolean;
+  /** Direction of descent between the registered model and the suspect. */
+  direction: "registered is the ancestor" | "suspect is the ancestor" | "unknown";
+}
+
+export interface ScanResult {
+  suspect: { path: string; summary: FingerprintSummary; declared: Declared; fingerprint: Fingerprint };
+  registry: { file: string; models: number; compared: number };
+  /** Hypotheses the p-values are corrected for (registered models). */
+  tests: number;
+  matches: ScanMatch[];
+  timings: { fingerprintMs: number; compareMs: number };
+}
+
+const DEFAULT_DEEP = 3;
+
+function directionOf(r: CompareResult): ScanMatch["direction"] {
+  if (r.direction.parent === "unknown" || r.direction.confidence === "low") return "unknown";
+  return r.direction.parent === "a" ? "registered is the ancestor" : "suspect is the ancestor";
+}
+
+function registryVerdict(r: CompareResult, logP: number): VerdictKind {
+  if (r.verdict === "derived" && logP <= Math.log(ALPHA_DERIVED)) return "derived";
+  return r.verdict === "independent" ? "independent" : "inconclusive";
+}
+
+function sameFiles(a: FingerprintSummary, b: FingerprintSummary): boolean {
+  if (resolve(a.path) !== resolve(b.path) || a.files.length !== b.files.length || a.files.length === 0) return false;
+  return a.files.every((f, i) => !f.partial && f.sha256 === b.files[i]?.sha256);
+}
+
+export function scanModel(db: Registry, suspect: CanonicalModel, opts: ScanOptions = {}): ScanResult {
+  const t0 = performance.now();
+  const fp = computeFingerprint(suspect, { onLayer: (d, t) => opts.onStage?.("fingerprint", d, t) });
+  const t1 = performance.now();
+  const { selected, registered } = selectCandidates(db, fp, suspect.declared.baseModels, opts);
+  const tests = Math.max(1, registered);
+  const deep = opts.deep ?? DEFAULT_DEEP;
+  let deepUsed = 0;
+  const matches: ScanMatch[] = [];
+  selected.forEach((s, i) => {
+    opts.onStage?.("compare", i, selected.length);
+    const registeredFp = loadFingerprint(db, s.listing.id);
+    const outcome = matchOne(registeredFp, fp, deepUsed < deep ? suspect : null, Math.log(ALPHA_DERIVED) - Math.log(2 * tests));
+    if (outcome.routes > 1) deepUsed++;
+    const logP = Math.min(0, outcome.result.logP + Math.log(tests));
+    const model = get(db, s.listing.name) as ModelEntry;
+    const sameFile = sameFiles(model.summary, fp.summary);
+    matches.push({ model, selectedBy: s.why, indexHits: s.indexHits, route: outcome.route, verdict: registryVerdict(outcome.result, logP), logP, result: outcome.result, sameFile, direction: directionOf(outcome.result) });
+  });
+  opts.onStage?.("compare", selected.length, selected.length);
+  // derived relatives closest first (their p-values often all sit at the floor), then the rest by evidence
+  const distance = (m: ScanMatch) => m.result.effect.relativeChange ?? 1 - m.result.effect.unitSimilarity;
+  const rank = (m: ScanMatch) => (m.verdict === "derived" ? 0 : 1);
+  matches.sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? distance(a) - distance(b) : 0) || a.logP - b.logP || b.indexHits - a.indexHits);
+  return {
+    suspect: { path: suspect.path, summary: fp.summary, declared: suspect.declared, fingerprint: fp },
+    registry: { file: registryFile(db), models: registered, compared: matches.length },
+    tests, matches,
+    timings: { fingerprintMs: Math.round(t1 - t0), compareMs: Math.round(performance.now() - t1) },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * @module scan/select
+ * Which registered models a scan compares in depth: those whose index postings the suspect's
+ * fingerprint hits most (derived models share their prominent units' codes), every model the
+ * suspect names as its base (a claim is always checked), and — while the registry is small —
+ * every model of the suspect's residual width. Selection only decides which p-values get
+ * computed; the correction in scan.ts counts every registered model, so it cannot bias them.
+ */
+import type { Fingerprint } from "../fingerprint/types.js";
+import type { Registry } from "../registry/open.js";
+import { candidates, list, type ModelListing } from "../registry/store.js";
+import { sameModelName } from "./names.js";
+
+export interface SelectOptions {
+  /** Models taken from the index, best first (default 8). */
+  candidates?: number;
+  /** Compare every model of the same width while the registry holds at most this many (default 24). */
+  exhaustiveUpTo?: number;
+}
+
+export interface Selected {
+  listing: ModelListing;
+  /** Codes of the suspect's index key the model also posts (0 when not among the index candidates). */
+  indexHits: number;
+  why: "index" | "declared base" | "small registry";
+}
+
+export const DEFAULT_CANDIDATES = 8;
+export const DEFAULT_EXHAUSTIVE_UP_TO = 24;
+
+export function selectCandidates(db: Registry, fp: Fingerprint, declaredBases: readonly string[], opts: SelectOptions = {}): { selected: Selected[]; registered: number } {
+  const all = list(db);
+  const byId = new Map(all.map((m) => [m.id, m]));
+  const out = new Map<number, Selected>();
+  const limit = opts.candidates ?? DEFAULT_CANDIDATES;
+  for (const c of candidates(db, fp.index, limit)) {
+    const listing = byId.get(c.id);
+    if (listing) out.set(c.id, { listing, indexHits: c.hits, why: "index" });
+  }
+  for (const m of all) {
+    if (out.has(m.id)) continue;
+    if (declaredBases.some((b) => sameModelName(b, m.name))) out.set(m.id, { listing: m, indexHits: 0, why: "declared base" });
+  }
+  if (all.length <= (opts.exhaustiveUpTo ?? DEFAULT_EXHAUSTIVE_UP_TO)) {
+    for (const m of all) if (!out.has(m.id) && m.dim === fp.dim) out.set(m.id, { listing: m, indexHits: 0, why: "small registry" });
+  }
+  return { selected: [...out.values()], registered: all.length };
+}
