@@ -17,6 +17,7 @@ import { registerRemove } from "./commands/remove.js";
 import { registerExport } from "./commands/export.js";
 import { registerImport } from "./commands/import.js";
 import { registerScan } from "./commands/scan.js";
+import { registerTree } from "./commands/tree.js";
 import { EXIT } from "./exit-codes.js";
 import { VERSION } from "../version.js";
 
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerImport(program);
   registerScan(program);
+  registerTree(program);
   return program;
 }
 

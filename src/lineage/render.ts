@@ -29,7 +29,7 @@ export function treeText(t: FamilyTree): string {
   return lines.join("\n");
 }
 
-const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
+const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 
 export function treeDot(t: FamilyTree): string {
   const lines = ["digraph pedigree {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"];

@@ -1,0 +1,48 @@
+/**
+ * @module cli/commands/tree
+ * `pedigree tree`: rebuild family trees of the registered models from their fingerprints — which
+ * share weights (p-values corrected for every pair of the registry), the root of each family, who
+ * derives from whom and how, merges with their parents. Text, JSON, Graphviz DOT or Mermaid.
+ */
+import { Option, type Command } from "commander";
+import { registryTree } from "../../lineage/registry-tree.js";
+import { treeDot, treeMermaid, treeText } from "../../lineage/render.js";
+import { withRegistry } from "../../registry/open.js";
+import { EXIT } from "../exit-codes.js";
+import { printJson, printText } from "../output.js";
+import { progress } from "../progress.js";
+import { REGISTRY_OPTION_HELP } from "./register.js";
+
+interface Opts {
+  registry?: string;
+  json?: boolean;
+  format?: "text" | "json" | "dot" | "mermaid";
+  only?: string[];
+}
+
+export function registerTree(program: Command): void {
+  program
+    .command("tree")
+    .description("rebuild family trees of the registered models from weight evidence")
+    .option("--registry <file>", REGISTRY_OPTION_HELP)
+    .option("--json", "machine-readable output (same as --format json)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "dot", "mermaid"]))
+    .option("--only <names...>", "only these registered models")
+    .action(async (opts: Opts) => {
+      const format = opts.json ? "json" : (opts.format ?? "text");
+      await withRegistry(opts.registry, { create: false }, (db, file) => {
+        const bar = progress("comparing pairs", 1);
+        let t;
+        try {
+          t = registryTree(db, { only: opts.only, onPair: (d, n) => bar.update(d, n) });
+        } finally {
+          bar.stop();
+        }
+        if (format === "json") printJson({ schema: "pedigree.tree/1", registry: file, models: t.models, pairsCompared: t.pairsCompared, testsCorrectedFor: t.tests, ...t.tree });
+        else if (format === "dot") printText(treeDot(t.tree));
+        else if (format === "mermaid") printText(treeMermaid(t.tree));
+        else printText(`${t.models} models in ${file}; ${t.pairsCompared} pairs compared, p-values corrected for ${t.tests}\n\n${treeText(t.tree)}`);
+      });
+      process.exitCode = EXIT.clean;
+    });
+}

@@ -1,0 +1,61 @@
+/**
+ * `tree` on the dev families' tree subset (truth.json): registered models only, fingerprints only.
+ * Families must come out exactly (who shares weights with whom); edges and their directions are
+ * scored against the true parents and the scores printed. Same-recipe fine-tunes of one base can
+ * look alike from either side, so direction is reported, and only families and most edges are
+ * required.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { registryTree } from "../../src/lineage/registry-tree.js";
+import { treeDot, treeMermaid, treeText } from "../../src/lineage/render.js";
+import { runCli } from "../../src/test-support/cli.js";
+import { devPath, TRUTH } from "../../src/test-support/dev-truth.js";
+import { tempDir } from "../../src/test-support/tmp.js";
+import { join } from "node:path";
+
+test("family trees of the dev tree subset from the registry", (ctx) => {
+  const registry = join(tempDir(), "tree.db");
+  const subset = TRUTH.tree_subset;
+  for (const id of subset) {
+    const r = runCli(["register", devPath(id), "--name", id, "--owner", "dev", "--tier", "open", "--license", "apache-2.0", "--registry", registry]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const cli = runCli(["tree", "--json", "--registry", registry]);
+  assert.equal(cli.code, 0, cli.stderr);
+  const t = JSON.parse(cli.stdout) as ReturnType<typeof registryTree>["tree"] & { models: number; pairsCompared: number };
+  assert.equal(t.models, subset.length);
+
+  // families: models sharing weights by descent, from truth (an A-distil trained on outputs shares none)
+  const rootOf = (id: string): string => {
+    const ps = TRUTH.models[id]?.parents ?? [];
+    return ps.length && id !== "A-distil" ? rootOf(ps[0] as string) : id;
+  };
+  const want = new Map<string, string[]>();
+  for (const id of subset) want.set(rootOf(id), [...(want.get(rootOf(id)) ?? []), id].sort());
+  const got = [...t.families.map((f) => f.members), ...t.singletons.map((s) => [s])].map((m) => [...m].sort());
+  assert.deepEqual(got.map((m) => m.join(",")).sort(), [...want.values()].map((m) => m.join(",")).sort());
+  for (const f of t.families) assert.equal(f.root, rootOf(f.members[0] as string), "root");
+
+  // edges against the true parents
+  const truthEdges = subset.flatMap((c) => (c === "A-distil" ? [] : (TRUTH.models[c]?.parents ?? []).filter((p) => subset.includes(p)).map((p) => [p, c] as const)));
+  const und = (a: string, b: string) => [a, b].sort().join("~");
+  const gotUnd = new Set(t.edges.map((e) => und(e.parent, e.child)));
+  const gotDir = new Set(t.edges.map((e) => `${e.parent}->${e.child}`));
+  const edgesRight = truthEdges.filter(([p, c]) => gotUnd.has(und(p, c))).length;
+  const dirsRight = truthEdges.filter(([p, c]) => gotDir.has(`${p}->${c}`)).length;
+  ctx.diagnostic(`tree subset: ${edgesRight}/${truthEdges.length} true edges found, ${dirsRight}/${truthEdges.length} with the right direction; ${t.pairsCompared} pairs compared`);
+  for (const line of treeText(t).split("\n")) ctx.diagnostic(line);
+  assert.ok(edgesRight >= Math.ceil(0.75 * truthEdges.length), `${edgesRight}/${truthEdges.length} edges`);
+  const merge = t.merges.find((m) => m.child === "A-merge");
+  assert.deepEqual(merge?.parents, ["A-ft", "A-ft2"]);
+
+  // the renderings name every model and edge
+  const dot = treeDot(t);
+  const mermaid = treeMermaid(t);
+  for (const id of subset) {
+    assert.ok(dot.includes(`"${id}"`), id);
+    assert.ok(mermaid.includes(`"${id}"`), id);
+  }
+  assert.equal((dot.match(/->/g) ?? []).length, t.edges.length);
+});
