@@ -20,6 +20,7 @@ import { decide } from "../verdict/decide.js";
 import type { CompareResult, LayerLink } from "../verdict/result.js";
 import { storedTypes } from "../evidence/transforms/quantization.js";
 import { fromSketch } from "./sketch.js";
+import { tokenTexts } from "./token-texts.js";
 import { fingerprintNoise, withStorageFacts } from "./storage-facts.js";
 import type { Fingerprint } from "./types.js";
 import { keptView, projectedView } from "./views.js";
@@ -82,8 +83,8 @@ export function compareFingerprintToModel(fp: Fingerprint, b: CanonicalModel): C
   if (d !== fp.dim) return incomparable(`residual widths differ (fingerprint ${fp.dim}, model ${d})`);
   let frames: Frame[] = [identityFrame(d)];
   const eb = b.tensors.get("embed");
-  if (fp.anchors.embed && eb && eb.cols === d && b.tokens) {
-    const pairs = pairAnchors(fp.anchors.texts, b.tokens.texts, eb.rows);
+  if (fp.anchors.embed && eb && eb.cols === d) {
+    const pairs = pairAnchors(fp.anchors.texts, tokenTexts(b), eb.rows);
     frames = framesFrom(fromSketch(fp.anchors.embed, Int32Array.from(pairs, (p) => p[0])), readSomeRows(eb, Int32Array.from(pairs, (p) => p[1])), pairs.length, d);
   }
   const queries = keptView(fp);

@@ -8,6 +8,7 @@ import { storedTypes } from "../evidence/transforms/quantization.js";
 import { readSomeRows, readUnits, residualWidth, type UnitSet } from "../evidence/unit-views.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { inputDigest } from "../report/input-digest.js";
+import { tokenTexts } from "./token-texts.js";
 import { descriptorAnchors, frameAnchors, sketchCoordinates } from "./anchors.js";
 import { columnMeans, IndexKeyBuilder, signCode, topRows } from "./index-key.js";
 import { toSketch } from "./sketch.js";
@@ -104,7 +105,7 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   for (const f of files) modelBytes += f.bytes;
   if (modelBytes === 0) for (const t of m.tensors.values()) modelBytes += 2 * t.size;
   const budget = opts.budget ?? Math.min(128 << 10, Math.max(64 << 10, Math.floor(0.01 * modelBytes)));
-  const texts = m.tokens?.texts ?? [];
+  const texts = tokenTexts(m);
   const embed = m.tensors.get("embed");
   const vocab = embed?.rows ?? 0;
   const views = p.block === "gpt2" ? 1 : 2;
@@ -114,7 +115,7 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   const anchorRows = embed && embed.cols === d && anchorIds.length ? toSketch(readSomeRows(embed, anchorIds), anchorIds.length, d) : null;
 
   const codeCoords = sketchCoordinates(d, 64);
-  const charIds = descriptorAnchors(texts);
+  const charIds = descriptorAnchors(m.tokens?.texts ?? []);
   const basis = descriptorBasis(m, charIds, d);
   const index = new IndexKeyBuilder();
   const indexLayers = new Set(Array.from({ length: Math.min(INDEX_LAYERS, p.nLayers) }, (_, i) => Math.round(((i + 0.5) * p.nLayers) / Math.min(INDEX_LAYERS, p.nLayers) - 0.5)));

@@ -16,6 +16,7 @@ import type { HyperParams } from "../model/hyper-params.js";
 import { compareKeys } from "../model/roles.js";
 import { fromSketch } from "./sketch.js";
 import type { Fingerprint } from "./types.js";
+import { tokenTexts } from "./token-texts.js";
 
 function tensor(key: string, rows: number, cols: number, values: Float32Array): CanonicalTensor {
   return new CanonicalTensor(key, [rows, cols], "F32", key, { rows, cols, read: (r0, n, out) => out.set(values.subarray(r0 * cols, (r0 + n) * cols)) });
@@ -81,7 +82,7 @@ export function projectedView(m: CanonicalModel, frame: Frame, coords: Int32Arra
     if (set && set.d === d) tensors.push(...mlpTensors(l, set.views, set.data.map((x) => pick(x, set.n)), set.n, k));
   }
   const index = new Map<string, number>();
-  (m.tokens?.texts ?? []).forEach((t, i) => {
+  tokenTexts(m).forEach((t, i) => {
     if (!index.has(t)) index.set(t, i);
   });
   const ids = anchorTexts.map((t) => index.get(t) ?? -1);

@@ -2,6 +2,7 @@
  * @module lineage/render
  * Family trees as text, Graphviz DOT and Mermaid.
  */
+import { pText } from "../report/p-text.js";
 import type { FamilyTree } from "./tree.js";
 
 export function treeText(t: FamilyTree): string {
@@ -13,7 +14,7 @@ export function treeText(t: FamilyTree): string {
       const last = i === cs.length - 1;
       const merge = t.merges.find((m) => m.child === e.child);
       const again = printed.has(e.child);
-      lines.push(`${prefix}${last ? "└─ " : "├─ "}${e.child}  [${e.relation}, p=1e${Math.floor(e.log10PValue)}${e.direction === "weight-evidence" ? ", direction from weights" : ""}${merge ? `, merge of ${merge.parents.join(" + ")}` : ""}]${again ? " (see above)" : ""}`);
+      lines.push(`${prefix}${last ? "└─ " : "├─ "}${e.child}  [${e.relation}, p=${pText(e.log10PValue)}${e.direction === "weight-evidence" ? ", direction from weights" : ""}${merge ? `, merge of ${merge.parents.join(" + ")}` : ""}]${again ? " (see above)" : ""}`);
       if (again) return;
       printed.add(e.child);
       walk(e.child, prefix + (last ? "   " : "│  "));

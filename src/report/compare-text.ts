@@ -4,12 +4,8 @@
  * components, what was done, the parent estimate (labelled as such) and caveats.
  */
 import type { CompareDocument } from "./compare-document.js";
+import { pText } from "./p-text.js";
 import { table } from "./table.js";
-
-function pText(log10p: number): string {
-  if (log10p > -3) return (10 ** log10p).toPrecision(2);
-  return `1e${Math.floor(log10p)}`;
-}
 
 function strip(doc: CompareDocument): string {
   const cells = doc.layerMap.map((l) => (l.a === null ? "·" : l.a === l.b ? "█" : "▓"));

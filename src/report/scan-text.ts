@@ -5,12 +5,8 @@
  * the other compared models in one line each, then the findings, most severe first.
  */
 import type { ScanDocument } from "./scan-document.js";
+import { pText } from "./p-text.js";
 import { table } from "./table.js";
-
-function pText(log10p: number): string {
-  if (log10p > -3) return (10 ** log10p).toPrecision(2);
-  return `1e${Math.floor(log10p)}`;
-}
 
 function strip(layerMap: ScanDocument["matches"][number]["layerMap"]): string {
   return layerMap.map((l) => (l.a === null ? "·" : l.a === l.b ? "█" : "▓")).join("");

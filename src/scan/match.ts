@@ -26,7 +26,9 @@ export interface PairOutcome {
  */
 export function matchOne(registered: Fingerprint, suspectFp: Fingerprint, suspect: CanonicalModel | null, settledAt = Math.log(ALPHA_DERIVED)): PairOutcome {
   const fast = compareFingerprints(registered, suspectFp);
-  if ((fast.verdict === "derived" && fast.logP <= settledAt) || fast.verdict === "independent" || suspect === null) return { result: fast, route: "fingerprints", routes: 1 };
+  // "independent" from fingerprints settles it only when frames could be fitted (both kept anchor rows)
+  const framed = registered.anchors.embed !== null && suspectFp.anchors.embed !== null;
+  if ((fast.verdict === "derived" && fast.logP <= settledAt) || (fast.verdict === "independent" && framed) || suspect === null) return { result: fast, route: "fingerprints", routes: 1 };
   const deep = compareFingerprintToModel(registered, suspect);
   const best = deep.logP < fast.logP ? { r: deep, route: "fingerprint and weights" as const } : { r: fast, route: "fingerprints" as const };
   const logP = Math.min(0, best.r.logP + Math.LN2);

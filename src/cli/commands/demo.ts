@@ -3,9 +3,11 @@
  * `pedigree demo`: the built-in example, with no download. It writes a small base model, forges a
  * derivative the way a model thief would (residual stream and units permuted, fine-tuned,
  * quantized to a GGUF file), synthesizes an independent model of the same shape, and asks
- * `compare` about both.
+ * `compare` about both; then registers the base as a closed model in a registry of its own and
+ * `scan`s the suspect against it, as a lab would.
  */
 import type { Command } from "commander";
+import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { compare } from "../../compare.js";
 import { writeModel } from "../../formats/export/write-model.js";
@@ -14,6 +16,14 @@ import { synthesize, type SynthesizeSpec } from "../../forge/synthesize.js";
 import { loadModel } from "../../load-model.js";
 import { compareDocument, modelSummary } from "../../report/compare-document.js";
 import { compareText } from "../../report/compare-text.js";
+import { computeFingerprint } from "../../fingerprint/compute.js";
+import { scanFindings } from "../../policy/findings/index.js";
+import { suspectFacts } from "../../policy/suspect.js";
+import { openRegistry } from "../../registry/open.js";
+import { register } from "../../registry/store.js";
+import { scanDocument } from "../../report/scan-document.js";
+import { scanText } from "../../report/scan-text.js";
+import { scanModel } from "../../scan/scan.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { progress } from "../progress.js";
@@ -48,7 +58,24 @@ export function registerDemo(program: Command): void {
         mb.close();
         return doc;
       });
-      if (opts.json) printJson({ dir, base, suspect, independent: other, steps: STEPS, comparisons: reports });
+      const registry = join(dir, "registry.db");
+      for (const f of [registry, `${registry}-wal`, `${registry}-shm`]) rmSync(f, { force: true });
+      const db = openRegistry(registry);
+      let scan;
+      try {
+        const mb = loadModel(base);
+        register(db, computeFingerprint(mb), { name: "demo-base", owner: "Demo Lab", tier: "closed", license: "other" });
+        mb.close();
+        const ms = loadModel(suspect);
+        const result = scanModel(db, ms);
+        const facts = suspectFacts(ms);
+        ms.close();
+        const findings = scanFindings(facts, result);
+        scan = scanDocument(facts, result, findings, findings.some((f) => f.severity !== "info") ? EXIT.findings : EXIT.clean);
+      } finally {
+        db.close();
+      }
+      if (opts.json) printJson({ dir, base, suspect, independent: other, steps: STEPS, comparisons: reports, registry, scan });
       else {
         printText([
           `pedigree demo: wrote three models to ${dir}`,
@@ -61,6 +88,10 @@ export function registerDemo(program: Command): void {
           "",
           `$ pedigree compare ${base} ${other}`,
           compareText(reports[1] as (typeof reports)[number]),
+          "",
+          `$ pedigree register ${base} --name demo-base --owner "Demo Lab" --tier closed --license other --registry ${registry}`,
+          `$ pedigree scan ${suspect} --registry ${registry}`,
+          scanText(scan),
         ].join("\n"));
       }
       process.exitCode = EXIT.clean;

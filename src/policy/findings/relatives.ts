@@ -4,6 +4,7 @@
  * ancestors (the registered model came first, or the evidence cannot tell) and its descendants
  * (the registered model was built on the suspect). Findings about obligations follow ancestors only.
  */
+import { pText as pLog10Text } from "../../report/p-text.js";
 import { sameModelName } from "../../scan/names.js";
 import type { ScanMatch } from "../../scan/scan.js";
 import { ALPHA_DERIVED } from "../../verdict/decide.js";
@@ -26,12 +27,9 @@ export function descendantsOf(matches: readonly ScanMatch[]): ScanMatch[] {
   return matches.filter((m) => m.verdict === "derived" && m.direction === "suspect is the ancestor" && !m.sameFile);
 }
 
-/** p-value for display: 10^x written as "1e-42", "< 1e-300" at the floor. */
+/** p-value for display, from ln p. */
 export function pText(logP: number): string {
-  const l10 = logP / Math.LN10;
-  if (l10 < -300) return "< 1e-300";
-  if (l10 > -3) return Math.exp(logP).toPrecision(2);
-  return `1e${Math.round(l10)}`;
+  return pLog10Text(logP / Math.LN10);
 }
 
 /** Numbers that back a weight finding. */
