@@ -82,6 +82,11 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
     const map = mapLayers(a, b, frame, cache, opts, exhaustive);
     lap("layersMs");
     heatmap = { aLayers: LA, bLayers: LB, logP: map.heat, probed: map.probed };
+    if (map.diagonal && LB > 1) {
+      tests += 1;
+      minLogP = Math.min(minLogP, map.diagonal.logP);
+      components.push({ component: "layers (pooled)", against: "same-index layers", status: map.diagonal.logP <= SHARED ? "shared" : "independent", logP: map.diagonal.logP, tested: map.diagonal.tested, matched: map.diagonal.matched, similarity: {}, note: "MLP units of every same-index layer pair, counted together" });
+    }
     const attentionLayers = new Set(Array.from({ length: Math.min(8, LB) }, (_, i) => Math.floor(((i + 0.5) * LB) / Math.min(8, LB))));
     for (const le of map.layers) {
       tests += le.searched * 3;

@@ -7,6 +7,8 @@
  * cells form the evidence heatmap.
  */
 import type { CanonicalModel } from "../model/canonical.js";
+import { logBinomialSf } from "../numeric/stats.js";
+import { CONVERGENCE_ALLOWANCE, UNIT_LEVEL } from "./exceedance.js";
 import type { Frame } from "./frame.js";
 import type { ComponentCache} from "./unit-test.js";
 import { unitTest, type UnitTestOptions, type UnitTestResult } from "./unit-test.js";
@@ -26,6 +28,12 @@ export interface LayerMapResult {
   heat: number[][];
   /** Cells tested with the probe sample only. */
   probed: boolean[][];
+  /**
+   * Every same-index layer pair pooled into one count test (pre-specified, so no search to correct
+   * for): decisive when each layer has few units to test (fingerprints of wide models), where no
+   * single layer can be.
+   */
+  diagonal: { tested: number; matched: number; logP: number } | null;
 }
 
 const ACCEPT = Math.log(1e-12);
@@ -50,7 +58,18 @@ export function mapLayers(a: CanonicalModel, b: CanonicalModel, frame: Frame, ca
     if (!cur || r.logP < cur.logP) best[lb] = r;
   };
   // 1. the same layer, in full (each A layer read once)
-  for (let lb = 0; lb < LB; lb++) if (lb < LA) consider(lb, unitTest(a, lb, b, lb, "mlp", frame, cache, opts));
+  let dTested = 0;
+  let dMatched = 0;
+  for (let lb = 0; lb < LB; lb++) {
+    if (lb >= LA) continue;
+    const r = unitTest(a, lb, b, lb, "mlp", frame, cache, opts);
+    if (r) {
+      dTested += r.tested;
+      dMatched += r.matched;
+    }
+    consider(lb, r);
+  }
+  const diagonal = dTested > 0 ? { tested: dTested, matched: dMatched, logP: logBinomialSf(dTested, CONVERGENCE_ALLOWANCE + UNIT_LEVEL, dMatched) } : null;
   const pending = Array.from({ length: LB }, (_, i) => i).filter((lb) => exhaustive || !best[lb] || (best[lb] as UnitTestResult).logP > ACCEPT);
   // 2. probes of every pending B layer against every A layer, A layer by A layer (each read once)
   const probeBest = new Map<number, { la: number; logP: number }>();
@@ -79,5 +98,5 @@ export function mapLayers(a: CanonicalModel, b: CanonicalModel, frame: Frame, ca
     consider(lb, r);
   }
   const layers: LayerEvidence[] = best.map((r, lb) => ({ b: lb, a: r ? r.a : null, result: r, searched: LA }));
-  return { layers, heat, probed };
+  return { layers, heat, probed, diagonal };
 }

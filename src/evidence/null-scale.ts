@@ -9,7 +9,7 @@
 import type { Rng } from "../numeric/rng.js";
 
 /** Median of x², scaled to a variance: for Gaussian x, median(x²) = 0.4549·σ². */
-export function robustScale(values: Float64Array | number[]): number {
+export function robustScale(values: Float64Array | Float32Array | number[]): number {
   const n = values.length;
   const sq = new Float64Array(n);
   for (let i = 0; i < n; i++) sq[i] = (values[i] as number) ** 2;

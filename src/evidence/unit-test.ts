@@ -9,7 +9,10 @@ import type { CanonicalModel } from "../model/canonical.js";
 import { Rng } from "../numeric/rng.js";
 import { exceedanceTest, UNIT_LEVEL, unitLogP, type ExceedanceResult, type UnitMatch } from "./exceedance.js";
 import { toFrameA, type Frame } from "./frame.js";
-import { nullScale } from "./null-scale.js";
+import { nullScale, robustScale } from "./null-scale.js";
+
+/** Random unit pairs sampled for the null spread (all pairs when there are fewer). */
+const NULL_PAIRS = 2048;
 import { cosineAt, cosines, rowNorms, selectColumns, topK } from "./similarity.js";
 import { readUnits, unitCount, type Combine, type UnitKind, type UnitSet } from "./unit-views.js";
 
@@ -222,8 +225,9 @@ export function matchUnits(A: UnitVectors, B: UnitVectors, bIndex: Int32Array, r
   // null spread of each view's cosine, from random unit pairs (looked up when all cosines are at hand)
   const sigmas = A.unit.map((av, v) => {
     const fv = full?.[v];
+    if (fv && fv.length <= NULL_PAIRS) return Math.max(robustScale(fv), 1 / Math.sqrt(d)); // every pair, no sampling
     const cos = fv ? (bi: number, ai: number) => fv[bi * nA + ai] as number : (bi: number, ai: number) => cosineAt(B.unit[v] as Float32Array, bi, av, ai, d);
-    return nullScale(cos, m, nA, d, rng, 2048);
+    return nullScale(cos, m, nA, d, rng, NULL_PAIRS);
   });
   const scale = Math.sqrt(sigmas.reduce((s, x) => s + x * x, 0));
 

@@ -104,6 +104,58 @@ export function residualWidth(m: CanonicalModel): number {
   return m.tensors.get("embed")?.cols ?? m.params.dim;
 }
 
+/** Which residual columns to keep, and a sign for each (a frame restricted to some coordinates). */
+export interface ColumnPick {
+  col: Int32Array;
+  sign: Float32Array;
+}
+
+const COLUMN_CHUNK_BYTES = 4 << 20;
+
+/**
+ * Every MLP unit of layer `l` with every view except down, at a few residual columns only (gains
+ * folded, signs applied), once per pick, in one streaming pass over the weights with a reused
+ * buffer: what a fingerprint with sketch coordinates needs from a wide live model.
+ */
+export function readUnitColumns(m: CanonicalModel, l: number, picks: ColumnPick[]): UnitSet[] | null {
+  const d = residualWidth(m);
+  const parts = mlpParts(m, l);
+  if (parts.length === 0 || parts.some((p) => p.up.cols !== d || p.down.rows !== d)) return null;
+  const gain = gainOf(m, `layers.${l}.mlp_norm`);
+  const gated = parts.every((p) => p.gate);
+  const n = parts.reduce((s, p) => s + p.up.rows, 0);
+  const views = gated ? ["gate", "up"] : ["up"];
+  const scaled = picks.map((pk) => Float32Array.from(pk.col, (j, i) => (j >= 0 ? (pk.sign[i] as number) * (gain ? (gain[j] as number) : 1) : 0)));
+  const data = picks.map((pk) => views.map(() => new Float32Array(n * pk.col.length)));
+  const chunk = Math.max(1, Math.floor(COLUMN_CHUNK_BYTES / 4 / d));
+  const buf = new Float32Array(chunk * d);
+  let base = 0;
+  for (const p of parts) {
+    const tensors = gated ? [p.gate as CanonicalTensor, p.up] : [p.up];
+    tensors.forEach((t, v) => {
+      for (let r0 = 0; r0 < t.rows; r0 += chunk) {
+        const rows = Math.min(chunk, t.rows - r0);
+        const x = t.readRowsInto(r0, rows, buf);
+        picks.forEach((pk, f) => {
+          const k = pk.col.length;
+          const out = (data[f] as Float32Array[])[v] as Float32Array;
+          const sc = scaled[f] as Float32Array;
+          for (let r = 0; r < rows; r++) {
+            const o = r * d;
+            const w = (base + r0 + r) * k;
+            for (let i = 0; i < k; i++) {
+              const j = pk.col[i] as number;
+              out[w + i] = j >= 0 ? (sc[i] as number) * (x[o + j] as number) : 0;
+            }
+          }
+        });
+      }
+    });
+    base += p.up.rows;
+  }
+  return picks.map((pk, f) => ({ component: `layers.${l}.mlp`, n, d: pk.col.length, views, data: data[f] as Float32Array[], combine: gated ? "gated" : "plain" }));
+}
+
 /**
  * Read units of layer `l` (all, or those listed) with every view. `withDown` adds the down
  * columns (a full read of each down matrix).

@@ -12,7 +12,7 @@
 import { compareModels, type CompareOptions } from "../compare.js";
 import { identityFrame, type Frame } from "../evidence/frame.js";
 import { MAX_ROTATION_DIM, rotationFromRows } from "../evidence/frames/rotation.js";
-import { isNearIdentity, signedPermutationFromRows } from "../evidence/frames/signed-permutation.js";
+import { coordinatePermutationFromRows, isNearIdentity, signedPermutationFromRows } from "../evidence/frames/signed-permutation.js";
 import { readSomeRows, residualWidth } from "../evidence/unit-views.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { Rng } from "../numeric/rng.js";
@@ -21,9 +21,9 @@ import type { CompareResult, LayerLink } from "../verdict/result.js";
 import { storedTypes } from "../evidence/transforms/quantization.js";
 import { fromSketch } from "./sketch.js";
 import { tokenTexts } from "./token-texts.js";
-import { fingerprintNoise, withStorageFacts } from "./storage-facts.js";
+import { fingerprintNoise, withStorageFacts, withStructureFacts } from "./storage-facts.js";
 import type { Fingerprint } from "./types.js";
-import { keptView, projectedView } from "./views.js";
+import { keptView, projectedViews } from "./views.js";
 
 const FAST: CompareOptions = { identityOnly: true };
 
@@ -51,6 +51,14 @@ function framesFrom(ra: Float32Array, rb: Float32Array, k: number, d: number): F
   const perm = signedPermutationFromRows(ra, rb, k, d, new Rng(7));
   if (perm && perm.frame.support >= 0.5 && !isNearIdentity(perm.frame)) frames.push(perm.frame);
   if (k >= d && d <= MAX_ROTATION_DIM) frames.push(rotationFromRows(ra, rb, k, d));
+  return frames;
+}
+
+/** Frames for a wide fingerprint (anchor rows at its kept coordinates) against a live model's whole rows. */
+function coordinateFrames(raAtCoords: Float32Array, rb: Float32Array, coords: Int32Array, k: number, d: number): Frame[] {
+  const frames: Frame[] = [identityFrame(d)];
+  const perm = coordinatePermutationFromRows(raAtCoords, rb, coords, k, d, new Rng(7));
+  if (perm && perm.frame.support >= 0.5 && !isNearIdentity(perm.frame)) frames.push(perm.frame);
   return frames;
 }
 
@@ -85,12 +93,15 @@ export function compareFingerprintToModel(fp: Fingerprint, b: CanonicalModel): C
   const eb = b.tensors.get("embed");
   if (fp.anchors.embed && eb && eb.cols === d) {
     const pairs = pairAnchors(fp.anchors.texts, tokenTexts(b), eb.rows);
-    frames = framesFrom(fromSketch(fp.anchors.embed, Int32Array.from(pairs, (p) => p[0])), readSomeRows(eb, Int32Array.from(pairs, (p) => p[1])), pairs.length, d);
+    const ra = fromSketch(fp.anchors.embed, Int32Array.from(pairs, (p) => p[0]));
+    const rb = readSomeRows(eb, Int32Array.from(pairs, (p) => p[1]));
+    frames = fp.anchors.embed.cols === d ? framesFrom(ra, rb, pairs.length, d) : coordinateFrames(ra, rb, fp.coords, pairs.length, d);
   }
   const queries = keptView(fp);
   const results: Array<{ route: string; r: CompareResult }> = [];
-  for (const frame of frames) {
-    const pool = projectedView(b, frame, fp.coords, fp.anchors.texts);
+  const pools = projectedViews(b, frames, fp.coords, fp.anchors.texts);
+  for (const [f, frame] of frames.entries()) {
+    const pool = pools[f] as CanonicalModel;
     const r = compareModels(pool, frame.kind === "identity" ? queries : keptView(fp, null, false), FAST);
     r.layerMap = invertMap(r, b.params.nLayers);
     r.frame = { ...r.frame, kind: frame.kind, source: frame.source };
@@ -98,7 +109,7 @@ export function compareFingerprintToModel(fp: Fingerprint, b: CanonicalModel): C
     if (r.logP < Math.log(1e-30)) break;
   }
   const out = best(results);
-  out.transforms = withStorageFacts(out.transforms, { quantA: fp.summary.quantized, quantB: storedQuant(b), noise: fingerprintNoise(fp) });
+  out.transforms = withStructureFacts(withStorageFacts(out.transforms, { quantA: fp.summary.quantized, quantB: storedQuant(b), noise: fingerprintNoise(fp) }), out.layerMap, fp.summary.params, b.params);
   return out;
 }
 
@@ -122,6 +133,6 @@ export function compareFingerprints(fa: Fingerprint, fb: Fingerprint): CompareRe
     if (r.logP < Math.log(1e-30)) break;
   }
   const out = best(results);
-  out.transforms = withStorageFacts(out.transforms, { quantA: fa.summary.quantized, quantB: fb.summary.quantized, noise: Math.hypot(fingerprintNoise(fa), fingerprintNoise(fb)) });
+  out.transforms = withStructureFacts(withStorageFacts(out.transforms, { quantA: fa.summary.quantized, quantB: fb.summary.quantized, noise: Math.hypot(fingerprintNoise(fa), fingerprintNoise(fb)) }), out.layerMap, fa.summary.params, fb.summary.params);
   return out;
 }

@@ -60,32 +60,47 @@ export interface Layout {
   /** Width of kept unit rows: d (whole) or the sketch coordinates. */
   coords: Int32Array;
   keptPerLayer: number;
+  fixedPerLayer: number;
+  /** Anchor tokens; their rows are whole when unit rows are, else at the kept coordinates. */
   anchors: number;
 }
 
 /** Residual widths up to this keep whole unit rows; wider models keep SKETCH_COORDS hash-chosen coordinates. */
 export const WHOLE_ROWS_UP_TO = 512;
 export const SKETCH_COORDS = 128;
+/** Anchor tokens of wide models: enough for each kept coordinate's column to single out its source dimension. */
+const COORD_ANCHORS = 256;
+/** Fixed-index units per layer (lineage distances, merges): fewer for wide models, whose rows cost more in total. */
+const FIXED_UNITS = 16;
+const FIXED_UNITS_WIDE = 4;
+const MIN_KEPT_WIDE = 4;
 
 /**
  * How a budget is spent. The row width depends on the residual width alone, so that any two
- * fingerprints of equally wide models line up; anchors take what fitting a rotation needs (at most
- * half the budget), unit rows the rest.
+ * fingerprints of equally wide models line up. Whole-row fingerprints give anchors what fitting a
+ * rotation needs (at most half the budget); wide ones keep COORD_ANCHORS anchor rows at the kept
+ * coordinates (a residual permutation can be found against a live model from them). Unit rows get
+ * the rest.
  */
 export function layout(d: number, layers: number, units: number, views: number, vocab: number, budget: number): Layout {
-  const anchors = Math.max(0, Math.min(Math.floor(vocab / 2), Math.floor(budget / 2 / (d + 4)), Math.max(d + 32, Math.floor(budget / 4 / (d + 4)))));
-  const unitBytes = budget - anchors * (d + 4);
-  const coords = d <= WHOLE_ROWS_UP_TO ? Int32Array.from({ length: d }, (_, i) => i) : sketchCoordinates(d, SKETCH_COORDS);
-  const perUnit = Math.max(1, layers) * views * (coords.length + 4);
-  return { budget, coords, keptPerLayer: Math.max(MIN_KEPT, Math.min(units, Math.floor(unitBytes / perUnit))), anchors };
+  const whole = d <= WHOLE_ROWS_UP_TO;
+  const coords = whole ? Int32Array.from({ length: d }, (_, i) => i) : sketchCoordinates(d, SKETCH_COORDS);
+  const w = coords.length;
+  const perUnit = Math.max(1, layers) * views * (w + 4);
+  if (whole) {
+    const anchors = Math.max(0, Math.min(Math.floor(vocab / 2), Math.floor(budget / 2 / (d + 4)), Math.max(d + 32, Math.floor(budget / 4 / (d + 4)))));
+    const unitBytes = budget - anchors * (d + 4);
+    return { budget, coords, keptPerLayer: Math.max(MIN_KEPT, Math.min(units, Math.floor(unitBytes / perUnit))), fixedPerLayer: Math.min(FIXED_UNITS, units), anchors };
+  }
+  const anchors = Math.min(Math.floor(vocab / 2), COORD_ANCHORS);
+  const fixedPerLayer = Math.min(FIXED_UNITS_WIDE, units);
+  const unitBytes = budget - anchors * (w + 4);
+  return { budget, coords, keptPerLayer: Math.max(MIN_KEPT_WIDE, Math.min(units, Math.floor(unitBytes / perUnit) - fixedPerLayer)), fixedPerLayer, anchors };
 }
 
-/** Fixed-index units per layer. */
-const FIXED_UNITS = 16;
-
-function mlpPrint(set: UnitSet, coords: Int32Array, kept: number): MlpPrint {
+function mlpPrint(set: UnitSet, coords: Int32Array, kept: number, fixedUnits: number): MlpPrint {
   const keep = Int32Array.from(topRows(rowNorms(set.data[0] as Float32Array, set.n, set.d), Math.min(kept, set.n))).sort();
-  const fixed = sketchCoordinates(set.n, Math.min(FIXED_UNITS, set.n));
+  const fixed = sketchCoordinates(set.n, Math.min(fixedUnits, set.n));
   const whole = coords.length === set.d;
   const sketch = (x: Float32Array, which: Int32Array) => {
     const rows = rowsOf(x, set.d, which);
@@ -112,7 +127,12 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   const plan = layout(d, p.nLayers, p.ffn * Math.max(1, p.nExperts), views, texts.length ? vocab : 0, budget);
   const anchorIds = texts.length && embed ? frameAnchors(texts.slice(0, vocab), plan.anchors) : new Int32Array(0);
   const anchorTexts = Array.from(anchorIds, (i) => texts[i] as string);
-  const anchorRows = embed && embed.cols === d && anchorIds.length ? toSketch(readSomeRows(embed, anchorIds), anchorIds.length, d) : null;
+  const wholeRows = plan.coords.length === d;
+  const anchorRows = embed && embed.cols === d && anchorIds.length
+    ? wholeRows
+      ? toSketch(readSomeRows(embed, anchorIds), anchorIds.length, d)
+      : toSketch(columnsOf(readSomeRows(embed, anchorIds), anchorIds.length, d, plan.coords), anchorIds.length, plan.coords.length)
+    : null;
 
   const codeCoords = sketchCoordinates(d, 64);
   const charIds = descriptorAnchors(m.tokens?.texts ?? []);
@@ -129,7 +149,7 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   const layers: LayerPrint[] = [];
   for (let l = 0; l < p.nLayers; l++) {
     const set = readUnits(m, l, "mlp", undefined, false);
-    const mlp = set && set.d === d ? mlpPrint(set, plan.coords, plan.keptPerLayer) : null;
+    const mlp = set && set.d === d ? mlpPrint(set, plan.coords, plan.keptPerLayer, plan.fixedPerLayer) : null;
     if (set && mlp && indexLayers.has(l)) {
       const gate = set.data[0] as Float32Array;
       const top = topRows(rowNorms(gate, set.n, d), INDEX_UNITS);

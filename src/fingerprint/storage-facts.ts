@@ -6,7 +6,9 @@
  * summary) say whether a side is quantized; a change within quantization or sketch resolution is
  * described as such, never as a fine-tune.
  */
-import type { Transform } from "../verdict/result.js";
+import { layerTransforms } from "../evidence/transforms/structure.js";
+import type { HyperParams } from "../model/hyper-params.js";
+import type { LayerLink, Transform } from "../verdict/result.js";
 import { sketchNoise } from "./sketch.js";
 import type { Fingerprint } from "./types.js";
 
@@ -41,4 +43,21 @@ export function withStorageFacts(transforms: Transform[], s: StorageSides): Tran
   if (quant.length) described = { kind: "weights-changed", detail: `weights differ by ${rel === null ? "?" : pct(rel)} (quantization error, perhaps with a fine-tune)`, values: change.values };
   else if (rel !== null && rel <= 3 * s.noise) described = { kind: "identical", detail: `identical within the fingerprints' resolution (${pct(rel)} relative, resolution ${pct(s.noise)})`, values: change.values };
   return [...rest, ...quant, described];
+}
+
+/** Transforms that depend on which side is which, or on unit counts a fingerprint's kept units do not show. */
+const ORIENTED = new Set(["layers-stacked", "layers-dropped", "layers-reordered", "partial", "pruned", "upcycled", "vocab-extended", "vocab-trimmed", "component-reuse"]);
+
+/**
+ * Structure from what fingerprints do know: the layer map (A's layers for B's) and both models'
+ * shapes, replacing what was read off kept units (their counts are the fingerprint's, not the model's).
+ */
+export function withStructureFacts(transforms: Transform[], layerMap: readonly LayerLink[], pa: HyperParams, pb: HyperParams): Transform[] {
+  if (transforms.length === 0) return transforms;
+  const out = [...transforms.filter((t) => !ORIENTED.has(t.kind)), ...layerTransforms(layerMap, pa.nLayers, pb.nLayers)];
+  if (pa.nExperts === 0 && pb.nExperts === 0 && pb.ffn < 0.98 * pa.ffn) out.push({ kind: "pruned", detail: `MLP width ${pa.ffn} -> ${pb.ffn}`, values: { kept: pb.ffn / pa.ffn } });
+  if (pb.nExperts > 0 && pa.nExperts === 0) out.push({ kind: "upcycled", detail: `dense MLPs of A in ${pb.nExperts} experts per layer of B` });
+  if (pb.vocab > pa.vocab) out.push({ kind: "vocab-extended", detail: `vocabulary ${pa.vocab} -> ${pb.vocab} tokens`, values: { added: pb.vocab - pa.vocab } });
+  if (pb.vocab < pa.vocab) out.push({ kind: "vocab-trimmed", detail: `vocabulary ${pa.vocab} -> ${pb.vocab} tokens`, values: { removed: pa.vocab - pb.vocab } });
+  return out;
 }

@@ -18,7 +18,7 @@ import type { HyperParams } from "../model/hyper-params.js";
 import type { Declared } from "../model/weight-set.js";
 import type { Sketch } from "./sketch.js";
 
-export const FINGERPRINT_VERSION = 2;
+export const FINGERPRINT_VERSION = 3;
 
 export interface MlpPrint {
   /** Units in the layer (all experts). */

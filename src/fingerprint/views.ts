@@ -9,7 +9,7 @@
  *   coordinates, with all of its MLP units.
  */
 import { toFrameA, type Frame } from "../evidence/frame.js";
-import { readSomeRows, readUnits, residualWidth } from "../evidence/unit-views.js";
+import { readSomeRows, readUnitColumns, readUnits, residualWidth, type ColumnPick } from "../evidence/unit-views.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { CanonicalTensor } from "../model/canonical-tensor.js";
 import type { HyperParams } from "../model/hyper-params.js";
@@ -62,24 +62,51 @@ export function keptView(fp: Fingerprint, frame: Frame | null = null, withTokens
     tensors.push(...mlpTensors(lp.layer, lp.mlp.views, lp.mlp.rows.map((s) => map(fromSketch(s), n)), n, w));
   }
   const e = fp.anchors.embed;
-  if (withTokens && e) tensors.push(tensor("embed", e.rows, w, restrict(map(fromSketch(e), e.rows), e.rows, fp.dim, fp.coords)));
+  // anchor rows are whole (mapped, then restricted like the units) or already at the kept coordinates
+  if (withTokens && e) tensors.push(tensor("embed", e.rows, w, e.cols === fp.dim ? restrict(map(fromSketch(e), e.rows), e.rows, fp.dim, fp.coords) : fromSketch(e)));
   const p = fp.summary.params;
   return model(`${fp.summary.path} (fingerprint)`, { ...p, dim: w, vocab: e?.rows ?? 0 }, tensors, withTokens && e ? fp.anchors.texts : null, { format: fp.summary.format, architecture: fp.summary.architecture });
 }
 
+/** B's column and sign for each kept A coordinate under an identity or signed-permutation frame. */
+function columnMap(frame: Frame, coords: Int32Array): ColumnPick | null {
+  if (frame.kind === "identity") return { col: coords, sign: new Float32Array(coords.length).fill(1) };
+  if (frame.kind !== "signed-permutation" || !frame.perm || !frame.sign) return null;
+  const fromA = new Int32Array(frame.dim).fill(-1);
+  frame.perm.forEach((a, j) => (fromA[a] = j));
+  const col = Int32Array.from(coords, (c) => fromA[c] as number);
+  return { col, sign: Float32Array.from(col, (j) => (j >= 0 ? (frame.sign as Float32Array)[j] as number : 0)) };
+}
+
 /**
- * A live model mapped into a fingerprint's residual frame and restricted to its coordinates: every
- * MLP unit (gains folded), and the embedding rows of the fingerprint's anchor tokens unless the frame
- * was fitted to them.
+ * A live model mapped into a fingerprint's residual frame and restricted to its coordinates, once
+ * per frame in one pass over the weights: every MLP unit (gains folded), and the embedding rows of
+ * the fingerprint's anchor tokens unless the frame was fitted to them. Identity and permutation
+ * frames gather the kept columns directly; a rotation maps whole rows first.
  */
-export function projectedView(m: CanonicalModel, frame: Frame, coords: Int32Array, anchorTexts: string[], withTokens = frame.kind === "identity"): CanonicalModel {
+export function projectedViews(m: CanonicalModel, frames: Frame[], coords: Int32Array, anchorTexts: string[]): CanonicalModel[] {
   const d = residualWidth(m);
   const k = coords.length;
-  const pick = (x: Float32Array, rows: number) => restrict(toFrameA(frame, x, rows), rows, d, coords);
-  const tensors: CanonicalTensor[] = [];
+  const maps = frames.map((frame) => columnMap(frame, coords));
+  const pick = (f: number, x: Float32Array, rows: number): Float32Array => {
+    const cm = maps[f];
+    if (!cm) return restrict(toFrameA(frames[f] as Frame, x, rows), rows, d, coords);
+    const out = new Float32Array(rows * k);
+    for (let r = 0; r < rows; r++) for (let i = 0; i < k; i++) out[r * k + i] = (cm.col[i] as number) >= 0 ? (cm.sign[i] as number) * (x[r * d + (cm.col[i] as number)] as number) : 0;
+    return out;
+  };
+  const tensors: CanonicalTensor[][] = frames.map(() => []);
+  const direct = maps.flatMap((cm, f) => (cm ? [f] : []));
+  const mapped = maps.flatMap((cm, f) => (cm ? [] : [f]));
   for (let l = 0; l < m.params.nLayers; l++) {
+    // identity and permutations: only the kept columns are read out of each row
+    const sets = direct.length ? readUnitColumns(m, l, direct.map((f) => maps[f] as ColumnPick)) : [];
+    sets?.forEach((set, i) => (tensors[direct[i] as number] as CanonicalTensor[]).push(...mlpTensors(l, set.views, set.data, set.n, k)));
+    if (!mapped.length) continue;
+    // rotations: whole rows, mapped, then restricted
     const set = readUnits(m, l, "mlp", undefined, false);
-    if (set && set.d === d) tensors.push(...mlpTensors(l, set.views, set.data.map((x) => pick(x, set.n)), set.n, k));
+    if (!set || set.d !== d) continue;
+    for (const f of mapped) (tensors[f] as CanonicalTensor[]).push(...mlpTensors(l, set.views, set.data.map((x) => pick(f, x, set.n)), set.n, k));
   }
   const index = new Map<string, number>();
   tokenTexts(m).forEach((t, i) => {
@@ -89,6 +116,10 @@ export function projectedView(m: CanonicalModel, frame: Frame, coords: Int32Arra
   const present = ids.filter((i) => i >= 0);
   const texts = anchorTexts.filter((_, i) => (ids[i] as number) >= 0);
   const e = m.tensors.get("embed");
-  if (withTokens && e && e.cols === d && present.length > 0) tensors.push(tensor("embed", present.length, k, pick(readSomeRows(e, Int32Array.from(present)), present.length)));
-  return model(`${m.path} (in the fingerprint's frame)`, { ...m.params, dim: k, vocab: present.length }, tensors, withTokens ? texts : null, { format: m.format, architecture: m.architecture });
+  return frames.map((frame, f) => {
+    const own = tensors[f] as CanonicalTensor[];
+    const withTokens = frame.kind === "identity";
+    if (withTokens && e && e.cols === d && present.length > 0) own.push(tensor("embed", present.length, k, pick(f, readSomeRows(e, Int32Array.from(present)), present.length)));
+    return model(`${m.path} (in the fingerprint's frame)`, { ...m.params, dim: k, vocab: present.length }, own, withTokens ? texts : null, { format: m.format, architecture: m.architecture });
+  });
 }

@@ -7,7 +7,8 @@
  */
 import { compareFingerprints } from "../fingerprint/compare-fp.js";
 import type { Fingerprint } from "../fingerprint/types.js";
-import type { Registry } from "../registry/open.js";
+import { q, UsageError } from "../errors.js";
+import { registryFile, type Registry } from "../registry/open.js";
 import { candidates, list, loadFingerprint, type ModelListing } from "../registry/store.js";
 import { decide } from "../verdict/decide.js";
 import { fixedVector } from "./deltas.js";
@@ -57,7 +58,10 @@ function pairsToCompare(db: Registry, models: ModelListing[], prints: Map<number
 
 export function registryTree(db: Registry, opts: RegistryTreeOptions = {}): RegistryTree {
   const only = opts.only ? new Set(opts.only) : null;
-  const models = list(db).filter((m) => !only || only.has(m.name));
+  const all = list(db);
+  const unknown = opts.only?.filter((n) => !all.some((m) => m.name === n)) ?? [];
+  if (unknown.length) throw new UsageError(`not registered in ${registryFile(db)}: ${unknown.map((n) => q(n)).join(", ")}`);
+  const models = all.filter((m) => !only || only.has(m.name));
   const prints = new Map(models.map((m) => [m.id, loadFingerprint(db, m.id)]));
   const pairs = pairsToCompare(db, models, prints, opts);
   const tests = Math.max(1, (models.length * (models.length - 1)) / 2);

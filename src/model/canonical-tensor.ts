@@ -47,6 +47,13 @@ export class CanonicalTensor {
     return out;
   }
 
+  /** Rows [row0, row0 + n) into `out` (at least n·cols long): streaming without an allocation per read. */
+  readRowsInto(row0: number, n: number, out: Float32Array): Float32Array {
+    const view = out.subarray(0, n * this.src.cols);
+    if (n > 0) this.src.read(row0, n, view);
+    return view;
+  }
+
   /** Every value (for tensors that fit in memory). */
   read(): Float32Array {
     return this.readRows(0, this.src.rows);

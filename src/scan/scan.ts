@@ -67,11 +67,22 @@ function sameFiles(a: FingerprintSummary, b: FingerprintSummary): boolean {
   return a.files.every((f, i) => !f.partial && f.sha256 === b.files[i]?.sha256);
 }
 
+/** Scan a live model: fingerprint it, then scanFingerprint with its weights at hand for the deep route. */
 export function scanModel(db: Registry, suspect: CanonicalModel, opts: ScanOptions = {}): ScanResult {
   const t0 = performance.now();
   const fp = computeFingerprint(suspect, { onLayer: (d, t) => opts.onStage?.("fingerprint", d, t) });
+  const r = scanFingerprint(db, fp, suspect.declared, suspect, opts);
+  r.timings.fingerprintMs = Math.round(performance.now() - t0);
+  return r;
+}
+
+/**
+ * Scan a suspect given by its fingerprint (and its weights, when at hand: `suspect`, for the deep
+ * route; null compares fingerprints only).
+ */
+export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declared, suspect: CanonicalModel | null, opts: ScanOptions = {}): ScanResult {
   const t1 = performance.now();
-  const { selected, registered } = selectCandidates(db, fp, suspect.declared.baseModels, opts);
+  const { selected, registered } = selectCandidates(db, fp, declared.baseModels, opts);
   const tests = Math.max(1, registered);
   const deep = opts.deep ?? DEFAULT_DEEP;
   let deepUsed = 0;
@@ -79,7 +90,7 @@ export function scanModel(db: Registry, suspect: CanonicalModel, opts: ScanOptio
   selected.forEach((s, i) => {
     opts.onStage?.("compare", i, selected.length);
     const registeredFp = loadFingerprint(db, s.listing.id);
-    const outcome = matchOne(registeredFp, fp, deepUsed < deep ? suspect : null, Math.log(ALPHA_DERIVED) - Math.log(2 * tests));
+    const outcome = matchOne(registeredFp, fp, suspect && deepUsed < deep ? suspect : null, Math.log(ALPHA_DERIVED) - Math.log(2 * tests));
     if (outcome.routes > 1) deepUsed++;
     const logP = Math.min(0, outcome.result.logP + Math.log(tests));
     const model = get(db, s.listing.name) as ModelEntry;
@@ -92,9 +103,9 @@ export function scanModel(db: Registry, suspect: CanonicalModel, opts: ScanOptio
   const rank = (m: ScanMatch) => (m.verdict === "derived" ? 0 : 1);
   matches.sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? distance(a) - distance(b) : 0) || a.logP - b.logP || b.indexHits - a.indexHits);
   return {
-    suspect: { path: suspect.path, summary: fp.summary, declared: suspect.declared, fingerprint: fp },
+    suspect: { path: fp.summary.path, summary: fp.summary, declared, fingerprint: fp },
     registry: { file: registryFile(db), models: registered, compared: matches.length },
     tests, matches,
-    timings: { fingerprintMs: Math.round(t1 - t0), compareMs: Math.round(performance.now() - t1) },
+    timings: { fingerprintMs: 0, compareMs: Math.round(performance.now() - t1) },
   };
 }

@@ -3,13 +3,16 @@
  * `pedigree scan <model>`: fingerprint a suspect model, compare it with the registered models most
  * likely related, and report whose weights it carries and what follows (leak, gated
  * redistribution, base-model claims, licence obligations). Output as text, JSON, CycloneDX 1.6,
- * SPDX 3.0.1 or SARIF 2.1.0. Exit 1 when a finding reaches --fail-on (default: low), else 0.
+ * SPDX 3.0.1 or SARIF 2.1.0. Exit 1 when the suspect derives from a registered model or a finding is
+ * at least low (the default, --fail-on derivation), or when a finding reaches the --fail-on
+ * severity given; else 0.
  */
 import { Option, type Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { writeAtomically } from "../../io/atomic-file.js";
 import { loadModel } from "../../load-model.js";
 import { failsAt, scanFindings, SEVERITIES } from "../../policy/findings/index.js";
+import { ancestorsOf } from "../../policy/findings/relatives.js";
 import { reportInputOfScan } from "../../policy/report-input-of-scan.js";
 import type { Severity } from "../../policy/report-input.js";
 import { suspectFacts } from "../../policy/suspect.js";
@@ -36,7 +39,7 @@ interface Opts {
   json?: boolean;
   format?: Format;
   output?: string;
-  failOn: Severity | "never";
+  failOn: Severity | "derivation" | "never";
   candidates: string;
   deep: string;
 }
@@ -56,7 +59,7 @@ export function registerScan(program: Command): void {
     .option("--json", "machine-readable report (same as --format json; docs/json.md)")
     .addOption(new Option("--format <format>", "report format").choices(FORMATS))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding is at least this severe").choices([...SEVERITIES, "never"]).default("low"))
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding is at least this severe (derivation: any derivation from a registered model, or any finding from low up)").choices(["derivation", ...SEVERITIES, "never"]).default("derivation"))
     .option("--candidates <n>", "registered models taken from the index for comparison", String(DEFAULT_CANDIDATES))
     .option("--deep <n>", "candidates also compared against the suspect's full weights when fingerprints do not settle it", "3")
     .action(async (path: string, opts: Opts) => {
@@ -78,7 +81,8 @@ export function registerScan(program: Command): void {
           bar.stop();
           const facts = suspectFacts(model);
           const findings = scanFindings(facts, scan);
-          exitCode = opts.failOn !== "never" && failsAt(findings, opts.failOn) ? EXIT.findings : EXIT.clean;
+          const fails = opts.failOn === "never" ? false : opts.failOn === "derivation" ? ancestorsOf(scan.matches).length > 0 || failsAt(findings, "low") : failsAt(findings, opts.failOn);
+          exitCode = fails ? EXIT.findings : EXIT.clean;
           const input = () => reportInputOfScan(facts, scan, findings);
           switch (format) {
             case "text": out = scanText(scanDocument(facts, scan, findings, exitCode)); break;

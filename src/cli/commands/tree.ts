@@ -17,7 +17,6 @@ interface Opts {
   registry?: string;
   json?: boolean;
   format?: "text" | "json" | "dot" | "mermaid";
-  only?: string[];
 }
 
 export function registerTree(program: Command): void {
@@ -27,14 +26,14 @@ export function registerTree(program: Command): void {
     .option("--registry <file>", REGISTRY_OPTION_HELP)
     .option("--json", "machine-readable output (same as --format json)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "dot", "mermaid"]))
-    .option("--only <names...>", "only these registered models")
-    .action(async (opts: Opts) => {
+    .argument("[names...]", "only these registered models (default: all)")
+    .action(async (names: string[], opts: Opts) => {
       const format = opts.json ? "json" : (opts.format ?? "text");
       await withRegistry(opts.registry, { create: false }, (db, file) => {
         const bar = progress("comparing pairs", 1);
         let t;
         try {
-          t = registryTree(db, { only: opts.only, onPair: (d, n) => bar.update(d, n) });
+          t = registryTree(db, { only: names.length ? names : undefined, onPair: (d, n) => bar.update(d, n) });
         } finally {
           bar.stop();
         }

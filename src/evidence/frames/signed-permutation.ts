@@ -108,3 +108,48 @@ export function isNearIdentity(f: Frame): boolean {
   for (let i = 0; i < f.dim; i++) if (f.perm[i] === i && (f.sign[i] as number) > 0) same++;
   return same >= 0.9 * f.dim;
 }
+
+/**
+ * A signed permutation known only where a fingerprint looks: A's embedding columns at `coords`
+ * (k rows of width coords.length) against B's whole rows for the same k tokens (k x d). Each kept
+ * A coordinate takes the B dimension whose column correlates best; B dimensions left over map onto
+ * A dimensions outside `coords`, so the frame is a bijection and the kept coordinates are never
+ * overwritten. Support is the fraction of kept coordinates whose correspondence passes the per-unit test.
+ */
+export function coordinatePermutationFromRows(raAtCoords: Float32Array, rb: Float32Array, coords: Int32Array, k: number, d: number, rng: Rng): PermutationEstimate | null {
+  const m = coords.length;
+  if (k < 16 || m === 0) return null;
+  const ca = columns(raAtCoords, k, m);
+  const cb = columns(rb, k, d);
+  const all = cosines(ca, m, cb, d, k); // m x d: kept A coordinate i against every B dimension
+  const scale = nullScale((i, j) => cosineAt(ca, i, cb, j, k), m, d, k, rng, 4096);
+  const units: UnitMatch[] = [];
+  const perm = new Int32Array(d).fill(-1);
+  const sign = new Float32Array(d).fill(1);
+  const taken = new Set<number>();
+  for (let i = 0; i < m; i++) {
+    let best = -1;
+    let bj = 0;
+    for (let j = 0; j < d; j++) {
+      const c = Math.abs(all[i * d + j] as number);
+      if (c > best && !taken.has(j)) {
+        best = c;
+        bj = j;
+      }
+    }
+    taken.add(bj);
+    perm[bj] = coords[i] as number;
+    sign[bj] = (all[i * d + bj] as number) < 0 ? -1 : 1;
+    units.push({ b: bj, a: coords[i] as number, score: best, logP: unitLogP(best, scale, d, 2) });
+  }
+  const ex = exceedanceTest(units);
+  const kept = new Set(Array.from(coords));
+  let free = 0;
+  for (let j = 0; j < d; j++) {
+    if ((perm[j] as number) >= 0) continue;
+    while (kept.has(free)) free++;
+    perm[j] = free++;
+  }
+  const frame: Frame = { kind: "signed-permutation", dim: d, perm, sign, support: ex.matched / m, source: `embedding columns at ${m} kept coordinates over ${k} shared tokens` };
+  return { frame, matched: ex.matched, logP: ex.logP };
+}

@@ -13,6 +13,7 @@ import type { UnitTestResult } from "../unit-test.js";
 import { deltaShape } from "./delta.js";
 import { mergeWeights } from "./merge-weights.js";
 import { gridType, storedTypes } from "./quantization.js";
+import { layerTransforms } from "./structure.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)}%`;
 
@@ -75,18 +76,7 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   if (shared.length && upSpread > 0.1 && upSpread > 3 * gateSpread) out.push({ kind: "scaled", detail: `MLP units rescaled (up/down norm ratios vary ${upSpread.toFixed(2)} in log, gate ${gateSpread.toFixed(2)})` });
 
   // structure
-  const LA = a.params.nLayers;
-  const LB = b.params.nLayers;
-  const used = mapped.map((l) => l.a as number);
-  const missing = Array.from({ length: LA }, (_, i) => i).filter((i) => !used.includes(i));
-  const dup = used.filter((x, i) => used.indexOf(x) !== i);
-  const firsts = used.filter((x, i) => used.indexOf(x) === i);
-  const reordered = firsts.some((x, i) => i > 0 && x < (firsts[i - 1] as number));
-  const unmapped = r.layerMap.filter((l) => l.a === null).map((l) => l.b);
-  if (dup.length) out.push({ kind: "layers-stacked", detail: `layers of A used more than once: ${[...new Set(dup)].join(", ")} (depth ${LA} -> ${LB})` });
-  if (missing.length && mapped.length && unmapped.length === 0) out.push({ kind: "layers-dropped", detail: `layers of A not in B: ${missing.join(", ")}` });
-  if (reordered) out.push({ kind: "layers-reordered", detail: `B's layers come from A's in the order ${used.join(", ")}` });
-  if (unmapped.length && mapped.length) out.push({ kind: "partial", detail: `B layers ${unmapped.join(", ")} are independent of A; layers ${mapped.map((l) => l.b).join(", ")} come from A` });
+  out.push(...layerTransforms(r.layerMap, a.params.nLayers, b.params.nLayers));
   const embed = r.components.find((c) => c.component === "embed");
   if (!mapped.length && embed?.status === "shared") out.push({ kind: "component-reuse", detail: "embeddings (and head) reused; every layer independent" });
   const ratios = shared.map((u) => u.unitsB / u.unitsA);

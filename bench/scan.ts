@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:scan`: scanning against a registry of 10,000 models (issue 5's target: <= 1 s
+ * after the suspect's fingerprint, file <= 2 GB), and how both grow.
+ *
+ * The registry is filled with synthesized fingerprints at real sizes: the layouts pedigree gives
+ * 1B, 7B, 8B, 13B and 70B-shaped llama models (residual width, depth, MLP width, vocabulary), with
+ * random int8 sketches and random index codes (independent models), encoded by the real codec and
+ * stored in the real schema. Models and parts go in through the store's own statements, postings
+ * in key order in bulk (registering 10,000 models one by one is a day of fsyncs, not a benchmark).
+ * One planted model P is registered normally; suspects are scanned by fingerprint (no weights):
+ *   - a derivative of P (its sketches with 5% noise, 85% of its index codes kept),
+ *   - an unrelated model of the same shape.
+ * Registry size and scan time are measured at 2,500, 5,000 and 10,000 models; growth to 1,000,000
+ * is extrapolated from those (printed). Options: --models N (default 10000), --dir <folder>, --keep.
+ */
+import { mkdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encodeFingerprint } from "../src/fingerprint/codec.js";
+import { layout } from "../src/fingerprint/compute.js";
+import { fromSketch, toSketch, type Sketch } from "../src/fingerprint/sketch.js";
+import type { Fingerprint, IndexKey, LayerPrint } from "../src/fingerprint/types.js";
+import { FINGERPRINT_VERSION } from "../src/fingerprint/types.js";
+import type { HyperParams } from "../src/model/hyper-params.js";
+import { Rng } from "../src/numeric/rng.js";
+import { bandKeys } from "../src/registry/band-keys.js";
+import { openRegistry, type Registry } from "../src/registry/open.js";
+import { insertModel } from "../src/registry/store.js";
+import { scanFingerprint } from "../src/scan/scan.js";
+
+const args = process.argv.slice(2);
+const value = (name: string, d: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] as string) : d);
+const MODELS = Number(value("--models", "10000"));
+const dir = value("--dir", join(tmpdir(), "pedigree-bench-scan"));
+const keep = args.includes("--keep");
+
+interface Shape { name: string; dim: number; layers: number; ffn: number; vocab: number; heads: number; kvHeads: number; bytes: number }
+const SHAPES: Shape[] = [
+  { name: "1B", dim: 2048, layers: 22, ffn: 5632, vocab: 32000, heads: 32, kvHeads: 4, bytes: 2.2e9 },
+  { name: "7B", dim: 4096, layers: 32, ffn: 11008, vocab: 32000, heads: 32, kvHeads: 32, bytes: 13.5e9 },
+  { name: "8B", dim: 4096, layers: 32, ffn: 14336, vocab: 128256, heads: 32, kvHeads: 8, bytes: 16e9 },
+  { name: "13B", dim: 5120, layers: 40, ffn: 13824, vocab: 32000, heads: 40, kvHeads: 40, bytes: 26e9 },
+  { name: "70B", dim: 8192, layers: 80, ffn: 28672, vocab: 128256, heads: 64, kvHeads: 8, bytes: 140e9 },
+];
+
+function params(s: Shape): HyperParams {
+  return {
+    dim: s.dim, nLayers: s.layers, nHeads: s.heads, nKvHeads: s.kvHeads, headDim: s.dim / s.heads, ffn: s.ffn, vocab: s.vocab, ctx: 4096,
+    normEps: 1e-5, ropeTheta: 10000, ropeDim: s.dim / s.heads, tiedEmbeddings: false, nExperts: 0, expertsPerToken: 0, block: "llama", norm: "rms", activation: "silu",
+  };
+}
+
+function randomSketch(rows: number, cols: number, rng: Rng): Sketch {
+  const x = new Float32Array(rows * cols);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  return toSketch(x, rows, cols);
+}
+
+function randomIndex(layers: number, rng: Rng): IndexKey {
+  // what compute.ts emits: 32 anchor codes, then 8 layers x 32 units x (descriptor, coordinate)
+  const n = 32 + 8 * 32 * 2;
+  const codes = new Uint32Array(2 * n);
+  const kinds = new Uint8Array(n);
+  const ls = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    codes[2 * i] = rng.u32();
+    codes[2 * i + 1] = rng.u32();
+    kinds[i] = i < 32 ? 2 : (i - 32) % 2;
+    ls[i] = i < 32 ? 0 : Math.floor(((i - 32) >> 6) * (layers / 8));
+  }
+  return { codes, kinds, layers: ls };
+}
+
+/** A fingerprint with pedigree's layout for the shape, random contents. */
+function synthetic(s: Shape, rng: Rng, name: string): Fingerprint {
+  const p = params(s);
+  const plan = layout(s.dim, s.layers, s.ffn, 2, s.vocab, Math.min(128 << 10, Math.max(64 << 10, Math.floor(0.01 * s.bytes))));
+  const w = plan.coords.length;
+  const layers: LayerPrint[] = Array.from({ length: s.layers }, (_, l) => ({
+    layer: l,
+    mlp: {
+      units: s.ffn, views: ["gate", "up"], combine: "gated",
+      kept: Int32Array.from(rng.permutation(s.ffn).slice(0, plan.keptPerLayer)).sort(),
+      rows: [randomSketch(plan.keptPerLayer, w, rng), randomSketch(plan.keptPerLayer, w, rng)],
+      fixed: Int32Array.from({ length: plan.fixedPerLayer }, (_, i) => i * 97),
+      fixedRows: [randomSketch(plan.fixedPerLayer, w, rng), randomSketch(plan.fixedPerLayer, w, rng)],
+    },
+  }));
+  const texts = Array.from({ length: plan.anchors }, (_, i) => `tok${(i * 7919) % s.vocab}`);
+  return {
+    version: FINGERPRINT_VERSION,
+    summary: {
+      path: `/models/${name}`, format: "safetensors", architecture: "LlamaForCausalLM", params: p, parameters: Math.round(s.bytes / 2), dtypes: { BF16: 1 }, quantized: null,
+      declared: { baseModels: [], problems: [] }, tokenizer: { kind: "tokenizer.json", size: s.vocab }, files: [], modelBytes: s.bytes,
+    },
+    dim: s.dim, coords: plan.coords, anchors: { texts, embed: randomSketch(plan.anchors, w, rng) }, layers, index: randomIndex(s.layers, rng),
+  };
+}
+
+/** A fine-tune of `fp` as its fingerprint would show it: every sketched row moved by `noise` (relative), some index codes changed. */
+function derivative(fp: Fingerprint, noise: number, keptCodes: number, rng: Rng): Fingerprint {
+  const move = (sk: Sketch): Sketch => {
+    const x = fromSketch(sk);
+    let ss = 0;
+    for (const v of x) ss += v * v;
+    const sd = noise * Math.sqrt(ss / Math.max(1, x.length));
+    for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + sd * rng.normal();
+    return toSketch(x, sk.rows, sk.cols);
+  };
+  const codes = Uint32Array.from(fp.index.codes);
+  for (let i = 0; i < codes.length; i += 2) if (rng.uniform() > keptCodes) codes.set([rng.u32(), rng.u32()], i);
+  return {
+    ...fp,
+    summary: { ...fp.summary, path: "/uploads/suspect-derivative" },
+    anchors: { texts: fp.anchors.texts, embed: fp.anchors.embed ? move(fp.anchors.embed) : null },
+    layers: fp.layers.map((l) => ({ layer: l.layer, mlp: l.mlp ? { ...l.mlp, rows: l.mlp.rows.map(move), fixedRows: l.mlp.fixedRows.map(move) } : null })),
+    index: { ...fp.index, codes },
+  };
+}
+
+function fileBytes(path: string): number {
+  let total = 0;
+  for (const f of [path, `${path}-wal`]) {
+    try {
+      total += statSync(f).size;
+    } catch {
+      // no such file
+    }
+  }
+  return total;
+}
+
+/** Adds synthetic models [from, to): rows and parts through the store's statements, postings in key order. */
+function addSynthetic(db: Registry, from: number, to: number): void {
+  const model = db.prepare(`INSERT INTO models (name, owner, tier, license, registered_at, fingerprint_version, summary_json, part_count, posting_count)
+    VALUES (?, 'bench', 'open', 'apache-2.0', '2026-01-01T00:00:00Z', ?, ?, ?, ?)`);
+  const part = db.prepare("INSERT INTO fingerprint_parts (model_id, part, bytes) VALUES (?, ?, ?)");
+  const postings: Array<[number, number]> = [];
+  db.transaction(() => {
+    for (let i = from; i < to; i++) {
+      const rng = new Rng(1000 + i);
+      const fp = synthetic(SHAPES[i % SHAPES.length] as Shape, rng, `synthetic-${i}`);
+      const parts = encodeFingerprint(fp);
+      const keys = bandKeys(fp.index);
+      const id = Number(model.run(`synthetic-${i}`, fp.version, JSON.stringify(fp.summary), parts.size, keys.length).lastInsertRowid);
+      for (const [n, b] of parts) part.run(id, n, b);
+      for (const k of keys) postings.push([k, id]);
+    }
+  })();
+  postings.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const ROWS = 500;
+  const many = db.prepare(`INSERT INTO index_postings (band_key, model_id) VALUES ${Array.from({ length: ROWS }, () => "(?, ?)").join(", ")}`);
+  const one = db.prepare("INSERT INTO index_postings (band_key, model_id) VALUES (?, ?)");
+  db.transaction(() => {
+    let i = 0;
+    for (; i + ROWS <= postings.length; i += ROWS) many.run(...postings.slice(i, i + ROWS).flat());
+    for (; i < postings.length; i++) one.run(...(postings[i] as [number, number]));
+  })();
+}
+
+function timeScan(db: Registry, fp: Fingerprint, reps = 3) {
+  let best = Infinity;
+  let result = scanFingerprint(db, fp, { baseModels: [], problems: [] }, null);
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    result = scanFingerprint(db, fp, { baseModels: [], problems: [] }, null);
+    best = Math.min(best, performance.now() - t);
+  }
+  return { ms: best, result };
+}
+
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+const file = join(dir, "registry.db");
+const db = openRegistry(file);
+const shape7b = SHAPES[1] as Shape;
+const planted = synthetic(shape7b, new Rng(7), "planted-7B");
+insertModel(db, { parts: encodeFingerprint(planted), version: planted.version, summary: planted.summary, index: planted.index }, { name: "planted-7B", owner: "bench", tier: "closed", license: "other" }, new Date().toISOString());
+const suspectDerived = derivative(planted, 0.05, 0.85, new Rng(8));
+const suspectUnrelated = synthetic(shape7b, new Rng(9), "unrelated-7B");
+const sizes = SHAPES.map((s) => {
+  const parts = encodeFingerprint(synthetic(s, new Rng(1), "size"));
+  let b = 0;
+  for (const v of parts.values()) b += v.length;
+  return `${s.name} ${(b / 1024).toFixed(0)} KB`;
+});
+console.log(`scan benchmark: fingerprints at real sizes (${sizes.join(", ")}), in ${file}`);
+const stages = [0.25, 0.5, 1].map((f) => Math.round(f * MODELS));
+let have = 0;
+const rows: Array<{ models: number; bytes: number; buildS: number; derivedMs: number; unrelatedMs: number; found: string; p: number; unrelatedTop: string }> = [];
+for (const target of stages) {
+  const t = performance.now();
+  addSynthetic(db, have, target);
+  const buildS = (performance.now() - t) / 1000;
+  have = target;
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  const d = timeScan(db, suspectDerived);
+  const u = timeScan(db, suspectUnrelated);
+  const top = d.result.matches[0];
+  rows.push({
+    models: have + 1, bytes: fileBytes(file), buildS, derivedMs: d.ms, unrelatedMs: u.ms,
+    found: top ? `${top.model.name} ${top.verdict}` : "none", p: top ? top.logP / Math.LN10 : 0,
+    unrelatedTop: u.result.matches.filter((m) => m.verdict === "derived").map((m) => m.model.name).join(",") || "no derived",
+  });
+  const r = rows[rows.length - 1] as (typeof rows)[number];
+  console.log(`${String(r.models).padStart(6)} models  file ${(r.bytes / 2 ** 30).toFixed(2)} GB (${(r.bytes / r.models / 1024).toFixed(0)} KB/model)  built in ${r.buildS.toFixed(0)} s  |  scan derivative ${r.derivedMs.toFixed(0)} ms -> ${r.found}, log10 p ${r.p.toFixed(1)}  |  scan unrelated ${r.unrelatedMs.toFixed(0)} ms -> ${r.unrelatedTop}  ${r.derivedMs <= 1000 && r.unrelatedMs <= 1000 && r.bytes <= 2 * 2 ** 30 ? "PASS" : "MISS"}`);
+}
+db.close();
+const last = rows[rows.length - 1] as (typeof rows)[number];
+const first = rows[0] as (typeof rows)[number];
+const perModel = last.bytes / last.models;
+const msPerModel = Math.max(0, (last.unrelatedMs - first.unrelatedMs) / (last.models - first.models));
+console.log(`growth to 1,000,000 models: file ~${((perModel * 1e6) / 2 ** 40).toFixed(2)} TB (linear, ${(perModel / 1024).toFixed(0)} KB per model);` +
+  ` scan ~${(last.unrelatedMs + msPerModel * (1e6 - last.models)).toFixed(0)} ms if the candidate search keeps growing at ${(msPerModel * 1000).toFixed(2)} ms per 1,000 models (the verdicts themselves do not grow: a fixed number of candidates)`);
+if (!keep) rmSync(dir, { recursive: true, force: true });
