@@ -78,8 +78,13 @@ function gainOf(m: CanonicalModel, key: string): Float32Array | undefined {
   return g && g.shape.length === 1 ? g.read() : undefined;
 }
 
+/** The gain of the norm before layer `l`'s MLP (folded into its input rows), if any. */
+export function mlpNormGain(m: CanonicalModel, l: number): Float32Array | undefined {
+  return gainOf(m, `layers.${l}.mlp_norm`);
+}
+
 /** The experts (or the dense MLP as one expert) of layer `l`: [gate?, up, down] tensors each. */
-function mlpParts(m: CanonicalModel, l: number): Array<{ gate?: CanonicalTensor; up: CanonicalTensor; down: CanonicalTensor }> {
+export function mlpParts(m: CanonicalModel, l: number): Array<{ gate?: CanonicalTensor; up: CanonicalTensor; down: CanonicalTensor }> {
   const t = (k: string) => m.tensors.get(`layers.${l}.${k}`);
   const up = t("mlp.up");
   const down = t("mlp.down");

@@ -3,9 +3,9 @@
  * One streaming pass over a model -> its fingerprint. Layers are read one at a time; only the kept
  * rows of each are held.
  */
-import { cosines, rowNorms } from "../evidence/similarity.js";
 import { storedTypes } from "../evidence/transforms/quantization.js";
-import { readSomeRows, readUnits, residualWidth, type UnitSet } from "../evidence/unit-views.js";
+import { readSomeRows, residualWidth } from "../evidence/unit-views.js";
+import { layerPass, type LayerPass } from "./layer-pass.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { inputDigest } from "../report/input-digest.js";
 import { tokenTexts } from "./token-texts.js";
@@ -69,11 +69,14 @@ export interface Layout {
 export const WHOLE_ROWS_UP_TO = 512;
 export const SKETCH_COORDS = 128;
 /** Anchor tokens of wide models: enough for each kept coordinate's column to single out its source dimension. */
-const COORD_ANCHORS = 256;
+const COORD_ANCHORS = 128;
 /** Fixed-index units per layer (lineage distances, merges): fewer for wide models, whose rows cost more in total. */
 const FIXED_UNITS = 16;
 const FIXED_UNITS_WIDE = 4;
-const MIN_KEPT_WIDE = 4;
+/** Kept units per layer of wide models, at least (deep ones spread their budget thin; the pooled layer test adds them up). */
+const MIN_KEPT_WIDE = 2;
+/** What a wide fingerprint spends besides rows: index key, anchor texts, summary, part headers. */
+const WIDE_OVERHEAD = 12 << 10;
 
 /**
  * How a budget is spent. The row width depends on the residual width alone, so that any two
@@ -93,22 +96,19 @@ export function layout(d: number, layers: number, units: number, views: number, 
     return { budget, coords, keptPerLayer: Math.max(MIN_KEPT, Math.min(units, Math.floor(unitBytes / perUnit))), fixedPerLayer: Math.min(FIXED_UNITS, units), anchors };
   }
   const anchors = Math.min(Math.floor(vocab / 2), COORD_ANCHORS);
-  const fixedPerLayer = Math.min(FIXED_UNITS_WIDE, units);
-  const unitBytes = budget - anchors * (w + 4);
-  return { budget, coords, keptPerLayer: Math.max(MIN_KEPT_WIDE, Math.min(units, Math.floor(unitBytes / perUnit) - fixedPerLayer)), fixedPerLayer, anchors };
+  const unitBytes = budget - anchors * (w + 4) - WIDE_OVERHEAD;
+  const rowsPerLayer = Math.max(MIN_KEPT_WIDE + 1, Math.floor(unitBytes / perUnit));
+  const fixedPerLayer = Math.min(FIXED_UNITS_WIDE, units, Math.max(1, Math.floor(rowsPerLayer / 3)));
+  return { budget, coords, keptPerLayer: Math.min(units, Math.max(MIN_KEPT_WIDE, rowsPerLayer - fixedPerLayer)), fixedPerLayer, anchors };
 }
 
-function mlpPrint(set: UnitSet, coords: Int32Array, kept: number, fixedUnits: number): MlpPrint {
-  const keep = Int32Array.from(topRows(rowNorms(set.data[0] as Float32Array, set.n, set.d), Math.min(kept, set.n))).sort();
-  const fixed = sketchCoordinates(set.n, Math.min(fixedUnits, set.n));
-  const whole = coords.length === set.d;
-  const sketch = (x: Float32Array, which: Int32Array) => {
-    const rows = rowsOf(x, set.d, which);
-    return toSketch(whole ? rows : columnsOf(rows, which.length, set.d, coords), which.length, coords.length);
-  };
+function mlpPrint(pass: LayerPass, w: number, kept: number, fixedUnits: number): MlpPrint {
+  const keep = Int32Array.from(topRows(pass.norms, Math.min(kept, pass.n))).sort();
+  const fixed = sketchCoordinates(pass.n, Math.min(fixedUnits, pass.n));
+  const sketch = (x: Float32Array, which: Int32Array) => toSketch(rowsOf(x, w, which), which.length, w);
   return {
-    units: set.n, views: set.views, combine: set.combine, kept: keep, rows: set.data.map((x) => sketch(x, keep)),
-    fixed, fixedRows: set.data.map((x) => sketch(x, fixed)),
+    units: pass.n, views: pass.views, combine: pass.combine, kept: keep, rows: pass.atCoords.map((x) => sketch(x, keep)),
+    fixed, fixedRows: pass.atCoords.map((x) => sketch(x, fixed)),
   };
 }
 
@@ -148,18 +148,16 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   }
   const layers: LayerPrint[] = [];
   for (let l = 0; l < p.nLayers; l++) {
-    const set = readUnits(m, l, "mlp", undefined, false);
-    const mlp = set && set.d === d ? mlpPrint(set, plan.coords, plan.keptPerLayer, plan.fixedPerLayer) : null;
-    if (set && mlp && indexLayers.has(l)) {
-      const gate = set.data[0] as Float32Array;
-      const top = topRows(rowNorms(gate, set.n, d), INDEX_UNITS);
-      const desc = cosines(gate, set.n, basis, charIds.length, d);
-      const dMean = columnMeans(desc, set.n, charIds.length);
-      const c64 = columnsOf(gate, set.n, d, codeCoords);
-      const cMean = columnMeans(c64, set.n, codeCoords.length);
+    const isIndex = indexLayers.has(l);
+    const pass = layerPass(m, l, plan.coords, isIndex ? { basis, chars: charIds.length, codeCoords } : null);
+    const mlp = pass ? mlpPrint(pass, plan.coords.length, plan.keptPerLayer, plan.fixedPerLayer) : null;
+    if (pass && isIndex && pass.desc && pass.codes) {
+      const top = topRows(pass.norms, INDEX_UNITS);
+      const dMean = columnMeans(pass.desc, pass.n, charIds.length);
+      const cMean = columnMeans(pass.codes, pass.n, codeCoords.length);
       for (const r of top) {
-        index.add(0, l, signCode(desc, r, charIds.length, charIds.length, dMean));
-        index.add(1, l, signCode(c64, r, codeCoords.length, codeCoords.length, cMean));
+        index.add(0, l, signCode(pass.desc, r, charIds.length, charIds.length, dMean));
+        index.add(1, l, signCode(pass.codes, r, codeCoords.length, codeCoords.length, cMean));
       }
     }
     layers.push({ layer: l, mlp });
