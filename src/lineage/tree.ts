@@ -177,7 +177,10 @@ export function buildTree(nodes: TreeNode[], pairs: PairVerdict[]): FamilyTree {
       edge(mg.q, m, "merged");
       placed.add(m);
     }
-    // the rest (scrambled, restructured, or without fixed units): children of their closest placed relative
+    // the rest (scrambled, restructured, or without fixed units): children of their closest placed
+    // relative — the root, or the relative placed earliest, when others are not clearly closer
+    // (a near-identical copy of the root is no better a parent than the root itself)
+    const order = new Map<string, number>();
     for (;;) {
       let best: { from: string; to: string; d: number } | null = null;
       for (const from of placed) {
@@ -188,8 +191,17 @@ export function buildTree(nodes: TreeNode[], pairs: PairVerdict[]): FamilyTree {
         }
       }
       if (!best) break;
-      edge(best.from, best.to);
-      placed.add(best.to);
+      const to = best.to;
+      const bound = best.d / 0.85;
+      const rank = (x: string) => (x === root ? -1 : (order.get(x) ?? 0));
+      let from = best.from;
+      for (const p of placed) {
+        const d = dist.get(key(p, to));
+        if (d !== undefined && d <= bound && rank(p) < rank(from)) from = p;
+      }
+      edge(from, to);
+      placed.add(to);
+      order.set(to, order.size + 1);
     }
     families.push({ root, members: [...members].sort() });
   }

@@ -7,12 +7,16 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { registryTree } from "../../src/lineage/registry-tree.js";
+import { registryTree } from "../../src/lineage/registry-tree.js";
 import { treeDot, treeMermaid, treeText } from "../../src/lineage/render.js";
 import { runCli } from "../../src/test-support/cli.js";
 import { devPath, TRUTH } from "../../src/test-support/dev-truth.js";
 import { tempDir } from "../../src/test-support/tmp.js";
 import { join } from "node:path";
+import { computeFingerprint } from "../../src/fingerprint/compute.js";
+import { loadModel } from "../../src/load-model.js";
+import { openRegistry } from "../../src/registry/open.js";
+import { register } from "../../src/registry/store.js";
 
 test("family trees of the dev tree subset from the registry", (ctx) => {
   const registry = join(tempDir(), "tree.db");
@@ -58,4 +62,34 @@ test("family trees of the dev tree subset from the registry", (ctx) => {
     assert.ok(mermaid.includes(`"${id}"`), id);
   }
   assert.equal((dot.match(/->/g) ?? []).length, t.edges.length);
+});
+
+test("family trees of every dev family: no edge across families, most true edges found", (ctx) => {
+  const db = openRegistry(join(tempDir(), "all.db"));
+  const ids = Object.keys(TRUTH.models);
+  for (const id of ids) {
+    const m = loadModel(devPath(id));
+    register(db, computeFingerprint(m), { name: id, owner: "dev", tier: "open", license: "apache-2.0" });
+    m.close();
+  }
+  const r = registryTree(db);
+  db.close();
+  // true families: models sharing weights by descent (component lineage in truth.json)
+  const origin = (id: string) => {
+    const lineage = (TRUTH.models[id] as unknown as { lineage: Record<string, [string, string]> }).lineage;
+    const srcs = [...new Set(Object.values(lineage).map(([s]) => s))];
+    return srcs.find((s) => s !== id && (TRUTH.models[s]?.parents.length ?? 1) === 0) ?? id;
+  };
+  const across = r.tree.edges.filter((e) => origin(e.parent) !== origin(e.child));
+  assert.deepEqual(across.map((e) => `${e.parent}->${e.child}`), [], "edges between unrelated models");
+  const truthEdges = ids.flatMap((c) => (TRUTH.models[c]?.parents ?? []).map((p) => [p, c] as const));
+  // a distilled model shares no weights with its teacher: no weight evidence can find that edge
+  const weightEdges = truthEdges.filter(([p, c]) => origin(c) === origin(p));
+  const und = (a: string, b: string) => [a, b].sort().join("~");
+  const gotUnd = new Set(r.tree.edges.map((e) => und(e.parent, e.child)));
+  const gotDir = new Set(r.tree.edges.map((e) => `${e.parent}->${e.child}`));
+  const found = weightEdges.filter(([p, c]) => gotUnd.has(und(p, c))).length;
+  const directed = weightEdges.filter(([p, c]) => gotDir.has(`${p}->${c}`)).length;
+  ctx.diagnostic(`all dev families: ${found}/${weightEdges.length} weight-sharing edges found, ${directed}/${weightEdges.length} directed right (${truthEdges.length - weightEdges.length} distillation edge(s) not in the weights); ${r.pairsCompared} pairs compared`);
+  assert.ok(found >= Math.ceil(0.75 * weightEdges.length), `${found}/${weightEdges.length}`);
 });
