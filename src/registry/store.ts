@@ -190,13 +190,29 @@ export function remove(db: Registry, name: string): ModelRecord {
 
 // ---- reading
 
-export function list(db: Registry): ModelListing[] {
-  const rows = stmt(db, `SELECT ${RECORD_COLUMNS},
+const LISTING_COLUMNS = `${RECORD_COLUMNS},
       json_extract(summary_json, '$.format') AS format, json_extract(summary_json, '$.architecture') AS architecture,
       json_extract(summary_json, '$.parameters') AS parameters, json_extract(summary_json, '$.params.nLayers') AS layers,
-      json_extract(summary_json, '$.params.dim') AS dim
-    FROM models ORDER BY name`).all() as Array<RecordRow & { format: string; architecture: string; parameters: number; layers: number; dim: number }>;
-  return rows.map((r) => ({ ...record(r), format: String(r.format), architecture: String(r.architecture), parameters: Number(r.parameters), layers: Number(r.layers), dim: Number(r.dim) }));
+      json_extract(summary_json, '$.params.dim') AS dim`;
+type ListingRow = RecordRow & { format: string; architecture: string; parameters: number; layers: number; dim: number };
+const listing = (r: ListingRow): ModelListing => ({ ...record(r), format: String(r.format), architecture: String(r.architecture), parameters: Number(r.parameters), layers: Number(r.layers), dim: Number(r.dim) });
+
+export function list(db: Registry): ModelListing[] {
+  return (stmt(db, `SELECT ${LISTING_COLUMNS} FROM models ORDER BY name`).all() as ListingRow[]).map(listing);
+}
+
+/** The listings of some models (by id; unknown ids are left out). */
+export function listByIds(db: Registry, ids: readonly number[]): ModelListing[] {
+  const one = stmt(db, `SELECT ${LISTING_COLUMNS} FROM models WHERE id = ?`);
+  return ids.flatMap((id) => {
+    const r = one.get(id) as ListingRow | undefined;
+    return r ? [listing(r)] : [];
+  });
+}
+
+/** Every registered name with its id (cheap: no summaries). */
+export function names(db: Registry): Array<{ id: number; name: string }> {
+  return stmt(db, "SELECT id, name FROM models").all() as Array<{ id: number; name: string }>;
 }
 
 export function count(db: Registry): number {

@@ -17,7 +17,7 @@ import { get, loadFingerprint, type ModelEntry } from "../registry/store.js";
 import { ALPHA_DERIVED, type VerdictKind } from "../verdict/decide.js";
 import type { CompareResult } from "../verdict/result.js";
 import { matchOne, type Route } from "./match.js";
-import { selectCandidates, type Selected, type SelectOptions } from "./select.js";
+import { DEFAULT_CANDIDATES, selectCandidates, type Selected, type SelectOptions } from "./select.js";
 
 export interface ScanOptions extends SelectOptions {
   /** Compare against the suspect's full weights for this many of the best candidates that fingerprints do not settle (default 3). */
@@ -51,6 +51,8 @@ export interface ScanResult {
 }
 
 const DEFAULT_DEEP = 3;
+/** Index candidates looked at, at most, when a family keeps filling the list. */
+const MAX_CANDIDATES = 64;
 
 function directionOf(r: CompareResult): ScanMatch["direction"] {
   if (r.direction.parent === "unknown" || r.direction.confidence === "low") return "unknown";
@@ -82,13 +84,15 @@ export function scanModel(db: Registry, suspect: CanonicalModel, opts: ScanOptio
  */
 export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declared, suspect: CanonicalModel | null, opts: ScanOptions = {}): ScanResult {
   const t1 = performance.now();
-  const { selected, registered } = selectCandidates(db, fp, declared.baseModels, opts);
+  let limit = opts.candidates ?? DEFAULT_CANDIDATES;
+  let { selected, registered } = selectCandidates(db, fp, declared.baseModels, { ...opts, candidates: limit });
   const tests = Math.max(1, registered);
   const deep = opts.deep ?? DEFAULT_DEEP;
   let deepUsed = 0;
   const matches: ScanMatch[] = [];
-  selected.forEach((s, i) => {
-    opts.onStage?.("compare", i, selected.length);
+  const done = new Set<number>();
+  const compareOne = (s: Selected) => {
+    done.add(s.listing.id);
     const registeredFp = loadFingerprint(db, s.listing.id);
     const outcome = matchOne(registeredFp, fp, suspect && deepUsed < deep ? suspect : null, Math.log(ALPHA_DERIVED) - Math.log(2 * tests));
     if (outcome.routes > 1) deepUsed++;
@@ -96,7 +100,19 @@ export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declare
     const model = get(db, s.listing.name) as ModelEntry;
     const sameFile = sameFiles(model.summary, fp.summary);
     matches.push({ model, selectedBy: s.why, indexHits: s.indexHits, route: outcome.route, verdict: registryVerdict(outcome.result, logP), logP, result: outcome.result, sameFile, direction: directionOf(outcome.result) });
-  });
+  };
+  for (;;) {
+    selected.forEach((s, i) => {
+      opts.onStage?.("compare", i, selected.length);
+      if (!done.has(s.listing.id)) compareOne(s);
+    });
+    // a large family can crowd the index's first candidates: while every one of them is a relative,
+    // look further down the list (a relative's parent may rank just below its siblings)
+    const fromIndex = matches.filter((m) => m.selectedBy === "index");
+    if (limit >= MAX_CANDIDATES || fromIndex.length < limit || fromIndex.some((m) => m.verdict !== "derived")) break;
+    limit = Math.min(MAX_CANDIDATES, 2 * limit);
+    ({ selected } = selectCandidates(db, fp, declared.baseModels, { ...opts, candidates: limit }));
+  }
   opts.onStage?.("compare", selected.length, selected.length);
   // derived relatives closest first (their p-values often all sit at the floor), then the rest by evidence
   const distance = (m: ScanMatch) => m.result.effect.relativeChange ?? 1 - m.result.effect.unitSimilarity;

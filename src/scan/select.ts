@@ -8,7 +8,7 @@
  */
 import type { Fingerprint } from "../fingerprint/types.js";
 import type { Registry } from "../registry/open.js";
-import { candidates, list, type ModelListing } from "../registry/store.js";
+import { candidates, count, list, listByIds, names, type ModelListing } from "../registry/store.js";
 import { sameModelName } from "./names.js";
 
 export interface SelectOptions {
@@ -29,20 +29,18 @@ export const DEFAULT_CANDIDATES = 8;
 export const DEFAULT_EXHAUSTIVE_UP_TO = 24;
 
 export function selectCandidates(db: Registry, fp: Fingerprint, declaredBases: readonly string[], opts: SelectOptions = {}): { selected: Selected[]; registered: number } {
-  const all = list(db);
-  const byId = new Map(all.map((m) => [m.id, m]));
+  const registered = count(db);
   const out = new Map<number, Selected>();
   const limit = opts.candidates ?? DEFAULT_CANDIDATES;
-  for (const c of candidates(db, fp.index, limit)) {
-    const listing = byId.get(c.id);
-    if (listing) out.set(c.id, { listing, indexHits: c.hits, why: "index" });
+  const hits = candidates(db, fp.index, limit);
+  const hitsOf = new Map(hits.map((c) => [c.id, c.hits]));
+  for (const l of listByIds(db, hits.map((c) => c.id))) out.set(l.id, { listing: l, indexHits: hitsOf.get(l.id) ?? 0, why: "index" });
+  if (declaredBases.length) {
+    const named = names(db).filter((m) => !out.has(m.id) && declaredBases.some((b) => sameModelName(b, m.name)));
+    for (const l of listByIds(db, named.map((m) => m.id))) out.set(l.id, { listing: l, indexHits: 0, why: "declared base" });
   }
-  for (const m of all) {
-    if (out.has(m.id)) continue;
-    if (declaredBases.some((b) => sameModelName(b, m.name))) out.set(m.id, { listing: m, indexHits: 0, why: "declared base" });
+  if (registered <= (opts.exhaustiveUpTo ?? DEFAULT_EXHAUSTIVE_UP_TO)) {
+    for (const m of list(db)) if (!out.has(m.id) && m.dim === fp.dim) out.set(m.id, { listing: m, indexHits: 0, why: "small registry" });
   }
-  if (all.length <= (opts.exhaustiveUpTo ?? DEFAULT_EXHAUSTIVE_UP_TO)) {
-    for (const m of all) if (!out.has(m.id) && m.dim === fp.dim) out.set(m.id, { listing: m, indexHits: 0, why: "small registry" });
-  }
-  return { selected: [...out.values()], registered: all.length };
+  return { selected: [...out.values()], registered };
 }

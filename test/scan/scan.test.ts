@@ -14,7 +14,7 @@ import type { Registry } from "../../src/registry/open.js";
 import { scanModel, type ScanResult } from "../../src/scan/scan.js";
 import { devModelIds } from "../../src/test-support/shared.js";
 import { devPath, TRUTH } from "../../src/test-support/dev-truth.js";
-import { BASES, baseRegistry, weightSources } from "./support.js";
+import { BASES, baseRegistry, registryOf, weightSources } from "./support.js";
 
 let all: Registry;
 let withoutA: Registry;
@@ -110,4 +110,27 @@ test("false claims of independent training are caught", () => {
   const f = ids(scans.get("A-bf16")?.findings ?? [], "false-base-claim");
   assert.equal(f.length, 1);
   assert.match(f[0]?.title ?? "", /independent training/);
+});
+
+test("with every dev model registered, each derivative's true parents are among the models it is found derived from", () => {
+  const { db } = registryOf(devModelIds());
+  const missing: string[] = [];
+  let checked = 0;
+  try {
+    for (const id of devModelIds()) {
+      // (a distilled model carries none of its teacher's weights: no parent to find in them)
+      const parents = weightSources(id).length > 0 ? (TRUTH.models[id]?.parents ?? []) : [];
+      if (parents.length === 0) continue;
+      const { scan } = scanOf(db, id);
+      const derived = new Set(scan.matches.filter((m) => m.verdict === "derived").map((m) => m.model.name));
+      for (const p of parents) {
+        checked++;
+        if (!derived.has(p)) missing.push(`${p} of ${id}`);
+      }
+    }
+  } finally {
+    db.close();
+  }
+  assert.ok(checked >= 25, `${checked} parents checked`);
+  assert.deepEqual(missing, []);
 });

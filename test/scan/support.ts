@@ -33,6 +33,21 @@ export function baseRegistry(names: string[]): { db: Registry; file: string } {
   return { db, file };
 }
 
+/** A registry file holding the given dev models (open, as registered by their makers). */
+export function registryOf(ids: string[]): { db: Registry; file: string } {
+  const file = join(tempDir(), "registry.db");
+  const db = openRegistry(file);
+  for (const id of ids) {
+    const m = loadModel(devPath(id));
+    try {
+      register(db, computeFingerprint(m), { name: id, ...(BASES[id] ?? { owner: "dev", tier: "open", license: "apache-2.0" }) });
+    } finally {
+      m.close();
+    }
+  }
+  return { db, file };
+}
+
 /** The from-scratch models whose weights a dev model carries (from truth.json's component lineage). */
 export function weightSources(id: string): string[] {
   const lineage = (TRUTH.models[id] as unknown as { lineage: Record<string, [string, string]> }).lineage;
