@@ -6,7 +6,8 @@
 
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
 
-export type FindingId = "leak" | "gated-redistribution" | "undisclosed-base" | "false-base-claim" | "licence-obligation" | "architecture-only" | "derivation";
+export const FINDING_IDS = ["leak", "gated-redistribution", "undisclosed-base", "false-base-claim", "licence-obligation", "architecture-only", "derivation", "unreadable-declaration"] as const;
+export type FindingId = (typeof FINDING_IDS)[number];
 
 export interface Finding {
   id: FindingId;

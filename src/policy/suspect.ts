@@ -22,6 +22,10 @@ export interface SuspectFacts {
   files: Array<{ name: string; text?: string }>;
   /** The card says the model was trained from scratch / is based on no other model. */
   claimsIndependent: boolean;
+  /** Who publishes the suspect (given, else the author it declares), for gated models' recipients. */
+  publisher?: string;
+  /** Declarations that could not be read (broken card YAML, bad adapter_config.json). */
+  problems: string[];
 }
 
 function readBounded(path: string): string | undefined {
@@ -52,7 +56,7 @@ function isDirectory(p: string): boolean {
 
 const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
-export function suspectFacts(m: CanonicalModel): SuspectFacts {
+export function suspectFacts(m: CanonicalModel, publisher?: string): SuspectFacts {
   const dir = isDirectory(m.path) ? m.path : dirname(m.path);
   const licenceFiles = readLicenceFiles(dir);
   let names: string[];
@@ -78,5 +82,7 @@ export function suspectFacts(m: CanonicalModel): SuspectFacts {
     cardText,
     files: names.map((name) => (texts.has(name) ? { name, text: texts.get(name) as string } : { name })),
     claimsIndependent: claimsIndependentTraining(cardText),
+    publisher: publisher ?? m.declared.author,
+    problems: [...m.declared.problems],
   };
 }

@@ -85,7 +85,9 @@ export function scanModel(db: Registry, suspect: CanonicalModel, opts: ScanOptio
 export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declared, suspect: CanonicalModel | null, opts: ScanOptions = {}): ScanResult {
   const t1 = performance.now();
   let limit = opts.candidates ?? DEFAULT_CANDIDATES;
-  let { selected, registered } = selectCandidates(db, fp, declared.baseModels, { ...opts, candidates: limit });
+  const first = selectCandidates(db, fp, declared.baseModels, { ...opts, candidates: limit });
+  const registered = first.registered;
+  let selected = first.selected;
   const tests = Math.max(1, registered);
   const deep = opts.deep ?? DEFAULT_DEEP;
   let deepUsed = 0;

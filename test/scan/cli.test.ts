@@ -41,8 +41,10 @@ test("a Q8_0 copy of a closed model is a critical leak: exit 1, in JSON and text
   const text = exit(runCli(["scan", stories("stories260K_q80.bin"), ...reg]), 1).stdout;
   assert.match(text, /DERIVED FROM karpathy\/stories260K/);
   assert.match(text, /CRITICAL leak/);
-  // --fail-on critical still fails; never does not
+  // CI gates: a severity, finding ids, never
   exit(runCli(["scan", stories("stories260K_q80.bin"), "--fail-on", "critical", ...reg]), 1);
+  exit(runCli(["scan", stories("stories260K_q80.bin"), "--fail-on", "leak,licence-obligation", ...reg]), 1);
+  exit(runCli(["scan", stories("stories260K_q80.bin"), "--fail-on", "licence-obligation,false-base-claim", ...reg]), 0);
   exit(runCli(["scan", stories("stories260K_q80.bin"), "--fail-on", "never", ...reg]), 0);
 });
 
@@ -57,7 +59,7 @@ test("CycloneDX, SPDX and SARIF reports are valid against the official schemas a
   const files: Record<string, string> = {};
   for (const format of ["cyclonedx", "spdx", "sarif"]) {
     files[format] = join(out, `${format}.json`);
-    exit(runCli(["scan", stories("stories260K_q80.bin"), "--format", format, "-o", files[format] as string, ...reg]), 1);
+    exit(runCli(["scan", stories("stories260K_q80.bin"), "-o", format, "--out", files[format] as string, ...reg]), 1);
   }
   const read = (f: string) => JSON.parse(readFileSync(files[f] as string, "utf8")) as Record<string, unknown>;
   for (const [format, validator] of [["cyclonedx", cyclonedxValidator()], ["sarif", sarifValidator()], ["spdx", spdxValidator()]] as const) {
@@ -76,6 +78,8 @@ test("errors: one line, exit 2", () => {
     runCli(["scan", join(tempDir(), "missing.gguf"), ...reg]),
     runCli(["scan", stories("tok512.bin"), ...reg]),
     runCli(["scan", stories("stories260K_q80.bin"), "--candidates", "-1", ...reg]),
+    runCli(["scan", stories("stories260K_q80.bin"), "--fail-on", "leak,bogus", ...reg]),
+    runCli(["tree", "no-such-model", ...reg]),
   ]) {
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);

@@ -5,6 +5,8 @@
  * the registrants' tiers (closed -> leak, gated -> redistribution) and licences.
  */
 import assert from "node:assert/strict";
+import { copyFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { loadModel } from "../../src/load-model.js";
 import { scanFindings } from "../../src/policy/findings/index.js";
@@ -13,6 +15,7 @@ import { suspectFacts } from "../../src/policy/suspect.js";
 import type { Registry } from "../../src/registry/open.js";
 import { scanModel, type ScanResult } from "../../src/scan/scan.js";
 import { devModelIds } from "../../src/test-support/shared.js";
+import { tempDir } from "../../src/test-support/tmp.js";
 import { devPath, TRUTH } from "../../src/test-support/dev-truth.js";
 import { BASES, baseRegistry, registryOf, weightSources } from "./support.js";
 
@@ -133,4 +136,42 @@ test("with every dev model registered, each derivative's true parents are among 
   }
   assert.ok(checked >= 25, `${checked} parents checked`);
   assert.deepEqual(missing, []);
+});
+
+test("independently trained twins: no finding but architecture-only", () => {
+  const { db } = baseRegistry(["B"]);
+  try {
+    const { findings } = scanOf(db, "A");
+    assert.deepEqual(findings.map((f) => `${f.id}/${f.severity}`), ["architecture-only/info"]);
+  } finally {
+    db.close();
+  }
+});
+
+test("a gated model's registered recipient publishing it is information, anyone else is a finding", () => {
+  const m = loadModel(devPath("B-ft"));
+  try {
+    const scan = scanModel(all, m);
+    const asRecipient = scanFindings(suspectFacts(m, "acme corp"), scan).filter((f) => f.id === "gated-redistribution");
+    const asStranger = scanFindings(suspectFacts(m, "Someone Else"), scan).filter((f) => f.id === "gated-redistribution");
+    assert.deepEqual(asRecipient.map((f) => f.severity), ["info"]);
+    assert.deepEqual(asStranger.map((f) => f.severity), ["high"]);
+  } finally {
+    m.close();
+  }
+});
+
+test("a card with broken YAML is a finding, and the scan goes on from the weights", () => {
+  const dir = tempDir();
+  for (const f of readdirSync(devPath("A-ft"))) copyFileSync(join(devPath("A-ft"), f), join(dir, f));
+  writeFileSync(join(dir, "README.md"), "---\nlicense: [apache-2.0\nbase_model: A\n---\n# a model\n");
+  const m = loadModel(dir);
+  try {
+    const scan = scanModel(all, m);
+    const findings = scanFindings(suspectFacts(m), scan);
+    assert.ok(findings.some((f) => f.id === "unreadable-declaration" && /YAML/.test(f.detail)), JSON.stringify(findings.map((f) => f.id)));
+    assert.ok(scan.matches.some((x) => x.model.name === "A" && x.verdict === "derived"));
+  } finally {
+    m.close();
+  }
 });

@@ -3,18 +3,17 @@
  * `pedigree scan <model>`: fingerprint a suspect model, compare it with the registered models most
  * likely related, and report whose weights it carries and what follows (leak, gated
  * redistribution, base-model claims, licence obligations). Output as text, JSON, CycloneDX 1.6,
- * SPDX 3.0.1 or SARIF 2.1.0. Exit 1 when the suspect derives from a registered model or a finding is
- * at least low (the default, --fail-on derivation), or when a finding reaches the --fail-on
- * severity given; else 0.
+ * SPDX 3.0.1 or SARIF 2.1.0 (`-o`). Exit 1 when a finding matches --fail-on (default: the suspect
+ * derives from a registered model, or a finding is at least low), else 0.
  */
 import { Option, type Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { writeAtomically } from "../../io/atomic-file.js";
 import { loadModel } from "../../load-model.js";
-import { failsAt, scanFindings, SEVERITIES } from "../../policy/findings/index.js";
-import { ancestorsOf } from "../../policy/findings/relatives.js";
+import { DEFAULT_FAIL_ON, failing, parseFailOn } from "../../policy/fail-on.js";
+import { scanFindings, SEVERITIES } from "../../policy/findings/index.js";
 import { reportInputOfScan } from "../../policy/report-input-of-scan.js";
-import type { Severity } from "../../policy/report-input.js";
+import { FINDING_IDS } from "../../policy/report-input.js";
 import { suspectFacts } from "../../policy/suspect.js";
 import { withRegistry } from "../../registry/open.js";
 import { count as countModels } from "../../registry/store.js";
@@ -31,15 +30,16 @@ import { printText, toJson } from "../output.js";
 import { progress } from "../progress.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
 
-const FORMATS = ["text", "json", "cyclonedx", "spdx", "sarif", "report-input"] as const;
+const FORMATS = ["text", "table", "json", "cyclonedx", "spdx", "sarif", "report-input"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface Opts {
   registry?: string;
   json?: boolean;
-  format?: Format;
-  output?: string;
-  failOn: Severity | "derivation" | "never";
+  output?: Format;
+  out?: string;
+  failOn: string;
+  publisher?: string;
   candidates: string;
   deep: string;
 }
@@ -56,15 +56,17 @@ export function registerScan(program: Command): void {
     .description("find which registered models a suspect model's weights come from, and what follows (leaks, base claims, licence terms)")
     .argument("<model>", "the suspect: a weight file (safetensors, GGUF, PyTorch, llama2.c) or a model folder")
     .option("--registry <file>", REGISTRY_OPTION_HELP)
-    .option("--json", "machine-readable report (same as --format json; docs/json.md)")
-    .addOption(new Option("--format <format>", "report format").choices(FORMATS))
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding is at least this severe (derivation: any derivation from a registered model, or any finding from low up)").choices(["derivation", ...SEVERITIES, "never"]).default("derivation"))
+    .addOption(new Option("-o, --output <format>", "report format: a table for people (text), json, or a bill of materials / findings log").choices(FORMATS))
+    .option("--json", "same as -o json (docs/json.md)")
+    .option("--out <file>", "write the report to this file instead of stdout")
+    .option("--fail-on <list>", `exit 1 when a finding matches: finding ids (${FINDING_IDS.join(", ")}) and/or a severity (${SEVERITIES.join(", ")}) and above, comma-separated; "never" to always exit 0`, DEFAULT_FAIL_ON)
+    .option("--publisher <name>", "who publishes the suspect (default: the author it declares); a registered recipient of a gated model may hold its weights")
     .option("--candidates <n>", "registered models taken from the index for comparison", String(DEFAULT_CANDIDATES))
     .option("--deep <n>", "candidates also compared against the suspect's full weights when fingerprints do not settle it", "3")
     .action(async (path: string, opts: Opts) => {
-      if (opts.json && opts.format && opts.format !== "json") throw new UsageError("--json and --format disagree: give one");
-      const format: Format = opts.json ? "json" : (opts.format ?? "text");
+      if (opts.json && opts.output && opts.output !== "json") throw new UsageError("--json and -o disagree: give one");
+      const format: Format = opts.json ? "json" : (opts.output ?? "text");
+      const failOn = parseFailOn(opts.failOn);
       const candidates = count(opts.candidates, "--candidates", 10000);
       const deep = count(opts.deep, "--deep", 10000);
       let exitCode: number = EXIT.clean;
@@ -79,13 +81,13 @@ export function registerScan(program: Command): void {
             onStage: (stage, d, t) => bar.update(stage === "fingerprint" ? d : model.params.nLayers + d, model.params.nLayers + (stage === "compare" ? t : 0)),
           });
           bar.stop();
-          const facts = suspectFacts(model);
+          const facts = suspectFacts(model, opts.publisher);
           const findings = scanFindings(facts, scan);
-          const fails = opts.failOn === "never" ? false : opts.failOn === "derivation" ? ancestorsOf(scan.matches).length > 0 || failsAt(findings, "low") : failsAt(findings, opts.failOn);
-          exitCode = fails ? EXIT.findings : EXIT.clean;
+          exitCode = failing(findings, failOn).length > 0 ? EXIT.findings : EXIT.clean;
           const input = () => reportInputOfScan(facts, scan, findings);
           switch (format) {
-            case "text": out = scanText(scanDocument(facts, scan, findings, exitCode)); break;
+            case "text":
+            case "table": out = scanText(scanDocument(facts, scan, findings, exitCode)); break;
             case "json": out = toJson(scanDocument(facts, scan, findings, exitCode)); break;
             case "cyclonedx": out = toJson(cyclonedxBom(input())); break;
             case "spdx": out = toJson(spdxDocument(input())); break;
@@ -96,7 +98,7 @@ export function registerScan(program: Command): void {
           bar.stop();
           model.close();
         }
-        if (opts.output) writeAtomically(opts.output, (f) => f.write(Buffer.from(out.endsWith("\n") ? out : `${out}\n`)));
+        if (opts.out) writeAtomically(opts.out, (f) => f.write(Buffer.from(out.endsWith("\n") ? out : `${out}\n`)));
         else printText(out);
       });
       process.exitCode = exitCode;

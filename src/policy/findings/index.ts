@@ -1,13 +1,15 @@
 /**
  * @module policy/findings
  * Every finding of a scan, most severe first: provenance (leak, gated redistribution, derivation),
- * base-model claims, licence obligations, shared architecture without shared weights.
+ * base-model claims, licence obligations, shared architecture without shared weights, declarations
+ * that could not be read.
  */
 import type { ScanResult } from "../../scan/scan.js";
 import type { Finding, Severity } from "../report-input.js";
 import type { SuspectFacts } from "../suspect.js";
 import { architectureFindings } from "./architecture.js";
 import { baseClaimFindings } from "./base-claims.js";
+import { declarationFindings } from "./declarations.js";
 import { licenceFindings } from "./licence.js";
 import { provenanceFindings } from "./provenance.js";
 
@@ -18,11 +20,7 @@ export function severityRank(s: Severity): number {
 }
 
 export function scanFindings(s: SuspectFacts, scan: ScanResult): Finding[] {
-  const all = [...provenanceFindings(s, scan.matches), ...baseClaimFindings(s, scan.matches), ...licenceFindings(s, scan.matches), ...architectureFindings(s.name, scan)];
+  const all = [...provenanceFindings(s, scan.matches), ...baseClaimFindings(s, scan.matches), ...licenceFindings(s, scan.matches), ...architectureFindings(s.name, scan), ...declarationFindings(s)];
   return all.map((f, i) => ({ f, i })).sort((x, y) => severityRank(y.f.severity) - severityRank(x.f.severity) || x.i - y.i).map((x) => x.f);
 }
 
-/** Do any findings reach `threshold` (exit code 1)? */
-export function failsAt(findings: readonly Finding[], threshold: Severity): boolean {
-  return findings.some((f) => severityRank(f.severity) >= severityRank(threshold));
-}

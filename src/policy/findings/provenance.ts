@@ -18,7 +18,7 @@ export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[
       id: "derivation", severity: "info", about: self.model.name,
       title: `This is registered model ${q(self.model.name)}`,
       detail: `${q(s.path)} is the file registered as ${q(self.model.name)} (same path, same bytes); findings about copies do not apply to it.`,
-      evidence: weightEvidence(self),
+      evidence: { ...weightEvidence(self), relation: "self" },
       fix: "None needed.",
     });
   }
@@ -35,20 +35,29 @@ export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[
       });
     } else if (m.model.tier === "gated") {
       const recipients = m.model.recipients ?? [];
-      out.push({
+      const holder = s.publisher ? recipients.find((r) => r.trim().toLowerCase() === (s.publisher as string).trim().toLowerCase()) : undefined;
+      if (holder) {
+        out.push({
+          id: "gated-redistribution", severity: "info", about: m.model.name,
+          title: `Gated model ${q(m.model.name)}, published by its registered recipient ${q(holder)}`,
+          detail: `${q(s.name)} carries the weights of ${who} (${how}); ${q(holder)} is a registered recipient of them. Whether its terms allow publishing is for the owner to check.`,
+          evidence: { ...weightEvidence(m), publisher: holder, recipients: recipients.join(", ") },
+          fix: `Check ${q(holder)}'s agreement with ${m.model.owner}.`,
+        });
+      } else {out.push({
         id: "gated-redistribution", severity: "high", about: m.model.name,
         title: `Weights of gated model ${q(m.model.name)} redistributed`,
         detail: `${q(s.name)} carries the weights of ${who}, which are only given out under terms (${how}). ` +
           (recipients.length ? `${recipients.length} recipient${recipients.length > 1 ? "s" : ""} had them: ${recipients.join(", ")}; which one this copy came from needs per-recipient watermarks.` : "No recipients are registered."),
-        evidence: { ...weightEvidence(m), recipients: recipients.join(", ") || null },
+        evidence: { ...weightEvidence(m), publisher: s.publisher ?? null, recipients: recipients.join(", ") || null },
         fix: `Check that the publisher accepted ${q(m.model.name)}'s terms and may redistribute; otherwise request removal.`,
-      });
+      });}
     }
     out.push({
       id: "derivation", severity: "info", about: m.model.name,
       title: `Derived from ${q(m.model.name)}`,
       detail: `${q(s.name)} shares weights with registered model ${who}${m.direction === "unknown" ? " (which came first is not settled)" : ""}: ${how}.`,
-      evidence: weightEvidence(m),
+      evidence: { ...weightEvidence(m), relation: "ancestor" },
       fix: "None needed in itself; see the other findings for what it entails.",
     });
   }
@@ -57,7 +66,7 @@ export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[
       id: "derivation", severity: "info", about: m.model.name,
       title: `${q(m.model.name)} is built on this model`,
       detail: `Registered model ${q(m.model.name)} (${m.model.owner}) shares weights with ${q(s.name)} and the evidence says it came later: p ${pText(m.logP)}; ${whatWasDone(m)}.`,
-      evidence: weightEvidence(m),
+      evidence: { ...weightEvidence(m), relation: "descendant" },
       fix: "None needed in itself.",
     });
   }

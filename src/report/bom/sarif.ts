@@ -42,6 +42,11 @@ export const FINDING_RULES: Record<FindingId, { name: string; short: string; ful
     short: "Same architecture as a known model, independent weights.",
     full: "The model shares an architecture with a registered model but its weights are independent (informational).",
   },
+  "unreadable-declaration": {
+    name: "UnreadableDeclaration",
+    short: "What the model declares could not be read.",
+    full: "The model card's front matter (or another declaration file) is broken; declared licences and base models there were not seen, and the scan went on from the weights.",
+  },
   "derivation": {
     name: "Derivation",
     short: "The model shares weights with a registered model.",
