@@ -14,7 +14,7 @@ import { nullScale, robustScale } from "./null-scale.js";
 /** Random unit pairs sampled for the null spread (all pairs when there are fewer). */
 const NULL_PAIRS = 2048;
 import { cosineAt, cosines, rowNorms, selectColumns, topK } from "./similarity.js";
-import { readUnits, unitCount, type Combine, type UnitKind, type UnitSet } from "./unit-views.js";
+import { readMlpNormalized, readUnits, residualWidth, unitCount, type Combine, type UnitKind, type UnitSet } from "./unit-views.js";
 
 export interface UnitTestOptions {
   /** Most B units sampled per component. */
@@ -101,6 +101,8 @@ export class ComponentCache {
     const key = `${l}/${kind}/${withDown}`;
     if (this.sketches.has(key)) return this.sketches.get(key) as Prepared | null;
     const full = this.get(m, l, kind, withDown);
+    // reading the component may have made its sketch on the way
+    if (this.sketches.has(key)) return this.sketches.get(key) as Prepared | null;
     const v = full ? restrictPrepared(full, coords) : null;
     this.sketches.set(key, v);
     return v;
@@ -129,10 +131,22 @@ export class ComponentCache {
       this.map.set(key, v);
       return v;
     }
-    const set = readUnits(m, l, kind, undefined, withDown);
-    const v = set ? prepare(set, set.n) : null;
-    // keep a sketch of every large component read, for probes
-    if (v && v.set.d > SKETCH_COORDS && !this.sketches.has(key)) this.sketches.set(key, restrictPrepared(v, probeCoords(v.set.d)));
+    let v: Prepared | null;
+    if (kind === "mlp" && !withDown) {
+      // streamed: rows normalised, and the probe sketch made, in the pass that reads them
+      const wide = residualWidth(m) > SKETCH_COORDS;
+      const r = readMlpNormalized(m, l, wide ? probeCoords(residualWidth(m)) : null);
+      v = r ? { set: r.set, unit: r.set.data, norms: r.norms } : null;
+      if (r?.sketch && !this.sketches.has(key)) {
+        const k = probeCoords(r.set.d).length;
+        this.sketches.set(key, { set: { ...r.set, d: k, data: r.sketch.data }, unit: r.sketch.data, norms: r.sketch.norms });
+      }
+    } else {
+      const set = readUnits(m, l, kind, undefined, withDown);
+      v = set ? prepare(set, set.n) : null;
+      // keep a sketch of every large component read, for probes
+      if (v && v.set.d > SKETCH_COORDS && !this.sketches.has(key)) this.sketches.set(key, restrictPrepared(v, probeCoords(v.set.d)));
+    }
     const size = (p: Prepared | null) => (p ? p.unit.reduce((s, x) => s + x.byteLength, 0) : 0);
     this.map.set(key, v);
     this.bytes += size(v);
@@ -152,8 +166,9 @@ export function probeCoords(d: number): Int32Array {
 
 /** A prepared component restricted to some coordinates and renormalised. */
 function restrictPrepared(p: Prepared, coords: Int32Array): Prepared {
-  const n = p.set.n;
   const d = p.set.d;
+  // the rows held (a sample holds fewer than the component's n units)
+  const n = d > 0 ? (p.unit[0]?.length ?? 0) / d : 0;
   const k = coords.length;
   const data = p.unit.map((x) => {
     const out = new Float32Array(n * k);

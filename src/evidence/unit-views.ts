@@ -162,6 +162,85 @@ export function readUnitColumns(m: CanonicalModel, l: number, picks: ColumnPick[
 }
 
 /**
+ * Every MLP unit of layer `l` (views gate and up, norm gain folded), each row normalised — streamed
+ * through a reused buffer instead of materialising, folding and normalising whole matrices in
+ * separate passes — with the rows' norms and, when `coords` is given, each normalised row restricted
+ * to `coords` and normalised again (the probe sketch). Values equal readUnits + normalisation exactly.
+ */
+export function readMlpNormalized(m: CanonicalModel, l: number, coords: Int32Array | null): { set: UnitSet; norms: Float64Array[]; sketch: { data: Float32Array[]; norms: Float64Array[] } | null } | null {
+  const d = residualWidth(m);
+  const parts = mlpParts(m, l);
+  if (parts.length === 0 || parts.some((p) => p.up.cols !== d || p.down.rows !== d)) return null;
+  const gain = gainOf(m, `layers.${l}.mlp_norm`);
+  const gated = parts.every((p) => p.gate);
+  const n = parts.reduce((s, p) => s + p.up.rows, 0);
+  const views = gated ? ["gate", "up"] : ["up"];
+  const data = views.map(() => new Float32Array(n * d));
+  const norms = views.map(() => new Float64Array(n));
+  const k = coords?.length ?? 0;
+  const sketch = coords ? { data: views.map(() => new Float32Array(n * k)), norms: views.map(() => new Float64Array(n)) } : null;
+  const chunk = Math.max(1, Math.floor(COLUMN_CHUNK_BYTES / 4 / d));
+  let base = 0;
+  for (const p of parts) {
+    const tensors = gated ? [p.gate as CanonicalTensor, p.up] : [p.up];
+    tensors.forEach((t, v) => {
+      const out = data[v] as Float32Array;
+      for (let r0 = 0; r0 < t.rows; r0 += chunk) {
+        const rows = Math.min(chunk, t.rows - r0);
+        const x = t.readRowsInto(r0, rows, out.subarray((base + r0) * d));
+        normaliseRows(x, rows, d, gain, norms[v] as Float64Array, base + r0);
+        if (sketch && coords) restrictNormalised(x, rows, d, coords, sketch.data[v] as Float32Array, sketch.norms[v] as Float64Array, base + r0);
+      }
+    });
+    base += p.up.rows;
+  }
+  return { set: { component: `layers.${l}.mlp`, n, d, views, data, combine: gated ? "gated" : "plain" }, norms, sketch };
+}
+
+/** Fold the gain into rows, record their norms, normalise them (in place). */
+function normaliseRows(x: Float32Array, rows: number, d: number, gain: Float32Array | undefined, norms: Float64Array, at: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let s = 0;
+    if (gain) {
+      for (let j = 0; j < d; j++) {
+        const v = Math.fround((x[o + j] as number) * (gain[j] as number));
+        x[o + j] = v;
+        s += v * v;
+      }
+    } else {
+      for (let j = 0; j < d; j++) {
+        const v = x[o + j] as number;
+        s += v * v;
+      }
+    }
+    const norm = Math.sqrt(s);
+    norms[at + r] = norm;
+    const inv = norm > 0 ? 1 / norm : 0;
+    for (let j = 0; j < d; j++) x[o + j] = (x[o + j] as number) * inv;
+  }
+}
+
+/** Normalised rows restricted to `coords` and normalised again, with the restricted norms. */
+function restrictNormalised(x: Float32Array, rows: number, d: number, coords: Int32Array, out: Float32Array, norms: Float64Array, at: number): void {
+  const k = coords.length;
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    const w = (at + r) * k;
+    let s = 0;
+    for (let i = 0; i < k; i++) {
+      const v = x[o + (coords[i] as number)] as number;
+      out[w + i] = v;
+      s += v * v;
+    }
+    const norm = Math.sqrt(s);
+    norms[at + r] = norm;
+    const inv = norm > 0 ? 1 / norm : 0;
+    for (let i = 0; i < k; i++) out[w + i] = (out[w + i] as number) * inv;
+  }
+}
+
+/**
  * Read units of layer `l` (all, or those listed) with every view. `withDown` adds the down
  * columns (a full read of each down matrix).
  */
