@@ -86,7 +86,7 @@ function frameId(f: Frame): number {
 }
 
 /** Bytes of float32 A components a cache may hold (large layers are hundreds of MB each). */
-const CACHE_BYTES = 900 << 20;
+const CACHE_BYTES = 400 << 20;
 
 /** A cache of A's fully read components (an LRU bounded in bytes) and of B's samples. */
 export class ComponentCache {
