@@ -109,6 +109,16 @@ export function residualWidth(m: CanonicalModel): number {
   return m.tensors.get("embed")?.cols ?? m.params.dim;
 }
 
+/** The MLP of layer `l` as units: its parts, norm gain, width, unit count and views (null when unreadable). */
+function mlpLayer(m: CanonicalModel, l: number) {
+  const d = residualWidth(m);
+  const parts = mlpParts(m, l);
+  if (parts.length === 0 || parts.some((p) => p.up.cols !== d || p.down.rows !== d)) return null;
+  const gated = parts.every((p) => p.gate);
+  const n = parts.reduce((s, p) => s + p.up.rows, 0);
+  return { d, parts, gain: gainOf(m, `layers.${l}.mlp_norm`), gated, n, views: gated ? ["gate", "up"] : ["up"] };
+}
+
 /** Which residual columns to keep, and a sign for each (a frame restricted to some coordinates). */
 export interface ColumnPick {
   col: Int32Array;
@@ -123,13 +133,9 @@ const COLUMN_CHUNK_BYTES = 4 << 20;
  * buffer: what a fingerprint with sketch coordinates needs from a wide live model.
  */
 export function readUnitColumns(m: CanonicalModel, l: number, picks: ColumnPick[]): UnitSet[] | null {
-  const d = residualWidth(m);
-  const parts = mlpParts(m, l);
-  if (parts.length === 0 || parts.some((p) => p.up.cols !== d || p.down.rows !== d)) return null;
-  const gain = gainOf(m, `layers.${l}.mlp_norm`);
-  const gated = parts.every((p) => p.gate);
-  const n = parts.reduce((s, p) => s + p.up.rows, 0);
-  const views = gated ? ["gate", "up"] : ["up"];
+  const layer = mlpLayer(m, l);
+  if (!layer) return null;
+  const { d, parts, gain, gated, n, views } = layer;
   const scaled = picks.map((pk) => Float32Array.from(pk.col, (j, i) => (j >= 0 ? (pk.sign[i] as number) * (gain ? (gain[j] as number) : 1) : 0)));
   const data = picks.map((pk) => views.map(() => new Float32Array(n * pk.col.length)));
   const chunk = Math.max(1, Math.floor(COLUMN_CHUNK_BYTES / 4 / d));
@@ -168,13 +174,9 @@ export function readUnitColumns(m: CanonicalModel, l: number, picks: ColumnPick[
  * to `coords` and normalised again (the probe sketch). Values equal readUnits + normalisation exactly.
  */
 export function readMlpNormalized(m: CanonicalModel, l: number, coords: Int32Array | null): { set: UnitSet; norms: Float64Array[]; sketch: { data: Float32Array[]; norms: Float64Array[] } | null } | null {
-  const d = residualWidth(m);
-  const parts = mlpParts(m, l);
-  if (parts.length === 0 || parts.some((p) => p.up.cols !== d || p.down.rows !== d)) return null;
-  const gain = gainOf(m, `layers.${l}.mlp_norm`);
-  const gated = parts.every((p) => p.gate);
-  const n = parts.reduce((s, p) => s + p.up.rows, 0);
-  const views = gated ? ["gate", "up"] : ["up"];
+  const layer = mlpLayer(m, l);
+  if (!layer) return null;
+  const { d, parts, gain, gated, n, views } = layer;
   const data = views.map(() => new Float32Array(n * d));
   const norms = views.map(() => new Float64Array(n));
   const k = coords?.length ?? 0;
@@ -252,16 +254,14 @@ export function readUnits(m: CanonicalModel, l: number, kind: UnitKind, rows?: I
     const x = foldGain(readSomeRows(t, rows), rows?.length ?? t.rows, d, gainOf(m, `layers.${l}.attn_norm`));
     return { component: `layers.${l}.${kind}`, n: t.rows, d, views: [kind], data: [x], rows, combine: "abs" };
   }
-  const parts = mlpParts(m, l);
-  if (parts.length === 0 || parts.some((p) => p.up.cols !== d || p.down.rows !== d)) return null;
-  const gain = gainOf(m, `layers.${l}.mlp_norm`);
-  const gated = parts.every((p) => p.gate);
-  const n = parts.reduce((s, p) => s + p.up.rows, 0);
+  const layer = mlpLayer(m, l);
+  if (!layer) return null;
+  const { parts, gain, gated, n } = layer;
   if (!rows && parts.length === 1) {
     // every unit of a dense MLP: read straight into the views, no index bookkeeping
     const p = parts[0] as (typeof parts)[number];
     const data = [...(gated ? [foldGain((p.gate as CanonicalTensor).read(), n, d, gain)] : []), foldGain(p.up.read(), n, d, gain)];
-    const views = gated ? ["gate", "up"] : ["up"];
+    const views = [...layer.views];
     const downToo = withDown && p.down.dtype !== "absent";
     if (downToo) {
       views.push("down");
@@ -273,7 +273,7 @@ export function readUnits(m: CanonicalModel, l: number, kind: UnitKind, rows?: I
   const want = rows ?? Int32Array.from({ length: n }, (_, i) => i);
   // fingerprint views carry a stand-in down matrix (dtype "absent") that has no values
   const down = withDown && parts.every((p) => p.down.dtype !== "absent");
-  const views = gated ? ["gate", "up"] : ["up"];
+  const views = [...layer.views];
   if (down) views.push("down");
   const data = views.map(() => new Float32Array(want.length * d));
   let base = 0;

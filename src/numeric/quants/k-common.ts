@@ -4,7 +4,7 @@
  * the 6-bit scale/min packing of Q4_K and Q5_K. Every float operation is rounded to float32 in ggml's
  * order. Ported from ggml-org/ggml src/ggml-quants.c (MIT).
  */
-import { nearestInt } from "./common.js";
+import { f16At, fround, nearestInt, putF16 } from "./common.js";
 
 export const GROUP_MAX_EPS = Math.fround(1e-15);
 const F01 = Math.fround(0.1);
@@ -224,4 +224,57 @@ export function makeQ3Quants(n: number, nmax: number, x: Float32Array, x0: numbe
   }
   for (let i = 0; i < n; i++) L[l0 + i] = (Li[i] as number) + nmax;
   return suml2 > 0 ? Math.fround(sumlx / suml2) : 0;
+}
+
+/** Scratch buffers of quantizeBlockK4 (one set per quantize call). */
+export function k4Scratch() {
+  return { Laux: new Uint8Array(32), weights: new Float32Array(32), mins: new Float32Array(8), scales: new Float32Array(8), ls: new Uint8Array(8), lm: new Uint8Array(8), out: new Float32Array(2) };
+}
+
+/**
+ * The part Q4_K and Q5_K share of quantizing one super-block (ggml's quantize_row_q4_K_ref /
+ * quantize_row_q5_K_ref): a scale and min per 32 values by make_qkx2_quants(nmax, rmin, 0.1, nstep),
+ * packed as 6-bit pairs at dst[o+4..o+16) with d and dmin at dst[o..o+4), and every value's level
+ * (0..nmax) in L[0..256).
+ */
+export function quantizeBlockK4(src: Float32Array, x: number, dst: Uint8Array, o: number, nmax: number, rmin: number, nstep: number, L: Uint8Array, s: ReturnType<typeof k4Scratch>): void {
+  const { Laux, weights, mins, scales, ls, lm, out } = s;
+  const F01 = fround(0.1);
+  let maxScale = 0;
+  let maxMin = 0;
+  for (let j = 0; j < 8; j++) {
+    const xj = x + 32 * j;
+    let sumX2 = 0;
+    for (let l = 0; l < 32; l++) {
+      const v = src[xj + l] as number;
+      sumX2 = fround(sumX2 + fround(v * v));
+    }
+    const avX = fround(Math.sqrt(fround(sumX2 / 32)));
+    for (let l = 0; l < 32; l++) weights[l] = fround(avX + Math.abs(src[xj + l] as number));
+    makeQkx2Quants(32, nmax, src, xj, weights, L, 32 * j, Laux, rmin, F01, nstep, false, out);
+    scales[j] = out[0] as number;
+    mins[j] = out[1] as number;
+    if ((scales[j] as number) > maxScale) maxScale = scales[j] as number;
+    if ((mins[j] as number) > maxMin) maxMin = mins[j] as number;
+  }
+  const invScale = maxScale > 0 ? fround(63 / maxScale) : 0;
+  const invMin = maxMin > 0 ? fround(63 / maxMin) : 0;
+  for (let j = 0; j < 8; j++) {
+    ls[j] = Math.min(63, nearestInt(fround(invScale * (scales[j] as number))) & 0xff);
+    lm[j] = Math.min(63, nearestInt(fround(invMin * (mins[j] as number))) & 0xff);
+  }
+  packScalesK4(dst, o + 4, ls, lm);
+  putF16(dst, o, fround(maxScale / 63));
+  putF16(dst, o + 2, fround(maxMin / 63));
+  const dh = f16At(dst, o);
+  const mh = f16At(dst, o + 2);
+  for (let j = 0; j < 8; j++) {
+    const d = fround(dh * scaleK4(j, dst, o + 4));
+    if (d === 0) continue;
+    const dm = fround(mh * minK4(j, dst, o + 4));
+    for (let ii = 0; ii < 32; ii++) {
+      const l = nearestInt(fround(fround((src[x + 32 * j + ii] as number) + dm) / d));
+      L[32 * j + ii] = Math.max(0, Math.min(nmax, l));
+    }
+  }
 }

@@ -5,8 +5,8 @@
  * with pair 2c+1; value = (d*sc) * q - dmin*m. Port of ggml's dequantize_row_q4_K /
  * quantize_row_q4_K_ref (ggml-org/ggml src/ggml-quants.c, MIT).
  */
-import { F16_BITS, f16At, fround, nearestInt, putF16 } from "./common.js";
-import { makeQkx2Quants, minK4, packScalesK4, scaleK4 } from "./k-common.js";
+import { F16_BITS } from "./common.js";
+import { k4Scratch, minK4, quantizeBlockK4, scaleK4 } from "./k-common.js";
 import type { QuantKernel } from "./kernel.js";
 
 const QK = 256;
@@ -49,52 +49,9 @@ export const q4_K: QuantKernel = {
   },
   quantize(src, dst, nBlocks) {
     const L = new Uint8Array(QK);
-    const Laux = new Uint8Array(32);
-    const weights = new Float32Array(32);
-    const mins = new Float32Array(8);
-    const scales = new Float32Array(8);
-    const ls = new Uint8Array(8);
-    const lm = new Uint8Array(8);
-    const out = new Float32Array(2);
-    const F01 = fround(0.1);
+    const scratch = k4Scratch();
     for (let b = 0, o = 0, x = 0; b < nBlocks; b++, o += BYTES, x += QK) {
-      let maxScale = 0;
-      let maxMin = 0;
-      for (let j = 0; j < 8; j++) {
-        const xj = x + 32 * j;
-        let sumX2 = 0;
-        for (let l = 0; l < 32; l++) {
-          const v = src[xj + l] as number;
-          sumX2 = fround(sumX2 + fround(v * v));
-        }
-        const avX = fround(Math.sqrt(fround(sumX2 / 32)));
-        for (let l = 0; l < 32; l++) weights[l] = fround(avX + Math.abs(src[xj + l] as number));
-        makeQkx2Quants(32, 15, src, xj, weights, L, 32 * j, Laux, -1, F01, 20, false, out);
-        scales[j] = out[0] as number;
-        mins[j] = out[1] as number;
-        if ((scales[j] as number) > maxScale) maxScale = scales[j] as number;
-        if ((mins[j] as number) > maxMin) maxMin = mins[j] as number;
-      }
-      const invScale = maxScale > 0 ? fround(63 / maxScale) : 0;
-      const invMin = maxMin > 0 ? fround(63 / maxMin) : 0;
-      for (let j = 0; j < 8; j++) {
-        ls[j] = Math.min(63, nearestInt(fround(invScale * (scales[j] as number))) & 0xff);
-        lm[j] = Math.min(63, nearestInt(fround(invMin * (mins[j] as number))) & 0xff);
-      }
-      packScalesK4(dst, o + 4, ls, lm);
-      putF16(dst, o, fround(maxScale / 63));
-      putF16(dst, o + 2, fround(maxMin / 63));
-      const dh = f16At(dst, o);
-      const mh = f16At(dst, o + 2);
-      for (let j = 0; j < 8; j++) {
-        const d = fround(dh * scaleK4(j, dst, o + 4));
-        if (d === 0) continue;
-        const dm = fround(mh * minK4(j, dst, o + 4));
-        for (let ii = 0; ii < 32; ii++) {
-          const l = nearestInt(fround(fround((src[x + 32 * j + ii] as number) + dm) / d));
-          L[32 * j + ii] = Math.max(0, Math.min(15, l));
-        }
-      }
+      quantizeBlockK4(src, x, dst, o, 15, -1, 20, L, scratch);
       for (let j = 0; j < QK; j += 64) {
         const qo = o + 16 + j / 2;
         for (let l = 0; l < 32; l++) dst[qo + l] = (L[j + l] as number) | ((L[j + l + 32] as number) << 4);
