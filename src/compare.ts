@@ -153,7 +153,7 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
   const result: CompareResult = {
     verdict: decision.verdict, logP: decision.logP, reason: decision.reason, tests: tests * (exact ? 2 : 1),
     frame: frame ? { kind: frame.kind, support: frame.support, source: frame.source, probes: choice.probes } : { kind: "none", support: 0, source: "-", probes: choice.probes },
-    tokens: pairs ? { shared: pairs.a.length, vocabA: pairs.vocabA, vocabB: pairs.vocabB, method: pairs.method } : null,
+    tokens: pairs ? { shared: pairs.a.length, vocabA: pairs.vocabA, vocabB: pairs.vocabB, method: pairs.method, added: pairs.added, removed: pairs.removed } : null,
     layerMap, components, heatmap, transforms: [], exact: exact ? { logP: exact.logP, groups: exact.groups.length } : null, direction: { parent: "unknown", confidence: "low", reasons: [] },
     effect: { matchedFraction: testedUnits ? matchedUnits / testedUnits : 0, unitSimilarity: simAll.length ? simAll.reduce((s, x) => s + x, 0) / simAll.length : 0, relativeChange: null },
     caveats, timings,

@@ -13,6 +13,9 @@ export interface TokenPairs {
   vocabB: number;
   /** How the pairs were found. */
   method: "strings" | "ids";
+  /** Tokens of B whose text A lacks, and of A whose text B lacks (rows without text count by row count). */
+  added: number;
+  removed: number;
 }
 
 export function tokenPairs(a: CanonicalModel, b: CanonicalModel): TokenPairs | null {
@@ -36,10 +39,14 @@ export function tokenPairs(a: CanonicalModel, b: CanonicalModel): TokenPairs | n
       pa.push(i);
       pb.push(j);
     });
-    return { a: Int32Array.from(pa), b: Int32Array.from(pb), vocabA, vocabB, method: "strings" };
+    // several ids can share one surface text (a byte token and its character): count texts, not pairs
+    const textsB = new Set(b.tokens.texts.slice(0, vocabB).filter((t) => t !== ""));
+    const added = Math.max([...textsB].filter((t) => !index.has(t)).length, vocabB - vocabA);
+    const removed = Math.max([...index.keys()].filter((t) => !textsB.has(t)).length, vocabA - vocabB);
+    return { a: Int32Array.from(pa), b: Int32Array.from(pb), vocabA, vocabB, method: "strings", added, removed };
   }
   // Without token strings on both sides, only ids can pair rows (same-size vocabularies only).
   if (vocabA !== vocabB) return null;
   const ids = Int32Array.from({ length: vocabA }, (_, i) => i);
-  return { a: ids, b: ids.slice(), vocabA, vocabB, method: "ids" };
+  return { a: ids, b: ids.slice(), vocabA, vocabB, method: "ids", added: 0, removed: 0 };
 }

@@ -50,7 +50,7 @@ export interface CompareResult {
   /** Number of tests the p-value is corrected for. */
   tests: number;
   frame: { kind: FrameKind | "none"; support: number; source: string; probes: Array<{ kind: string; logP: number; note?: string }> };
-  tokens: { shared: number; vocabA: number; vocabB: number; method: string } | null;
+  tokens: { shared: number; vocabA: number; vocabB: number; method: string; added: number; removed: number } | null;
   layerMap: LayerLink[];
   components: ComponentEvidence[];
   heatmap: { aLayers: number; bLayers: number; logP: number[][]; probed: boolean[][] };

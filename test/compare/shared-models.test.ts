@@ -42,4 +42,15 @@ test("the identical stories260K pair maps every layer to itself and reports the 
   assert.deepEqual(r.layerMap.map((l) => l.a), [0, 1, 2, 3, 4]);
   assert.ok(r.transforms.some((t) => t.kind === "converted"));
   assert.ok(r.transforms.some((t) => t.kind === "identical"));
+  // byte tokens and their characters share surface texts: fewer pairs than tokens is not a vocabulary edit
+  assert.ok((r.tokens?.shared ?? 0) < 512);
+  assert.deepEqual([r.tokens?.added, r.tokens?.removed], [0, 0]);
+  assert.ok(!r.transforms.some((t) => t.kind.startsWith("vocab-")), r.transforms.map((t) => t.kind).join());
+});
+
+test("a vocabulary extension is reported with the number of tokens added, and nothing trimmed", () => {
+  const r = compare(sharedPath("dev-families", "A"), sharedPath("dev-families", "A-vocab"));
+  assert.equal(r.verdict, "derived");
+  const vocab = r.transforms.filter((t) => t.kind.startsWith("vocab-"));
+  assert.deepEqual(vocab.map((t) => [t.kind, t.values]), [["vocab-extended", { added: 64 }]]);
 });

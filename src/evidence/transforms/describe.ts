@@ -83,9 +83,9 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   if (shared.length && median(ratios) < 0.98 && b.params.nExperts === 0) out.push({ kind: "pruned", detail: `MLP units pruned: B keeps ${pct(median(ratios))} of A's units`, values: { kept: median(ratios) } });
   if (b.params.nExperts > 0 && a.params.nExperts === 0 && shared.length) out.push({ kind: "upcycled", detail: `dense MLPs of A copied into ${b.params.nExperts} experts per layer of B` });
   if (r.tokens && r.tokens.method === "strings") {
-    const { shared: s, vocabA, vocabB } = r.tokens;
-    if (vocabB > s) out.push({ kind: "vocab-extended", detail: `B adds ${vocabB - s} tokens (${s} of A's ${vocabA} kept)`, values: { added: vocabB - s } });
-    if (vocabA > s) out.push({ kind: "vocab-trimmed", detail: `B lacks ${vocabA - s} of A's ${vocabA} tokens`, values: { removed: vocabA - s } });
+    const { vocabA, added, removed } = r.tokens;
+    if (added > 0) out.push({ kind: "vocab-extended", detail: `B adds ${added} tokens (${vocabA - removed} of A's ${vocabA} kept)`, values: { added } });
+    if (removed > 0) out.push({ kind: "vocab-trimmed", detail: `B lacks ${removed} of A's ${vocabA} tokens`, values: { removed } });
   }
 
   // size and shape of the change
