@@ -20,8 +20,10 @@ import type { CompareResult, ComponentEvidence, LayerLink } from "./verdict/resu
 export interface CompareOptions {
   /** Units sampled per component (more: slower, more power). */
   sample?: number;
-  /** Estimate a rotation frame even for wide models (slow: d³). */
+  /** Estimate the full rotation frame even for wide models (slow: d³ per sweep); else wide models get the rotation onto a sketch of coordinates. */
   forceRotation?: boolean;
+  /** Estimate the rotation onto this many of A's coordinates whatever the width (the wide-model path; for tests). */
+  rotationCoords?: number;
   /** Compare in the files' residual basis only (inputs already aligned, e.g. fingerprint views). */
   identityOnly?: boolean;
   /** Parents of a suspected merge, to estimate mixing weights. */
@@ -62,7 +64,7 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
   else if (pairs.method === "ids") caveats.push("token strings unavailable: rows paired by id");
 
   options.onStage?.("frame", 0, 1);
-  const choice = chooseFrame(a, b, pairs, opts, { rotation: options.forceRotation, identityOnly: options.identityOnly });
+  const choice = chooseFrame(a, b, pairs, opts, { rotation: options.forceRotation, rotationCoords: options.rotationCoords, identityOnly: options.identityOnly });
   lap("frameMs");
   const frame = choice.frame;
   const components: ComponentEvidence[] = [];

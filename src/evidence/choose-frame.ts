@@ -7,11 +7,12 @@
  */
 import type { CanonicalModel } from "../model/canonical.js";
 import { identityFrame, type Frame } from "./frame.js";
-import { estimateRotation } from "./frames/rotation.js";
+import { estimateRotation, MAX_ROTATION_DIM } from "./frames/rotation.js";
+import { estimateRotationOnCoords } from "./frames/rotation-on-coords.js";
 import { estimateSignedPermutation, isNearIdentity } from "./frames/signed-permutation.js";
 import { layerCount } from "./layer-map.js";
 import type { TokenPairs } from "./token-pairs.js";
-import { ComponentCache, unitTest, type UnitTestOptions } from "./unit-test.js";
+import { ComponentCache, probeCoords, spreadCoords, unitTest, type UnitTestOptions } from "./unit-test.js";
 import { residualWidth } from "./unit-views.js";
 
 /** Frames that may be tried: identity, signed permutation, rotation. */
@@ -41,7 +42,11 @@ function probe(a: CanonicalModel, b: CanonicalModel, frame: Frame, cache: Compon
   return best;
 }
 
-export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, opts: UnitTestOptions, force: { rotation?: boolean; identityOnly?: boolean } = {}): FrameChoice {
+/**
+ * `force.rotation`: the full rotation whatever the width; `force.rotationCoords`: the rotation onto
+ * that many of A's coordinates whatever the width (the wide-model estimator, for tests).
+ */
+export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, opts: UnitTestOptions, force: { rotation?: boolean; rotationCoords?: number; identityOnly?: boolean } = {}): FrameChoice {
   const d = residualWidth(a);
   const all = pairs ? Int32Array.from(pairs.a.keys()) : new Int32Array(0);
   if (d !== residualWidth(b)) return { frame: null, probes: [{ kind: "none", logP: 0, note: `residual widths differ (${d} vs ${residualWidth(b)})` }], heldOut: all };
@@ -64,12 +69,13 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
     probes.push({ kind: "signed-permutation", logP: 0, note: perm ? `only ${perm.matched}/${d} residual dimensions matched` : "no shared embedding" });
   }
   if (best.logP > CONVINCING) {
-    const rot = estimateRotation(a, b, pairs, opts.seed, force.rotation);
+    const onCoords = force.rotationCoords ? spreadCoords(d, force.rotationCoords) : d > MAX_ROTATION_DIM && !force.rotation ? probeCoords(d) : null;
+    const rot = onCoords ? estimateRotationOnCoords(a, b, pairs, opts.seed, onCoords) : estimateRotation(a, b, pairs, opts.seed, force.rotation);
     if (rot) {
       const lp = probe(a, b, rot, cache, opts);
       probes.push({ kind: "rotation", logP: lp });
       if (lp < best.logP) best = { frame: rot, logP: lp, heldOut: new Int32Array(0) };
-    } else probes.push({ kind: "rotation", logP: 0, note: `not estimated (needs >= ${d} shared tokens and d <= 1024, or --rotation)` });
+    } else probes.push({ kind: "rotation", logP: 0, note: `not estimated (needs >= ${d} shared tokens)` });
   }
   return { frame: best.frame, probes, heldOut: best.heldOut };
 }

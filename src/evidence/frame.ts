@@ -4,8 +4,10 @@
  * writes the residual stream is compared after mapping B's vectors into A's coordinates:
  * - identity: the same basis (no obfuscation, or none needed);
  * - signed permutation: B dim r is ±A dim perm[r] (llama permute obfuscation, sign flips);
- * - rotation: x_A = x_B·Rᵀ for an orthogonal R (gain-folded residual rotation).
+ * - rotation: x_A = x_B·Rᵀ for an orthogonal R (gain-folded residual rotation); for wide models
+ *   only some of R's rows, onto some of A's coordinates (`coords`), and tests compare on those.
  */
+import { dotsWasm } from "../numeric/wasm/dots.js";
 
 export type FrameKind = "identity" | "signed-permutation" | "rotation";
 
@@ -16,8 +18,10 @@ export interface Frame {
   perm?: Int32Array;
   /** signed-permutation: +1 or -1 per B coordinate. */
   sign?: Float32Array;
-  /** rotation: R (dim x dim, row-major) with E_B ≈ E_A·R. */
+  /** rotation: R (dim x dim, row-major) with E_B ≈ E_A·R; with `coords`, only R's rows for them. */
   rotation?: Float64Array;
+  /** rotation onto these A coordinates only (ascending): mapped vectors are zero elsewhere. */
+  coords?: Int32Array;
   /** How well the frame was supported (e.g. fraction of dims matched), for reports. */
   support: number;
   /** What it was estimated from. */
@@ -42,6 +46,7 @@ export function toFrameA(f: Frame, x: Float32Array, rows: number): Float32Array 
     }
     return out;
   }
+  if (f.coords) return toCoords(f, f.coords, x, rows);
   // rotation: x_A[k] = Σ_j x_B[j] · R[k][j]
   const R = f.rotation as Float64Array;
   for (let r = 0; r < rows; r++) {
@@ -53,5 +58,23 @@ export function toFrameA(f: Frame, x: Float32Array, rows: number): Float32Array 
       out[o + k] = s;
     }
   }
+  return out;
+}
+
+const rows32 = new WeakMap<Float64Array, Float32Array>();
+
+/** x_A[coords[i]] = Σ_j x_B[j]·R[i][j] (the kernel does the products), zero at other coordinates. */
+function toCoords(f: Frame, coords: Int32Array, x: Float32Array, rows: number): Float32Array {
+  const d = f.dim;
+  const R = f.rotation as Float64Array;
+  let r32 = rows32.get(R);
+  if (!r32) {
+    r32 = Float32Array.from(R);
+    rows32.set(R, r32);
+  }
+  const s = coords.length;
+  const y = dotsWasm(x, rows, r32, s, d);
+  const out = new Float32Array(rows * d);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < s; i++) out[r * d + (coords[i] as number)] = y[r * s + i] as number;
   return out;
 }

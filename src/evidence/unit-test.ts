@@ -98,7 +98,7 @@ export class ComponentCache {
 
   /** A's component restricted to `coords` (kept for the whole comparison: probes read A once). */
   sketch(m: CanonicalModel, l: number, kind: UnitKind, withDown: boolean, coords: Int32Array): Prepared | null {
-    const key = `${l}/${kind}/${withDown}`;
+    const key = sketchKey(l, kind, withDown, coords);
     if (this.sketches.has(key)) return this.sketches.get(key) as Prepared | null;
     const full = this.get(m, l, kind, withDown);
     // reading the component may have made its sketch on the way
@@ -137,15 +137,17 @@ export class ComponentCache {
       const wide = residualWidth(m) > SKETCH_COORDS;
       const r = readMlpNormalized(m, l, wide ? probeCoords(residualWidth(m)) : null);
       v = r ? { set: r.set, unit: r.set.data, norms: r.norms } : null;
-      if (r?.sketch && !this.sketches.has(key)) {
+      const sk = sketchKey(l, kind, withDown, probeCoords(residualWidth(m)));
+      if (r?.sketch && !this.sketches.has(sk)) {
         const k = probeCoords(r.set.d).length;
-        this.sketches.set(key, { set: { ...r.set, d: k, data: r.sketch.data }, unit: r.sketch.data, norms: r.sketch.norms });
+        this.sketches.set(sk, { set: { ...r.set, d: k, data: r.sketch.data }, unit: r.sketch.data, norms: r.sketch.norms });
       }
     } else {
       const set = readUnits(m, l, kind, undefined, withDown);
       v = set ? prepare(set, set.n) : null;
       // keep a sketch of every large component read, for probes
-      if (v && v.set.d > SKETCH_COORDS && !this.sketches.has(key)) this.sketches.set(key, restrictPrepared(v, probeCoords(v.set.d)));
+      const sk = v ? sketchKey(l, kind, withDown, probeCoords(v.set.d)) : "";
+      if (v && v.set.d > SKETCH_COORDS && !this.sketches.has(sk)) this.sketches.set(sk, restrictPrepared(v, probeCoords(v.set.d)));
     }
     const size = (p: Prepared | null) => (p ? p.unit.reduce((s, x) => s + x.byteLength, 0) : 0);
     this.map.set(key, v);
@@ -159,12 +161,23 @@ export class ComponentCache {
   }
 }
 
-/** Coordinates probes compare on (hash-free: every SKETCH_COORDS-th spread evenly, same for every layer). */
-export function probeCoords(d: number): Int32Array {
-  return Int32Array.from({ length: Math.min(d, SKETCH_COORDS) }, (_, i) => Math.floor((i * d) / Math.min(d, SKETCH_COORDS)));
+/** Sketches are kept per component and coordinate set (probe sketches, or a frame's coordinates). */
+function sketchKey(l: number, kind: UnitKind, withDown: boolean, coords: Int32Array): string {
+  return `${l}/${kind}/${withDown}/${coords.length}/${coords[0]}/${coords[coords.length - 1]}`;
 }
 
-/** A prepared component restricted to some coordinates and renormalised. */
+/** Coordinates probes compare on (hash-free: every SKETCH_COORDS-th spread evenly, same for every layer). */
+export function probeCoords(d: number): Int32Array {
+  return spreadCoords(d, SKETCH_COORDS);
+}
+
+/** `n` of `d` coordinates spread evenly (all of them when n >= d), ascending. */
+export function spreadCoords(d: number, n: number): Int32Array {
+  const k = Math.min(d, n);
+  return Int32Array.from({ length: k }, (_, i) => Math.floor((i * d) / k));
+}
+
+/** A prepared component restricted to some coordinates and renormalised; norms are the restricted rows'. */
 function restrictPrepared(p: Prepared, coords: Int32Array): Prepared {
   const d = p.set.d;
   // the rows held (a sample holds fewer than the component's n units)
@@ -175,7 +188,13 @@ function restrictPrepared(p: Prepared, coords: Int32Array): Prepared {
     for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) out[r * k + j] = x[r * d + (coords[j] as number)] as number;
     return out;
   });
-  return prepare({ ...p.set, d: k, data }, n);
+  const out = prepare({ ...p.set, d: k, data }, n);
+  // norms of the restricted raw rows (the fraction kept times the full norm), for effect sizes
+  out.norms.forEach((nv, v) => {
+    const full = p.norms[v] as Float64Array;
+    for (let r = 0; r < n; r++) nv[r] = (nv[r] as number) * (full[r] as number);
+  });
+  return out;
 }
 
 /** Combined similarity of B unit i and A unit j from per-view cosines, and its sign for the flip views. */
@@ -199,8 +218,8 @@ export function unitTest(a: CanonicalModel, la: number, b: CanonicalModel, lb: n
   const rng = new Rng(opts.seed ^ Math.imul(lb + 1, 0x9e3779b1) ^ (kind === "mlp" ? 0 : kind === "attn.q" ? 0x51 : 0xa7));
   const m = Math.min(nB, opts.sample);
   const sample = m === nB ? Int32Array.from({ length: nB }, (_, i) => i) : rng.permutation(nB).slice(0, m).sort();
-  const sketched = opts.sketched === true && frame.dim > SKETCH_COORDS;
-  const coords = sketched ? probeCoords(frame.dim) : null;
+  // a frame onto some coordinates compares there; probes compare on a sketch of wide models
+  const coords = frame.coords ?? (opts.sketched === true && frame.dim > SKETCH_COORDS ? probeCoords(frame.dim) : null);
   const A = coords ? cache.sketch(a, la, kind, opts.withDown, coords) : cache.get(a, la, kind, opts.withDown);
   let B = cache.sample(b, lb, kind, sample, opts.withDown, frame);
   if (B && coords) B = restrictPrepared(B, coords);

@@ -191,7 +191,7 @@ export function readMlpNormalized(m: CanonicalModel, l: number, coords: Int32Arr
         const rows = Math.min(chunk, t.rows - r0);
         const x = t.readRowsInto(r0, rows, out.subarray((base + r0) * d));
         normaliseRows(x, rows, d, gain, norms[v] as Float64Array, base + r0);
-        if (sketch && coords) restrictNormalised(x, rows, d, coords, sketch.data[v] as Float32Array, sketch.norms[v] as Float64Array, base + r0);
+        if (sketch && coords) restrictNormalised(x, rows, d, coords, sketch.data[v] as Float32Array, sketch.norms[v] as Float64Array, norms[v] as Float64Array, base + r0);
       }
     });
     base += p.up.rows;
@@ -223,8 +223,8 @@ function normaliseRows(x: Float32Array, rows: number, d: number, gain: Float32Ar
   }
 }
 
-/** Normalised rows restricted to `coords` and normalised again, with the restricted norms. */
-function restrictNormalised(x: Float32Array, rows: number, d: number, coords: Int32Array, out: Float32Array, norms: Float64Array, at: number): void {
+/** Normalised rows restricted to `coords` and normalised again, with the restricted raw rows' norms. */
+function restrictNormalised(x: Float32Array, rows: number, d: number, coords: Int32Array, out: Float32Array, norms: Float64Array, fullNorms: Float64Array, at: number): void {
   const k = coords.length;
   for (let r = 0; r < rows; r++) {
     const o = r * d;
@@ -236,7 +236,7 @@ function restrictNormalised(x: Float32Array, rows: number, d: number, coords: In
       s += v * v;
     }
     const norm = Math.sqrt(s);
-    norms[at + r] = norm;
+    norms[at + r] = norm * (fullNorms[at + r] as number);
     const inv = norm > 0 ? 1 / norm : 0;
     for (let i = 0; i < k; i++) out[w + i] = (out[w + i] as number) * inv;
   }

@@ -125,3 +125,114 @@ export function procrustes(m: Mat): Mat {
   const { u, v } = svd(m, 40, 1e-11);
   return multiply(u, transpose(v));
 }
+
+/**
+ * Cholesky factor of a symmetric positive definite n x n matrix (row-major; only the lower
+ * triangle is read) with `ridge` added to the diagonal: L lower triangular with L·Lᵀ = A + ridge·I,
+ * returned in a new array (upper triangle zero). Throws when A + ridge·I is not positive definite.
+ * Crout order by panels of CHOL_PANEL columns, four columns per pass over a row: the panel's rows
+ * stay in cache while every row below streams past them once (a plain Crout loop re-reads the whole
+ * factor for every row and is memory-bound at d = 4096).
+ */
+export function cholesky(a: Float64Array, n: number, ridge = 0): Float64Array {
+  const l = new Float64Array(n * n);
+  const CHOL_PANEL = 64;
+  for (let p0 = 0; p0 < n; p0 += CHOL_PANEL) {
+    const p1 = Math.min(n, p0 + CHOL_PANEL);
+    for (let i = p0; i < n; i++) {
+      const io = i * n;
+      const jEnd = Math.min(i, p1 - 1);
+      let j = p0;
+      // four off-diagonal columns at a time (all of them below the diagonal: j + 3 < i)
+      for (; j + 3 <= jEnd && j + 3 < i; j += 4) {
+        const o0 = j * n;
+        const o1 = o0 + n;
+        const o2 = o1 + n;
+        const o3 = o2 + n;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = 0; k < j; k++) {
+          const x = l[io + k] as number;
+          s0 += x * (l[o0 + k] as number);
+          s1 += x * (l[o1 + k] as number);
+          s2 += x * (l[o2 + k] as number);
+          s3 += x * (l[o3 + k] as number);
+        }
+        // columns j+1.. also need the terms k in [j, j+c) of this row, known once the earlier columns are
+        const c0 = ((a[io + j] as number) - s0) / (l[o0 + j] as number);
+        l[io + j] = c0;
+        const c1 = ((a[io + j + 1] as number) - s1 - c0 * (l[o1 + j] as number)) / (l[o1 + j + 1] as number);
+        l[io + j + 1] = c1;
+        const c2 = ((a[io + j + 2] as number) - s2 - c0 * (l[o2 + j] as number) - c1 * (l[o2 + j + 1] as number)) / (l[o2 + j + 2] as number);
+        l[io + j + 2] = c2;
+        const c3 = ((a[io + j + 3] as number) - s3 - c0 * (l[o3 + j] as number) - c1 * (l[o3 + j + 1] as number) - c2 * (l[o3 + j + 2] as number)) / (l[o3 + j + 3] as number);
+        l[io + j + 3] = c3;
+      }
+      for (; j <= jEnd; j++) {
+        const jo = j * n;
+        let s0 = 0;
+        for (let k = 0; k < j; k++) s0 += (l[io + k] as number) * (l[jo + k] as number);
+        const v = (a[io + j] as number) + (i === j ? ridge : 0) - s0;
+        if (i === j) {
+          if (!(v > 0)) throw new Error(`cholesky: matrix not positive definite at ${i}`);
+          l[io + i] = Math.sqrt(v);
+        } else l[io + j] = v / (l[jo + j] as number);
+      }
+    }
+  }
+  return l;
+}
+
+/** X with L·Lᵀ·X = B, for L from `cholesky` (n x n) and B (n x m, row-major): solved in place in B. */
+export function choleskySolve(l: Float64Array, n: number, b: Float64Array, m: number): Float64Array {
+  // L·Y = B, row by row
+  for (let i = 0; i < n; i++) {
+    const io = i * m;
+    for (let j = 0; j < i; j++) {
+      const f = l[i * n + j] as number;
+      if (f === 0) continue;
+      const jo = j * m;
+      for (let c = 0; c < m; c++) b[io + c] = (b[io + c] as number) - f * (b[jo + c] as number);
+    }
+    const inv = 1 / (l[i * n + i] as number);
+    for (let c = 0; c < m; c++) b[io + c] = (b[io + c] as number) * inv;
+  }
+  // Lᵀ·X = Y, from the last row up
+  for (let i = n - 1; i >= 0; i--) {
+    const io = i * m;
+    for (let j = i + 1; j < n; j++) {
+      const f = l[j * n + i] as number;
+      if (f === 0) continue;
+      const jo = j * m;
+      for (let c = 0; c < m; c++) b[io + c] = (b[io + c] as number) - f * (b[jo + c] as number);
+    }
+    const inv = 1 / (l[i * n + i] as number);
+    for (let c = 0; c < m; c++) b[io + c] = (b[io + c] as number) * inv;
+  }
+  return b;
+}
+
+/**
+ * The rows of M (r x c, r <= c, full row rank) made orthonormal with the least change:
+ * (M·Mᵀ)^(-1/2)·M, the polar factor (for a semi-orthogonal M, M itself).
+ */
+export function orthonormalRows(m: Mat): Mat {
+  const g = multiply(m, transpose(m));
+  const { u, s } = svd(g, 40, 1e-12);
+  // g is symmetric positive definite: g = U·diag(s)·Uᵀ, so g^(-1/2) = U·diag(1/√s)·Uᵀ
+  const r = m.rows;
+  const w = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j < r; j++) {
+      let t = 0;
+      for (let k = 0; k < r; k++) {
+        const sk = s[k] as number;
+        if (sk > 0) t += ((u.data[i * r + k] as number) * (u.data[j * r + k] as number)) / Math.sqrt(sk);
+      }
+      w[i * r + j] = t;
+    }
+  }
+  return multiply({ rows: r, cols: r, data: w }, m);
+}

@@ -8,6 +8,7 @@ import type { CanonicalModel } from "../../model/canonical.js";
 import { mat, svd } from "../../numeric/linalg.js";
 import { toFrameA, type Frame } from "../frame.js";
 import type { UnitTestResult } from "../unit-test.js";
+import { selectColumns } from "../similarity.js";
 import { readUnits } from "../unit-views.js";
 
 export interface DeltaShape {
@@ -31,13 +32,15 @@ export interface DeltaShape {
 /** Δ on the matched units of one layer pair (small layers only: the SVD is O(k·d²)). */
 export function deltaShape(a: CanonicalModel, b: CanonicalModel, r: UnitTestResult, frame: Frame): DeltaShape | null {
   const k = r.matches.length;
-  const d = frame.dim;
+  // a frame onto some coordinates is compared there
+  const d = frame.coords?.length ?? frame.dim;
   if (k < 8 || d > 1024 || k * d > 4e6) return null;
   const A = readUnits(a, r.a, "mlp", Int32Array.from(r.matches, (x) => x.a), false);
   const B = readUnits(b, r.b, "mlp", Int32Array.from(r.matches, (x) => x.b), false);
   if (!A || !B) return null;
-  const xa = A.data[0] as Float32Array;
-  const xb = toFrameA(frame, B.data[0] as Float32Array, k);
+  const onCoords = (x: Float32Array) => (frame.coords ? selectColumns(x, k, frame.dim, frame.coords) : x);
+  const xa = onCoords(A.data[0] as Float32Array);
+  const xb = onCoords(toFrameA(frame, B.data[0] as Float32Array, k));
   const delta = new Float64Array(k * d);
   let dd = 0;
   let aa = 0;

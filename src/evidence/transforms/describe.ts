@@ -15,6 +15,9 @@ import { mergeWeights } from "./merge-weights.js";
 import { gridType, storedTypes } from "./quantization.js";
 import { layerTransforms } from "./structure.js";
 
+/** What the float32 least-squares frame of wide models leaves on identical weights (~1e-5 measured). */
+const FITTED_FRAME_ERROR = 1e-4;
+
 const pct = (x: number) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)}%`;
 
 function median(v: number[]): number {
@@ -99,6 +102,7 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
     const rounding = Math.max(storageRounding(a), storageRounding(b));
     if (rel < 1e-6 || (shape && shape.relative < 1e-6)) out.push({ kind: "identical", detail: "the compared weights are identical", values });
     else if (rel <= 3 * rounding && !qa && !qb) out.push({ kind: "identical", detail: `identical up to storage rounding (${pct(rel)} relative, ${a.tensors.get("layers.0.mlp.gate")?.dtype ?? "?"} vs ${b.tensors.get("layers.0.mlp.gate")?.dtype ?? "?"})`, values });
+    else if (frame.coords && rel <= FITTED_FRAME_ERROR && !qa && !qb) out.push({ kind: "identical", detail: `identical up to the error of the fitted frame (${pct(rel)} relative)`, values });
     else if (qb || qa) out.push({ kind: "weights-changed", detail: `weights differ by ${pct(rel)} (consistent with quantization error)`, values });
     else if (shape && shape.rank90 <= Math.max(8, 0.06 * shape.fullRank)) out.push({ kind: "low-rank-update", detail: `low-rank change (LoRA-like): 90% of it in ${shape.rank90} of ${shape.fullRank} directions, ${pct(rel)} relative`, values });
     else if (shape && shape.stableFraction >= 0.8 * marchenkoPastur(shape) && Math.abs(shape.kurtosis) < 0.25) out.push({ kind: "noise", detail: `i.i.d.-looking noise of ${pct(shape.spreadRatio)} of the weights' spread (full-rank, Gaussian)`, values });
