@@ -9,46 +9,52 @@
 import { F16_BITS, f16At, fround, nearestInt, putF16 } from "./common.js";
 import { makeQkx2Quants } from "./k-common.js";
 import type { QuantKernel } from "./kernel.js";
+import { dequantizeWasm } from "./wasm-dequant.js";
 
 const QK = 256;
 const BYTES = 84;
+
+/** The JS decoder (runtimes without WebAssembly SIMD; the reference the kernel is tested against). */
+export function dequantizeQ2KJs(src: Uint8Array, dst: Float32Array, nBlocks: number): void {
+  // d*(sc&15)*q needs at most 17 bits and dmin*(sc>>4) 15: exact in float32, so each value is rounded
+  // once, at the store, as in ggml.
+  const f16 = F16_BITS;
+  const v = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  for (let b = 0, o = 0, y = 0; b < nBlocks; b++, o += BYTES) {
+    const d = f16[v.getUint16(o + 80, true)] as number;
+    const min = f16[v.getUint16(o + 82, true)] as number;
+    let is = o;
+    for (let n = 0; n < 2; n++) {
+      const q = o + 16 + 32 * n;
+      for (let shift = 0; shift < 8; shift += 2) {
+        for (let part = 0; part < 32; part += 16) {
+          const sc = src[is++] as number;
+          const dl = d * (sc & 15);
+          const ml = min * (sc >> 4);
+          for (let l = part; l < part + 16; l += 8, y += 8) {
+            const w = v.getInt32(q + l, true) >>> shift;
+            const w2 = v.getInt32(q + l + 4, true) >>> shift;
+            dst[y] = dl * (w & 3) - ml;
+            dst[y + 1] = dl * ((w >> 8) & 3) - ml;
+            dst[y + 2] = dl * ((w >> 16) & 3) - ml;
+            dst[y + 3] = dl * ((w >>> 24) & 3) - ml;
+            dst[y + 4] = dl * (w2 & 3) - ml;
+            dst[y + 5] = dl * ((w2 >> 8) & 3) - ml;
+            dst[y + 6] = dl * ((w2 >> 16) & 3) - ml;
+            dst[y + 7] = dl * ((w2 >>> 24) & 3) - ml;
+          }
+        }
+      }
+    }
+  }
+}
 
 export const q2_K: QuantKernel = {
   name: "Q2_K",
   blockSize: QK,
   blockBytes: BYTES,
   dequantize(src, dst, nBlocks) {
-    // d*(sc&15)*q needs at most 17 bits and dmin*(sc>>4) 15: exact in float32, so each value is rounded
-    // once, at the store, as in ggml.
-    const f16 = F16_BITS;
-    const v = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    for (let b = 0, o = 0, y = 0; b < nBlocks; b++, o += BYTES) {
-      const d = f16[v.getUint16(o + 80, true)] as number;
-      const min = f16[v.getUint16(o + 82, true)] as number;
-      let is = o;
-      for (let n = 0; n < 2; n++) {
-        const q = o + 16 + 32 * n;
-        for (let shift = 0; shift < 8; shift += 2) {
-          for (let part = 0; part < 32; part += 16) {
-            const sc = src[is++] as number;
-            const dl = d * (sc & 15);
-            const ml = min * (sc >> 4);
-            for (let l = part; l < part + 16; l += 8, y += 8) {
-              const w = v.getInt32(q + l, true) >>> shift;
-              const w2 = v.getInt32(q + l + 4, true) >>> shift;
-              dst[y] = dl * (w & 3) - ml;
-              dst[y + 1] = dl * ((w >> 8) & 3) - ml;
-              dst[y + 2] = dl * ((w >> 16) & 3) - ml;
-              dst[y + 3] = dl * ((w >>> 24) & 3) - ml;
-              dst[y + 4] = dl * (w2 & 3) - ml;
-              dst[y + 5] = dl * ((w2 >> 8) & 3) - ml;
-              dst[y + 6] = dl * ((w2 >> 16) & 3) - ml;
-              dst[y + 7] = dl * ((w2 >>> 24) & 3) - ml;
-            }
-          }
-        }
-      }
-    }
+    if (!dequantizeWasm("q2k", BYTES, src, dst, nBlocks)) dequantizeQ2KJs(src, dst, nBlocks);
   },
   quantize(src, dst, nBlocks) {
     const L = new Uint8Array(QK);

@@ -8,6 +8,7 @@
 import { F16_BITS, f16At, fround, nearestInt, putF16 } from "./common.js";
 import { makeQ3Quants } from "./k-common.js";
 import type { QuantKernel } from "./kernel.js";
+import { dequantizeWasm } from "./wasm-dequant.js";
 
 const QK = 256;
 const BYTES = 110;
@@ -24,44 +25,49 @@ function unpackScales(src: Uint8Array, o: number, out: Int8Array): void {
 
 const SC = new Int8Array(16);
 
+/** The JS decoder (runtimes without WebAssembly SIMD; the reference the kernel is tested against). */
+export function dequantizeQ3KJs(src: Uint8Array, dst: Float32Array, nBlocks: number): void {
+  // d*(scale-32) and its product with q need at most 20 significant bits: exact in float32, as in ggml.
+  const sc = SC;
+  const f16 = F16_BITS;
+  const v = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  for (let b = 0, o = 0, y = 0; b < nBlocks; b++, o += BYTES) {
+    const d = f16[v.getUint16(o + 108, true)] as number;
+    unpackScales(src, o, sc);
+    let is = 0;
+    let m = 0;
+    for (let n = 0; n < 2; n++) {
+      const q = o + 32 + 32 * n;
+      for (let shift = 0; shift < 8; shift += 2, m++) {
+        for (let part = 0; part < 32; part += 16) {
+          const dl = d * (sc[is++] as number);
+          for (let l = part; l < part + 16; l += 8, y += 8) {
+            // 2-bit values of 8 bytes, and bit m of their hmask bytes as 4 (set) or 0 (clear) per byte lane
+            const w = v.getInt32(q + l, true) >>> shift;
+            const w2 = v.getInt32(q + l + 4, true) >>> shift;
+            const h = ((v.getInt32(o + l, true) >>> m) & 0x01010101) << 2;
+            const h2 = ((v.getInt32(o + l + 4, true) >>> m) & 0x01010101) << 2;
+            dst[y] = dl * ((w & 3) + (h & 4) - 4);
+            dst[y + 1] = dl * (((w >> 8) & 3) + ((h >> 8) & 4) - 4);
+            dst[y + 2] = dl * (((w >> 16) & 3) + ((h >> 16) & 4) - 4);
+            dst[y + 3] = dl * (((w >>> 24) & 3) + ((h >>> 24) & 4) - 4);
+            dst[y + 4] = dl * ((w2 & 3) + (h2 & 4) - 4);
+            dst[y + 5] = dl * (((w2 >> 8) & 3) + ((h2 >> 8) & 4) - 4);
+            dst[y + 6] = dl * (((w2 >> 16) & 3) + ((h2 >> 16) & 4) - 4);
+            dst[y + 7] = dl * (((w2 >>> 24) & 3) + ((h2 >>> 24) & 4) - 4);
+          }
+        }
+      }
+    }
+  }
+}
+
 export const q3_K: QuantKernel = {
   name: "Q3_K",
   blockSize: QK,
   blockBytes: BYTES,
   dequantize(src, dst, nBlocks) {
-    // d*(scale-32) and its product with q need at most 20 significant bits: exact in float32, as in ggml.
-    const sc = SC;
-    const f16 = F16_BITS;
-    const v = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    for (let b = 0, o = 0, y = 0; b < nBlocks; b++, o += BYTES) {
-      const d = f16[v.getUint16(o + 108, true)] as number;
-      unpackScales(src, o, sc);
-      let is = 0;
-      let m = 0;
-      for (let n = 0; n < 2; n++) {
-        const q = o + 32 + 32 * n;
-        for (let shift = 0; shift < 8; shift += 2, m++) {
-          for (let part = 0; part < 32; part += 16) {
-            const dl = d * (sc[is++] as number);
-            for (let l = part; l < part + 16; l += 8, y += 8) {
-              // 2-bit values of 8 bytes, and bit m of their hmask bytes as 4 (set) or 0 (clear) per byte lane
-              const w = v.getInt32(q + l, true) >>> shift;
-              const w2 = v.getInt32(q + l + 4, true) >>> shift;
-              const h = ((v.getInt32(o + l, true) >>> m) & 0x01010101) << 2;
-              const h2 = ((v.getInt32(o + l + 4, true) >>> m) & 0x01010101) << 2;
-              dst[y] = dl * ((w & 3) + (h & 4) - 4);
-              dst[y + 1] = dl * (((w >> 8) & 3) + ((h >> 8) & 4) - 4);
-              dst[y + 2] = dl * (((w >> 16) & 3) + ((h >> 16) & 4) - 4);
-              dst[y + 3] = dl * (((w >>> 24) & 3) + ((h >>> 24) & 4) - 4);
-              dst[y + 4] = dl * ((w2 & 3) + (h2 & 4) - 4);
-              dst[y + 5] = dl * (((w2 >> 8) & 3) + ((h2 >> 8) & 4) - 4);
-              dst[y + 6] = dl * (((w2 >> 16) & 3) + ((h2 >> 16) & 4) - 4);
-              dst[y + 7] = dl * (((w2 >>> 24) & 3) + ((h2 >>> 24) & 4) - 4);
-            }
-          }
-        }
-      }
-    }
+    if (!dequantizeWasm("q3k", BYTES, src, dst, nBlocks)) dequantizeQ3KJs(src, dst, nBlocks);
   },
   quantize(src, dst, nBlocks) {
     const L = new Uint8Array(QK);

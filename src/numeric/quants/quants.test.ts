@@ -12,7 +12,10 @@ import { parseGguf } from "../../formats/gguf/parse.js";
 import { FileSource } from "../../io/byte-source.js";
 import { readRows, rowCount, type TensorEntry } from "../../model/tensor.js";
 import { sharedPath } from "../../test-support/shared.js";
+import { wasmDotsAvailable } from "../wasm/dots.js";
 import { QUANT_KERNELS, type QuantDtype } from "./index.js";
+import { dequantizeQ2KJs } from "./q2_k.js";
+import { dequantizeQ3KJs } from "./q3_k.js";
 
 /** Every type of the test vectors, by file stem, with the dtype its 2-D tensors must have. */
 const VECTORS: Record<string, string> = {
@@ -177,6 +180,29 @@ test("Q8_1 and Q8_K (no ggml vectors: runtime types) round-trip within half a st
       let sum = 0;
       for (let i = 0; i < 16; i++) sum += v.getInt8(b * k.blockBytes + 4 + 16 * g + i);
       assert.equal(v.getInt16(b * k.blockBytes + 260 + 2 * g, true), sum);
+    }
+  }
+});
+
+test("Q2_K and Q3_K: the WebAssembly decoder and the JS fallback give the same bits", () => {
+  assert.ok(wasmDotsAvailable(), "this runtime has WebAssembly SIMD: the kernel path is the one tested against ggml above");
+  let s = 99;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  for (const [k, js] of [[QUANT_KERNELS.Q2_K, dequantizeQ2KJs], [QUANT_KERNELS.Q3_K, dequantizeQ3KJs]] as const) {
+    // quantized normals (every scale and level pattern the quantizer makes) and random bytes (any
+    // pattern at all), in a count that leaves a partial chunk of the kernel
+    const nb = 1500;
+    const x = Float32Array.from({ length: nb * 256 }, () => (rand() - 0.5) * 0.1 * (1 + 10 * rand()));
+    const quantized = new Uint8Array(nb * k.blockBytes);
+    k.quantize?.(x, quantized, nb);
+    const random = Uint8Array.from({ length: nb * k.blockBytes }, () => (rand() * 256) | 0);
+    for (const bytes of [quantized, random]) {
+      const a = new Float32Array(nb * 256);
+      const b = new Float32Array(nb * 256);
+      k.dequantize(bytes, a, nb);
+      js(bytes, b, nb);
+      // NaN payloads (from f16 NaN scales in random bytes) may differ; everything else bit for bit
+      for (let i = 0; i < a.length; i++) if (!(Number.isNaN(a[i]) && Number.isNaN(b[i]))) assert.ok(Object.is(a[i], b[i]), `${k.name}[${i}]: ${a[i]} vs ${b[i]}`);
     }
   }
 });

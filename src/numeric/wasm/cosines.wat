@@ -2,7 +2,7 @@
 ;;
 ;; dots(qPtr, m, cPtr, n, d, outPtr): out[i*n + j] = sum_k q[i*d + k] * c[j*d + k] for i < m, j < n.
 ;; q (m x d), c (n x d) and out (m x n) are row-major f32 arrays at byte offsets qPtr, cPtr, outPtr of
-;; the exported memory. Pointers need no alignment (loads and stores are unaligned-safe); out must not
+;; the imported memory (env.memory). Pointers need no alignment (loads and stores are unaligned-safe); out must not
 ;; overlap q or c. Only fixed-width SIMD is used (no relaxed SIMD, no fused multiply-add).
 ;;
 ;; Summation order (the same for every output, whichever kernel below computes it): let d4 = d - d%4.
@@ -18,7 +18,9 @@
 ;;
 ;; Regenerate the embedded bytes after editing: npm run build:wasm
 (module
-  (memory (export "memory") 1)
+;; The memory is the caller's: a bigger call gets a fresh memory and instance, never a grow (growing
+;; detaches the old ArrayBuffer, and V8 then guards every typed-array access in the process).
+  (import "env" "memory" (memory 1))
 
   ;; bytes of candidate rows per cache block
   (global $BLOCK_BYTES i32 (i32.const 65536))

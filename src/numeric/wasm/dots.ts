@@ -16,6 +16,7 @@
  */
 import { PedigreeError } from "../../errors.js";
 import { COSINES_WASM_BASE64 } from "./cosines-wasm.js";
+import { compileSimdModule, instantiate, PAGE, type WasmMemory } from "./runtime.js";
 
 /** A call needing more wasm memory than this throws: a bug or a shape pedigree never makes. */
 export const WASM_MAX_BYTES = 1536 * 1024 * 1024;
@@ -29,31 +30,11 @@ const CHUNK_ROWS = 64;
  * code only between calls, which happens within the first few of these short calls.
  */
 const WARMUP_MACS = 3e7;
-const PAGE = 65536;
-
-/** The slice of the WebAssembly JS API used here (the project's libs, ES2023 + node, do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: abstract new (...args: never[]) => WasmMemory;
-}
-const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 interface Kernel {
   memory: WasmMemory;
   dots: (qPtr: number, m: number, cPtr: number, n: number, d: number, outPtr: number) => void;
 }
-
-/** (module (func (result v128) (i32x4.splat (i32.const 0)))): validates iff the runtime has SIMD. */
-const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01,
-  0x00, 0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x11, 0x0b,
-]);
 
 let module: object | null | undefined;
 let kernel: Kernel | undefined;
@@ -61,29 +42,28 @@ let macsDone = 0;
 
 /** The compiled module, or null when this runtime has no WebAssembly SIMD. */
 function wasmModule(): object | null {
-  if (module !== undefined) return module;
-  module = null;
-  try {
-    if (WASM && WASM.validate(SIMD_PROBE)) {
-      module = new WASM.Module(Buffer.from(COSINES_WASM_BASE64, "base64"));
-    }
-  } catch {
-    module = null;
-  }
+  if (module === undefined) module = compileSimdModule(COSINES_WASM_BASE64);
   return module;
 }
 
-function instance(): Kernel | null {
-  if (kernel) return kernel;
+/**
+ * An instance whose memory holds `bytes`: the current one, or a fresh instance with a fresh memory
+ * (growing would detach the old buffer and slow every typed-array access in the process).
+ */
+function instance(bytes = 0): Kernel | null {
+  if (kernel && kernel.memory.buffer.byteLength >= bytes) return kernel;
   const mod = wasmModule();
-  if (!mod || !WASM) return null;
-  const exports = new WASM.Instance(mod, {}).exports;
-  const memory = exports["memory"];
-  const dots = exports["dots"];
-  if (!(memory instanceof WASM.Memory) || typeof dots !== "function") {
-    throw new PedigreeError("internal", "cosines.wasm lacks its memory or dots export");
+  if (!mod) return null;
+  let made: ReturnType<typeof instantiate>;
+  try {
+    // a little headroom, so that slowly growing calls do not make an instance each
+    made = instantiate(mod, "cosines.wasm", Math.max(PAGE, Math.ceil(bytes * 1.25)));
+  } catch (e) {
+    throw new PedigreeError("internal", (e as Error).message);
   }
-  kernel = { memory, dots: dots as Kernel["dots"] };
+  const dots = made.exports["dots"];
+  if (typeof dots !== "function") throw new PedigreeError("internal", "cosines.wasm lacks its dots export");
+  kernel = { memory: made.memory, dots: dots as Kernel["dots"] };
   return kernel;
 }
 
@@ -126,10 +106,8 @@ export function dotsWasm(q: Float32Array, m: number, c: Float32Array, n: number,
   if (need > WASM_MAX_BYTES) {
     throw new PedigreeError("internal", `dots ${m}x${n}x${d} needs ${need} bytes of wasm memory (limit ${WASM_MAX_BYTES})`);
   }
-  const k = instance();
+  const k = instance(need);
   if (!k) return dotsJs(q, m, c, n, d);
-  const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
 
   const cPtr = 0;
   const qPtr = align16(4 * n * d);
@@ -145,7 +123,7 @@ export function dotsWasm(q: Float32Array, m: number, c: Float32Array, n: number,
     macsDone += r * n * d;
     i0 += r;
   }
-  // wasm memory never shrinks: let a big one go with its instance (the compiled module is kept)
+  // let a big memory go with its instance (the compiled module is kept)
   if (k.memory.buffer.byteLength > WASM_KEEP_BYTES) kernel = undefined;
   return out;
 }
