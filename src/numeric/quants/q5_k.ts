@@ -8,47 +8,53 @@
 import { F16_BITS } from "./common.js";
 import { k4Scratch, minK4, quantizeBlockK4, scaleK4 } from "./k-common.js";
 import type { QuantKernel } from "./kernel.js";
+import { dequantizeWasm } from "./wasm-dequant.js";
 
 const QK = 256;
 const BYTES = 176;
+
+/** The JS decoder (runtimes without WebAssembly SIMD; the reference the kernel is tested against). */
+export function dequantizeQ5KJs(src: Uint8Array, dst: Float32Array, nBlocks: number): void {
+  // As Q4_K: d*sc*q needs at most 22 bits, so every value is rounded once, at the store.
+  const f16 = F16_BITS;
+  const v = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  for (let b = 0, o = 0, y = 0; b < nBlocks; b++, o += BYTES) {
+    const d = f16[v.getUint16(o, true)] as number;
+    const min = f16[v.getUint16(o + 2, true)] as number;
+    for (let c = 0; c < 4; c++) {
+      const d1 = d * scaleK4(2 * c, src, o + 4);
+      const m1 = min * minK4(2 * c, src, o + 4);
+      const d2 = d * scaleK4(2 * c + 1, src, o + 4);
+      const m2 = min * minK4(2 * c + 1, src, o + 4);
+      const qo = o + 48 + 32 * c;
+      // bit 2c (low group) / 2c+1 (high group) of each qh byte, moved to bit 4 of a byte lane
+      const s1 = 2 * c;
+      for (let l = 0; l < 32; l += 4, y += 4) {
+        const w = v.getInt32(qo + l, true);
+        const h = (v.getInt32(o + 16 + l, true) >>> s1) << 4;
+        dst[y] = d1 * ((w & 15) | (h & 16)) - m1;
+        dst[y + 1] = d1 * (((w >> 8) & 15) | ((h >> 8) & 16)) - m1;
+        dst[y + 2] = d1 * (((w >> 16) & 15) | ((h >> 16) & 16)) - m1;
+        dst[y + 3] = d1 * (((w >> 24) & 15) | ((h >>> 24) & 16)) - m1;
+      }
+      for (let l = 0; l < 32; l += 4, y += 4) {
+        const w = v.getInt32(qo + l, true);
+        const h = (v.getInt32(o + 16 + l, true) >>> s1) << 3;
+        dst[y] = d2 * (((w >> 4) & 15) | (h & 16)) - m2;
+        dst[y + 1] = d2 * (((w >> 12) & 15) | ((h >> 8) & 16)) - m2;
+        dst[y + 2] = d2 * (((w >> 20) & 15) | ((h >> 16) & 16)) - m2;
+        dst[y + 3] = d2 * (((w >>> 28) & 15) | ((h >>> 24) & 16)) - m2;
+      }
+    }
+  }
+}
 
 export const q5_K: QuantKernel = {
   name: "Q5_K",
   blockSize: QK,
   blockBytes: BYTES,
   dequantize(src, dst, nBlocks) {
-    // As Q4_K: d*sc*q needs at most 22 bits, so every value is rounded once, at the store.
-    const f16 = F16_BITS;
-    const v = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    for (let b = 0, o = 0, y = 0; b < nBlocks; b++, o += BYTES) {
-      const d = f16[v.getUint16(o, true)] as number;
-      const min = f16[v.getUint16(o + 2, true)] as number;
-      for (let c = 0; c < 4; c++) {
-        const d1 = d * scaleK4(2 * c, src, o + 4);
-        const m1 = min * minK4(2 * c, src, o + 4);
-        const d2 = d * scaleK4(2 * c + 1, src, o + 4);
-        const m2 = min * minK4(2 * c + 1, src, o + 4);
-        const qo = o + 48 + 32 * c;
-        // bit 2c (low group) / 2c+1 (high group) of each qh byte, moved to bit 4 of a byte lane
-        const s1 = 2 * c;
-        for (let l = 0; l < 32; l += 4, y += 4) {
-          const w = v.getInt32(qo + l, true);
-          const h = (v.getInt32(o + 16 + l, true) >>> s1) << 4;
-          dst[y] = d1 * ((w & 15) | (h & 16)) - m1;
-          dst[y + 1] = d1 * (((w >> 8) & 15) | ((h >> 8) & 16)) - m1;
-          dst[y + 2] = d1 * (((w >> 16) & 15) | ((h >> 16) & 16)) - m1;
-          dst[y + 3] = d1 * (((w >> 24) & 15) | ((h >>> 24) & 16)) - m1;
-        }
-        for (let l = 0; l < 32; l += 4, y += 4) {
-          const w = v.getInt32(qo + l, true);
-          const h = (v.getInt32(o + 16 + l, true) >>> s1) << 3;
-          dst[y] = d2 * (((w >> 4) & 15) | (h & 16)) - m2;
-          dst[y + 1] = d2 * (((w >> 12) & 15) | ((h >> 8) & 16)) - m2;
-          dst[y + 2] = d2 * (((w >> 20) & 15) | ((h >> 16) & 16)) - m2;
-          dst[y + 3] = d2 * (((w >>> 28) & 15) | ((h >>> 24) & 16)) - m2;
-        }
-      }
-    }
+    if (!dequantizeWasm("q5k", BYTES, src, dst, nBlocks)) dequantizeQ5KJs(src, dst, nBlocks);
   },
   quantize(src, dst, nBlocks) {
     const L = new Uint8Array(QK);

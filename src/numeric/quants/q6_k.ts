@@ -9,41 +9,47 @@
 import { F16_BITS, f16At, fround, nearestInt, putF16 } from "./common.js";
 import { GROUP_MAX_EPS, makeQxQuants } from "./k-common.js";
 import type { QuantKernel } from "./kernel.js";
+import { dequantizeWasm } from "./wasm-dequant.js";
 
 const QK = 256;
 const BYTES = 210;
+
+/** The JS decoder (runtimes without WebAssembly SIMD; the reference the kernel is tested against). */
+export function dequantizeQ6KJs(src: Uint8Array, dst: Float32Array, nBlocks: number): void {
+  // d*sc is exact in float32 (f16 times int8); (d*sc)*q is rounded once, at the store, as in ggml.
+  const f16 = F16_BITS;
+  const v = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  for (let b = 0, o = 0, y = 0; b < nBlocks; b++, o += BYTES) {
+    const d = f16[v.getUint16(o + 208, true)] as number;
+    for (let h = 0; h < 2; h++) {
+      const qh = o + 128 + 32 * h;
+      for (let g = 0; g < 4; g++) {
+        // group g: ql bytes [64h + 32(g&1), +32), low nibbles for g < 2, high for g >= 2; qh bits 2g, 2g+1
+        const ql = o + 64 * h + 32 * (g & 1);
+        const ns = 4 * (g >> 1);
+        const hs = 2 * g;
+        for (let half = 0; half < 32; half += 16) {
+          const ds = d * v.getInt8(o + 192 + 8 * h + 2 * g + (half >> 4));
+          for (let l = half; l < half + 16; l += 4, y += 4) {
+            const w = v.getInt32(ql + l, true) >>> ns;
+            const hb = (v.getInt32(qh + l, true) >>> hs) << 4;
+            dst[y] = ds * (((w & 15) | (hb & 48)) - 32);
+            dst[y + 1] = ds * ((((w >> 8) & 15) | ((hb >> 8) & 48)) - 32);
+            dst[y + 2] = ds * ((((w >> 16) & 15) | ((hb >> 16) & 48)) - 32);
+            dst[y + 3] = ds * ((((w >>> 24) & 15) | ((hb >>> 24) & 48)) - 32);
+          }
+        }
+      }
+    }
+  }
+}
 
 export const q6_K: QuantKernel = {
   name: "Q6_K",
   blockSize: QK,
   blockBytes: BYTES,
   dequantize(src, dst, nBlocks) {
-    // d*sc is exact in float32 (f16 times int8); (d*sc)*q is rounded once, at the store, as in ggml.
-    const f16 = F16_BITS;
-    const v = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    for (let b = 0, o = 0, y = 0; b < nBlocks; b++, o += BYTES) {
-      const d = f16[v.getUint16(o + 208, true)] as number;
-      for (let h = 0; h < 2; h++) {
-        const qh = o + 128 + 32 * h;
-        for (let g = 0; g < 4; g++) {
-          // group g: ql bytes [64h + 32(g&1), +32), low nibbles for g < 2, high for g >= 2; qh bits 2g, 2g+1
-          const ql = o + 64 * h + 32 * (g & 1);
-          const ns = 4 * (g >> 1);
-          const hs = 2 * g;
-          for (let half = 0; half < 32; half += 16) {
-            const ds = d * v.getInt8(o + 192 + 8 * h + 2 * g + (half >> 4));
-            for (let l = half; l < half + 16; l += 4, y += 4) {
-              const w = v.getInt32(ql + l, true) >>> ns;
-              const hb = (v.getInt32(qh + l, true) >>> hs) << 4;
-              dst[y] = ds * (((w & 15) | (hb & 48)) - 32);
-              dst[y + 1] = ds * ((((w >> 8) & 15) | ((hb >> 8) & 48)) - 32);
-              dst[y + 2] = ds * ((((w >> 16) & 15) | ((hb >> 16) & 48)) - 32);
-              dst[y + 3] = ds * ((((w >>> 24) & 15) | ((hb >>> 24) & 48)) - 32);
-            }
-          }
-        }
-      }
-    }
+    if (!dequantizeWasm("q6k", BYTES, src, dst, nBlocks)) dequantizeQ6KJs(src, dst, nBlocks);
   },
   quantize(src, dst, nBlocks) {
     const L = new Uint8Array(QK);

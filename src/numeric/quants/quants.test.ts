@@ -16,6 +16,9 @@ import { wasmDotsAvailable } from "../wasm/dots.js";
 import { QUANT_KERNELS, type QuantDtype } from "./index.js";
 import { dequantizeQ2KJs } from "./q2_k.js";
 import { dequantizeQ3KJs } from "./q3_k.js";
+import { dequantizeQ4KJs } from "./q4_k.js";
+import { dequantizeQ5KJs } from "./q5_k.js";
+import { dequantizeQ6KJs } from "./q6_k.js";
 
 /** Every type of the test vectors, by file stem, with the dtype its 2-D tensors must have. */
 const VECTORS: Record<string, string> = {
@@ -184,11 +187,11 @@ test("Q8_1 and Q8_K (no ggml vectors: runtime types) round-trip within half a st
   }
 });
 
-test("Q2_K and Q3_K: the WebAssembly decoder and the JS fallback give the same bits", () => {
+test("K-quants: the WebAssembly decoders and the JS fallbacks give the same bits", () => {
   assert.ok(wasmDotsAvailable(), "this runtime has WebAssembly SIMD: the kernel path is the one tested against ggml above");
   let s = 99;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  for (const [k, js] of [[QUANT_KERNELS.Q2_K, dequantizeQ2KJs], [QUANT_KERNELS.Q3_K, dequantizeQ3KJs]] as const) {
+  for (const [k, js] of [[QUANT_KERNELS.Q2_K, dequantizeQ2KJs], [QUANT_KERNELS.Q3_K, dequantizeQ3KJs], [QUANT_KERNELS.Q4_K, dequantizeQ4KJs], [QUANT_KERNELS.Q5_K, dequantizeQ5KJs], [QUANT_KERNELS.Q6_K, dequantizeQ6KJs]] as const) {
     // quantized normals (every scale and level pattern the quantizer makes) and random bytes (any
     // pattern at all), in a count that leaves a partial chunk of the kernel
     const nb = 1500;

@@ -3,7 +3,7 @@
  * Runs the WebAssembly dequantization kernels (src/numeric/wasm/dequant.wat) on blocks held in JS
  * memory: blocks are copied in by chunks, decoded, and the floats copied out. Returns false when the
  * runtime lacks WebAssembly SIMD (the caller then runs its JS loop). The instance holds the f16
- * table (256 KB) and one chunk: about 1.4 MB.
+ * table (256 KB) and one chunk: about 1.5 MB.
  */
 import { DEQUANT_WASM_BASE64 } from "../wasm/dequant-wasm.js";
 import { compileSimdModule, instantiate, type WasmMemory } from "../wasm/runtime.js";
@@ -12,13 +12,15 @@ import { F16_BITS } from "./common.js";
 /** Blocks decoded per kernel call. */
 const CHUNK_BLOCKS = 1024;
 const TABLE_BYTES = 65536 * 4;
-const MAX_BLOCK_BYTES = 110;
+const MAX_BLOCK_BYTES = 210;
 const VALUES = 256;
 
 type Decode = (src: number, f16: number, dst: number, blocks: number) => void;
+export type KernelName = "q2k" | "q3k" | "q4k" | "q5k" | "q6k";
+const NAMES: KernelName[] = ["q2k", "q3k", "q4k", "q5k", "q6k"];
 interface Kernel {
   memory: WasmMemory;
-  decode: Record<"q2k" | "q3k", Decode>;
+  decode: Record<KernelName, Decode>;
 }
 
 let compiled: object | null | undefined;
@@ -33,12 +35,14 @@ function instance(): Kernel | null {
   // V8 then guards every typed-array access in the process)
   if (memory.buffer.byteLength < TABLE_BYTES + CHUNK_BLOCKS * (MAX_BLOCK_BYTES + 4 * VALUES)) throw new Error("dequant.wasm: memory smaller than declared");
   new Float32Array(memory.buffer, 0, 65536).set(F16_BITS);
-  kernel = { memory, decode: { q2k: exports["q2k"] as Decode, q3k: exports["q3k"] as Decode } };
+  const decode = Object.fromEntries(NAMES.map((n) => [n, exports[n]]));
+  if (NAMES.some((n) => typeof decode[n] !== "function")) throw new Error("dequant.wasm lacks a kernel");
+  kernel = { memory, decode: decode as Record<KernelName, Decode> };
   return kernel;
 }
 
 /** Decode `nBlocks` blocks of `blockBytes` from `src` into `dst` by kernel `which`; false without SIMD. */
-export function dequantizeWasm(which: "q2k" | "q3k", blockBytes: number, src: Uint8Array, dst: Float32Array, nBlocks: number): boolean {
+export function dequantizeWasm(which: KernelName, blockBytes: number, src: Uint8Array, dst: Float32Array, nBlocks: number): boolean {
   const k = instance();
   if (!k) return false;
   const buf = k.memory.buffer;
