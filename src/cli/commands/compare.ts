@@ -34,7 +34,7 @@ export function registerCompare(program: Command): void {
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--with <models...>", "suspected merge parents: estimate B's mixing weights")
     .option("--sample <n>", "units sampled per component (default 256; 128 for large models)")
-    .option("--rotation", "also try a rotated residual frame for models wider than 1024 (slow)")
+    .option("--rotation", "for models wider than 1024, fit the full d x d rotation (orthogonal Procrustes, slow: d³ per sweep) instead of its rows on a sketch of 256 coordinates")
     .action((pathA: string, pathB: string, opts: Opts) => {
       const sample = opts.sample === undefined ? undefined : Number(opts.sample);
       if (sample !== undefined && (!Number.isInteger(sample) || sample < 8 || sample > 100000)) throw new UsageError("--sample must be an integer from 8 to 100000");
