@@ -27,7 +27,13 @@ export interface FrameChoice {
   heldOut: Int32Array;
 }
 
-function probe(a: CanonicalModel, b: CanonicalModel, frame: Frame, cache: ComponentCache, opts: UnitTestOptions): number {
+/**
+ * The strongest evidence of a few B layers in `frame`: against the same A layer (every A layer when
+ * depths differ). With `search`, when that shows nothing, also against every other A layer on a
+ * sketch — layers may have been reordered as well as the residual stream scrambled. (The identity
+ * frame needs no search: it is the fallback, and the layer map searches every layer in it.)
+ */
+function probe(a: CanonicalModel, b: CanonicalModel, frame: Frame, cache: ComponentCache, opts: UnitTestOptions, search = false): number {
   const LA = layerCount(a);
   const LB = layerCount(b);
   const picks = [...new Set([0, Math.floor(LB / 2), LB - 1])].filter((l) => l >= 0);
@@ -37,6 +43,15 @@ function probe(a: CanonicalModel, b: CanonicalModel, frame: Frame, cache: Compon
     for (const la of targets) {
       const r = unitTest(a, la, b, lb, "mlp", frame, cache, { ...opts, sample: PROBE_SAMPLE });
       if (r) best = Math.min(best, r.logP);
+    }
+  }
+  if (search && LA === LB && best > CONVINCING) {
+    for (const lb of picks) {
+      for (let la = 0; la < LA; la++) {
+        if (la === lb) continue;
+        const r = unitTest(a, la, b, lb, "mlp", frame, cache, { ...opts, sample: PROBE_SAMPLE, sketched: true });
+        if (r) best = Math.min(best, r.logP);
+      }
     }
   }
   return best;
@@ -62,7 +77,7 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
   const odd = Int32Array.from(all.filter((i) => i % 2 === 1));
   const perm = estimateSignedPermutation(a, b, pairs, even, opts.seed);
   if (perm && !isNearIdentity(perm.frame) && perm.frame.support >= 0.5) {
-    const lp = probe(a, b, perm.frame, cache, opts);
+    const lp = probe(a, b, perm.frame, cache, opts, true);
     probes.push({ kind: "signed-permutation", logP: lp, note: `${perm.matched}/${d} residual dimensions matched` });
     if (lp < best.logP) best = { frame: perm.frame, logP: lp, heldOut: odd };
   } else {
@@ -72,7 +87,7 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
     const onCoords = force.rotationCoords ? spreadCoords(d, force.rotationCoords) : d > MAX_ROTATION_DIM && !force.rotation ? probeCoords(d) : null;
     const rot = onCoords ? estimateRotationOnCoords(a, b, pairs, opts.seed, onCoords) : estimateRotation(a, b, pairs, opts.seed, force.rotation);
     if (rot) {
-      const lp = probe(a, b, rot, cache, opts);
+      const lp = probe(a, b, rot, cache, opts, true);
       probes.push({ kind: "rotation", logP: lp });
       if (lp < best.logP) best = { frame: rot, logP: lp, heldOut: new Int32Array(0) };
     } else probes.push({ kind: "rotation", logP: 0, note: `not estimated (needs >= ${d} shared tokens)` });
