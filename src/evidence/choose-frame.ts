@@ -63,6 +63,9 @@ function probe(a: CanonicalModel, b: CanonicalModel, frame: Frame, cache: Compon
  */
 export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, opts: UnitTestOptions, force: { rotation?: boolean; rotationCoords?: number; identityOnly?: boolean } = {}): FrameChoice {
   const d = residualWidth(a);
+  // searching other layers reads every A layer: always for small models; for large ones only for a
+  // permutation that the embeddings already support almost everywhere
+  const searchAll = a.params.ffn * a.params.dim <= 8e6;
   const all = pairs ? Int32Array.from(pairs.a.keys()) : new Int32Array(0);
   if (d !== residualWidth(b)) return { frame: null, probes: [{ kind: "none", logP: 0, note: `residual widths differ (${d} vs ${residualWidth(b)})` }], heldOut: all };
   const cache = new ComponentCache(8);
@@ -77,7 +80,7 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
   const odd = Int32Array.from(all.filter((i) => i % 2 === 1));
   const perm = estimateSignedPermutation(a, b, pairs, even, opts.seed);
   if (perm && !isNearIdentity(perm.frame) && perm.frame.support >= 0.5) {
-    const lp = probe(a, b, perm.frame, cache, opts, true);
+    const lp = probe(a, b, perm.frame, cache, opts, searchAll || perm.frame.support >= 0.9);
     probes.push({ kind: "signed-permutation", logP: lp, note: `${perm.matched}/${d} residual dimensions matched` });
     if (lp < best.logP) best = { frame: perm.frame, logP: lp, heldOut: odd };
   } else {
@@ -87,7 +90,7 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
     const onCoords = force.rotationCoords ? spreadCoords(d, force.rotationCoords) : d > MAX_ROTATION_DIM && !force.rotation ? probeCoords(d) : null;
     const rot = onCoords ? estimateRotationOnCoords(a, b, pairs, opts.seed, onCoords) : estimateRotation(a, b, pairs, opts.seed, force.rotation);
     if (rot) {
-      const lp = probe(a, b, rot, cache, opts, true);
+      const lp = probe(a, b, rot, cache, opts, searchAll);
       probes.push({ kind: "rotation", logP: lp });
       if (lp < best.logP) best = { frame: rot, logP: lp, heldOut: new Int32Array(0) };
     } else probes.push({ kind: "rotation", logP: 0, note: `not estimated (needs >= ${d} shared tokens)` });
