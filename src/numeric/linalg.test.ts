@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cholesky, choleskySolve, multiply, orthonormalRows, procrustes, svd, transpose, type Mat } from "./linalg.js";
+import { multiply, orthonormalRows, procrustes, svd, transpose, type Mat } from "./linalg.js";
 import { solveSpd } from "./spd-solve.js";
 import { Rng } from "./rng.js";
 
@@ -46,35 +46,21 @@ test("procrustes recovers a known rotation from noisy rotated rows", () => {
   assert.ok(maxAbsDiff(est.data, r.data) < 0.01, "close to the true rotation");
 });
 
-test("cholesky: L·Lᵀ rebuilds A + ridge·I; choleskySolve solves; a matrix that is not positive definite throws", () => {
-  const rng = new Rng(11);
-  for (const n of [1, 5, 70]) {
-    const x = random(2 * n, n, rng);
-    const a = multiply(transpose(x), x);
-    const l = cholesky(a.data, n, 0.5);
-    const llt = multiply({ rows: n, cols: n, data: l }, transpose({ rows: n, cols: n, data: l }));
-    const want = Float64Array.from(a.data, (v, i) => v + (i % (n + 1) === 0 ? 0.5 : 0));
-    assert.ok(maxAbsDiff(llt.data, want) < 1e-9 * n);
-    const b = random(n, 3, rng);
-    const sol = choleskySolve(l, n, b.data.slice(), 3);
-    const back = multiply({ rows: n, cols: n, data: want }, { rows: n, cols: 3, data: sol });
-    assert.ok(maxAbsDiff(back.data, b.data) < 1e-8);
-  }
-  assert.throws(() => cholesky(Float64Array.from([1, 2, 2, 1]), 2), /not positive definite/);
-});
-
-test("solveSpd (blocked, float32 panel products) agrees with the float64 Cholesky solve", () => {
+test("solveSpd solves (A + ridge·I)·X = B, across and within its blocks; a matrix that is not positive definite throws", () => {
   const rng = new Rng(12);
   // sizes below, at and across the block size, with a ragged last block
-  for (const [n, m] of [[3, 2], [128, 5], [300, 17]] as const) {
+  for (const [n, m, ridge] of [[1, 1, 0.5], [3, 2, 1e-3], [128, 5, 1e-3], [300, 17, 0.5]] as const) {
     const x = random(2 * n, n, rng);
     const a = multiply(transpose(x), x);
     const b = random(n, m, rng);
-    const want = choleskySolve(cholesky(a.data, n, 1e-3), n, b.data.slice(), m);
-    const got = solveSpd(a.data, n, b.data, m, 1e-3);
-    const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
-    assert.ok(maxAbsDiff(got, want) < 1e-4 * scale, `n ${n}: ${maxAbsDiff(got, want)} of ${scale}`);
+    const sol = solveSpd(a.data, n, b.data, m, ridge);
+    const shifted = Float64Array.from(a.data, (v, i) => v + (i % (n + 1) === 0 ? ridge : 0));
+    const back = multiply({ rows: n, cols: n, data: shifted }, { rows: n, cols: m, data: sol });
+    const scale = b.data.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+    // float32 panel products: residuals at float32 precision times the (moderate) condition number
+    assert.ok(maxAbsDiff(back.data, b.data) < 1e-3 * scale, `n ${n}: residual ${maxAbsDiff(back.data, b.data)}`);
   }
+  assert.throws(() => solveSpd(Float64Array.from([1, 2, 2, 1]), 2, Float64Array.from([1, 1]), 1), /not positive definite/);
 });
 
 test("orthonormalRows: rows become orthonormal, and an already orthonormal set is kept", () => {

@@ -71,7 +71,7 @@ function columnsOf(x: Float32Array, k: number, d: number, cols: Int32Array | nul
   return out;
 }
 
-/** X·Xᵀ for X (n rows of length k), lower triangle filled (what `cholesky` reads), in float64. */
+/** X·Xᵀ for X (n rows of length k), lower triangle filled (what `solveSpd` reads), in float64. */
 function lowerGram(x: Float32Array, n: number, k: number): Float64Array {
   const g = new Float64Array(n * n);
   for (let i0 = 0; i0 < n; i0 += GRAM_BLOCK) {
