@@ -12,6 +12,7 @@ import { tokenPairs } from "./evidence/token-pairs.js";
 import { tokenRowTest, type TokenTestResult } from "./evidence/token-rows.js";
 import { describeTransforms, estimateDirection } from "./evidence/transforms/describe.js";
 import { ComponentCache, DEFAULT_UNIT_OPTIONS, unitTest, type UnitTestOptions, type UnitTestResult } from "./evidence/unit-test.js";
+import { isLarge } from "./evidence/unit-views.js";
 import { loadModel } from "./load-model.js";
 import type { CanonicalModel } from "./model/canonical.js";
 import { decide } from "./verdict/decide.js";
@@ -56,7 +57,7 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
     timings[name] = Math.round(t - t0);
     t0 = t;
   };
-  const big = a.params.ffn * a.params.dim > 8e6;
+  const big = isLarge(a);
   const opts: UnitTestOptions = { ...DEFAULT_UNIT_OPTIONS, sample: options.sample ?? (big ? 128 : DEFAULT_UNIT_OPTIONS.sample), withDown: !big };
   const caveats: string[] = [];
   const pairs = tokenPairs(a, b);

@@ -13,7 +13,7 @@ import { estimateSignedPermutation, isNearIdentity } from "./frames/signed-permu
 import { layerCount } from "./layer-map.js";
 import type { TokenPairs } from "./token-pairs.js";
 import { ComponentCache, probeCoords, spreadCoords, unitTest, type UnitTestOptions } from "./unit-test.js";
-import { residualWidth } from "./unit-views.js";
+import { isLarge, residualWidth } from "./unit-views.js";
 
 /** Frames that may be tried: identity, signed permutation, rotation. */
 export const FRAMES_TRIED = 3;
@@ -65,7 +65,7 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
   const d = residualWidth(a);
   // searching other layers reads every A layer: always for small models; for large ones only for a
   // permutation that the embeddings already support almost everywhere
-  const searchAll = a.params.ffn * a.params.dim <= 8e6;
+  const searchAll = !isLarge(a);
   const all = pairs ? Int32Array.from(pairs.a.keys()) : new Int32Array(0);
   if (d !== residualWidth(b)) return { frame: null, probes: [{ kind: "none", logP: 0, note: `residual widths differ (${d} vs ${residualWidth(b)})` }], heldOut: all };
   const cache = new ComponentCache(8);

@@ -16,7 +16,7 @@ import { Rng } from "../numeric/rng.js";
 import { logFisher } from "../numeric/stats.js";
 import { cosines, normalizeRows } from "./similarity.js";
 import type { TokenPairs } from "./token-pairs.js";
-import { readSomeColumns, readSomeRows, readUnits } from "./unit-views.js";
+import { isLarge, readSomeColumns, readSomeRows, readUnits } from "./unit-views.js";
 
 export const PERMUTATIONS = 4999;
 /** Besag-Clifford sequential stopping: stop once this many permutations reach the observed value. */
@@ -175,7 +175,7 @@ export function identityPermutationTest(a: CanonicalModel, b: CanonicalModel, pa
   const layers = new Map<number, number>();
   const L = Math.min(a.params.nLayers, b.params.nLayers);
   // Large models: a spread of layers is plenty (each group alone can reach p = 1/(K+1)).
-  const big = a.params.dim * a.params.ffn > 8e6;
+  const big = isLarge(a);
   const layerList = big ? [...new Set([0, Math.floor(L / 3), Math.floor((2 * L) / 3), L - 1].filter((l) => l >= 0 && l < L))] : Array.from({ length: L }, (_, i) => i);
   for (const l of layerList) {
     const tests = layerGroups(a, b, l, rng).map((g) => groupTest(g, rng));

@@ -105,6 +105,14 @@ export function unitCount(m: CanonicalModel, l: number, kind: UnitKind): number 
   return m.tensors.get(`layers.${l}.${kind}`)?.rows ?? 0;
 }
 
+/**
+ * A large model: MLP layers too big to read them all for a search, or to read the down matrices
+ * (above ~8M weights per MLP matrix, about a 1B-parameter llama's).
+ */
+export function isLarge(m: CanonicalModel): boolean {
+  return m.params.ffn * m.params.dim > 8e6;
+}
+
 export function residualWidth(m: CanonicalModel): number {
   return m.tensors.get("embed")?.cols ?? m.params.dim;
 }
