@@ -5,8 +5,8 @@
  * The summary is not written: it is inside the `meta` part, and import takes it from there.
  */
 import type { Registry } from "./open.js";
-import { loadAllParts } from "./store.js";
 import type { Tier } from "./metadata.js";
+import { loadAllParts, type ModelRecord } from "./store.js";
 
 export const EXPORT_KIND = "registry-export";
 export const EXPORT_VERSION = 1;
@@ -16,21 +16,11 @@ export interface ExportHeader {
   version: number;
 }
 
-/** One model line. */
-export interface ExportedModel {
-  name: string;
-  owner: string;
-  tier: Tier;
-  license: string | null;
-  declaredBase: string | null;
-  released: string | null;
-  registeredAt: string;
-  recipients: string[] | null;
-  notes: string | null;
-  fingerprintVersion: number;
+/** One model line: the record without what the importing registry assigns, and the parts. */
+export type ExportedModel = Omit<ModelRecord, "id" | "partCount" | "postingCount"> & {
   /** Part name -> base64 of its bytes: "meta", then "layer.0", "layer.1", ... */
   parts: Record<string, string>;
-}
+};
 
 function base64(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
