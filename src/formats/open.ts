@@ -3,10 +3,11 @@
  * Open whatever the user points at — a weight file or a model folder — as a WeightSet: the tensors,
  * plus what the folder declares (config.json, model card, tokenizer).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BadInputError, PedigreeError, UnsupportedError } from "../errors.js";
 import { FileSource } from "../io/byte-source.js";
+import { readRegularFile } from "../io/regular-file.js";
 import type { WeightSet } from "../model/weight-set.js";
 import { detectFileKind } from "./detect.js";
 import { ggufWeights } from "./gguf/to-weights.js";
@@ -22,9 +23,7 @@ const MAX_SIDE_FILE = 16 << 20;
 
 function readSide(path: string): string | undefined {
   if (!existsSync(path)) return undefined;
-  const size = statSync(path).size;
-  if (size > MAX_SIDE_FILE) throw new BadInputError(path, `${size} bytes is too large for a ${basename(path)}`);
-  return readFileSync(path, "utf8");
+  return readRegularFile(path, MAX_SIDE_FILE, basename(path)).toString("utf8");
 }
 
 /** Open one weight file by its content. */

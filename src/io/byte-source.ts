@@ -3,8 +3,9 @@
  * Random-access bytes: a file read at explicit positions (never whole), or bytes in memory (tests,
  * nested archives). Readers only ever see a ByteSource, so a parser never opens files itself.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { BadInputError, PedigreeError } from "../errors.js";
+import { openRegular } from "./regular-file.js";
 
 /** The largest single read a parser may ask for; bigger reads must be chunked by the caller. */
 export const MAX_READ_BYTES = 512 * 1024 * 1024;
@@ -61,19 +62,9 @@ export class FileSource implements ByteSource {
   private fd: number | null;
 
   constructor(readonly path: string) {
-    try {
-      this.fd = openSync(path, "r");
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new PedigreeError(code === "ENOENT" ? "not-found" : "bad-input", code === "ENOENT" ? "no such file" : `cannot open (${code ?? "error"})`, path);
-    }
-    const st = fstatSync(this.fd);
-    if (!st.isFile()) {
-      closeSync(this.fd);
-      this.fd = null;
-      throw new BadInputError(path, "not a regular file");
-    }
-    this.size = st.size;
+    const { fd, size } = openRegular(path);
+    this.fd = fd;
+    this.size = size;
   }
 
   read(offset: number, length: number): Uint8Array {

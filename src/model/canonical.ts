@@ -4,6 +4,7 @@
  * fused and stacked tensors split, whatever format and naming it was stored in. Everything after the
  * readers (evidence, forge, run) sees only this.
  */
+import { check, q } from "../errors.js";
 import { CanonicalTensor } from "./canonical-tensor.js";
 import type { HyperParams } from "./hyper-params.js";
 import { inferParams } from "./infer-params.js";
@@ -147,6 +148,11 @@ function splitFused(m: NameMatch, t: TensorEntry, ws: WeightSet, conv1d: boolean
     const qRows = nHeads && hd ? nHeads * hd : total / 3;
     const kvRows = nHeads && hd ? nKv * hd : total / 3;
     parts = [["q", qRows], ["k", kvRows], ["v", kvRows]];
+    // Declared heads that do not tile the fused rows are a lie (or a misread): split in thirds, or refuse.
+    if (!Number.isInteger(qRows) || !Number.isInteger(kvRows) || qRows <= 0 || kvRows <= 0 || qRows + 2 * kvRows !== total) {
+      check(total % 3 === 0, t.source.path, `tensor ${q(t.name)}: ${total} fused Q/K/V rows do not split by the declared heads`);
+      parts = [["q", total / 3], ["k", total / 3], ["v", total / 3]];
+    }
   }
   let start = 0;
   for (const [role, rows] of parts) {

@@ -5,7 +5,58 @@
 import type { CanonicalTensor } from "./canonical-tensor.js";
 import type { DeclaredParams, HyperParams } from "./hyper-params.js";
 
-export function inferParams(declared: DeclaredParams, tensors: Map<string, CanonicalTensor>, notes: string[]): HyperParams {
+/** Largest count a declared shape number may have (2^31 layers or widths are never real). */
+const MAX_DECLARED = 1 << 24;
+
+type Counts = "dim" | "nLayers" | "nHeads" | "nKvHeads" | "headDim" | "ffn" | "vocab" | "ctx" | "nExperts" | "expertsPerToken" | "ropeDim";
+const COUNTS: Counts[] = ["dim", "nLayers", "nHeads", "nKvHeads", "headDim", "ffn", "vocab", "ctx", "nExperts", "expertsPerToken", "ropeDim"];
+
+/**
+ * Declared counts are claims: one that is not a positive integer of plausible size, or that the
+ * tensors contradict, is dropped with a note, and the tensors decide. Nothing downstream ever
+ * loops or allocates by a number only a header asserted.
+ */
+function checkDeclared(declared: DeclaredParams, tensors: Map<string, CanonicalTensor>, notes: string[]): DeclaredParams {
+  const d: DeclaredParams = { ...declared };
+  for (const k of COUNTS) {
+    const v = d[k];
+    if (v === undefined) continue;
+    if (!Number.isSafeInteger(v) || v < 0 || v > MAX_DECLARED || (v === 0 && k !== "ctx" && k !== "nExperts" && k !== "expertsPerToken")) {
+      notes.push(`declared ${k} ${v} is not a plausible count: ignored`);
+      delete d[k];
+    }
+  }
+  const t = (k: string) => tensors.get(k);
+  let layers = 0;
+  for (const x of tensors.values()) if (x.layer !== null) layers = Math.max(layers, x.layer + 1);
+  const embed = t("embed");
+  const q0 = t("layers.0.attn.q");
+  const ffnT = t("layers.0.mlp.gate") ?? t("layers.0.mlp.up") ?? t("layers.0.moe.experts.0.gate") ?? t("layers.0.moe.experts.0.up");
+  const against = (k: Counts, actual: number | undefined, what: string) => {
+    if (d[k] === undefined || actual === undefined || d[k] === actual) return;
+    notes.push(`declared ${k} ${d[k]} contradicts the tensors (${what} ${actual}): using ${actual}`);
+    d[k] = actual;
+  };
+  if (layers > 0 || tensors.size > 0) against("nLayers", layers, "layers with weights");
+  against("dim", embed?.cols ?? q0?.cols, "residual width");
+  against("ffn", ffnT?.rows, "MLP width");
+  if (embed && d.vocab !== undefined && d.vocab > embed.rows) against("vocab", embed.rows, "embedding rows");
+  if (q0 && d.nHeads && d.headDim && d.nHeads * d.headDim !== q0.rows) {
+    notes.push(`declared ${d.nHeads} heads of size ${d.headDim} do not fit Q's ${q0.rows} rows: ignored`);
+    delete d.nHeads;
+    delete d.headDim;
+    delete d.nKvHeads;
+  }
+  if (q0 && d.nHeads && q0.rows % d.nHeads !== 0) {
+    notes.push(`declared ${d.nHeads} heads do not divide Q's ${q0.rows} rows: ignored`);
+    delete d.nHeads;
+    delete d.nKvHeads;
+  }
+  return d;
+}
+
+export function inferParams(declaredRaw: DeclaredParams, tensors: Map<string, CanonicalTensor>, notes: string[]): HyperParams {
+  const declared = checkDeclared(declaredRaw, tensors, notes);
   const t = (k: string) => tensors.get(k);
   let nLayers = 0;
   let nExperts = 0;

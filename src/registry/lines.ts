@@ -3,7 +3,8 @@
  * Lines of a (possibly large) text file, read synchronously in chunks so a registry transaction
  * can span the whole file: an export of many models does not fit in one JS string.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
+import { openRegular } from "../io/regular-file.js";
 import { BadInputError } from "../errors.js";
 
 const CHUNK = 1 << 20;
@@ -13,11 +14,7 @@ export const MAX_LINE = 64 << 20;
 /** Yields [1-based line number, text] for every line (a final line without "\n" included). */
 export function* readLines(file: string): Generator<[number, string]> {
   let fd: number;
-  try {
-    fd = openSync(file, "r");
-  } catch (e) {
-    throw new BadInputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  fd = openRegular(file).fd;
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const text = (parts: Buffer[], n: number) => {
     try {

@@ -9,7 +9,7 @@ import type { ByteSource } from "../../io/byte-source.js";
 import { byteLengthOf, dtypeInfo } from "../../model/dtype.js";
 import type { TensorEntry } from "../../model/tensor.js";
 import { ggmlTypeName, retiredTypeName } from "./ggml-types.js";
-import { MAX_ALIGNMENT, MAX_ARRAY_DEPTH, MAX_DIMS, MAX_KV, MAX_NAME_BYTES, MAX_STRING_BYTES, MAX_TENSORS } from "./limits.js";
+import { MAX_ALIGNMENT, MAX_ARRAY_DEPTH, MAX_DIMS, MAX_KV, MAX_METADATA_MEMORY, MAX_NAME_BYTES, MAX_STRING_BYTES, MAX_TENSORS, NUMBER_COST, STRING_COST, TENSOR_COST } from "./limits.js";
 import { Cursor } from "./cursor.js";
 
 /** gguf_type: the wire type of a metadata value. */
@@ -44,7 +44,17 @@ const SCALAR_SIZE: Partial<Record<GgufType, number>> = {
   [GgufType.UINT64]: 8, [GgufType.INT64]: 8, [GgufType.FLOAT64]: 8,
 };
 
-function readValue(c: Cursor, type: number, depth: number, what: string): GgufEntry {
+/** The memory budget of one file's metadata: every value read is charged before it is allocated. */
+class Budget {
+  private left = MAX_METADATA_MEMORY;
+  constructor(private readonly path: string) {}
+  charge(bytes: number, what: string): void {
+    this.left -= bytes;
+    check(this.left >= 0, this.path, `${what}: metadata would need more than ${MAX_METADATA_MEMORY >> 20} MB of memory (limit); refusing`);
+  }
+}
+
+function readValue(c: Cursor, type: number, depth: number, what: string, budget: Budget): GgufEntry {
   switch (type) {
     case GgufType.UINT8: return { type, value: c.u8() };
     case GgufType.INT8: return { type, value: c.i8() };
@@ -61,7 +71,11 @@ function readValue(c: Cursor, type: number, depth: number, what: string): GgufEn
       check(b === 0 || b === 1, c.path, `${what}: bool value ${b} is neither 0 nor 1`);
       return { type, value: b === 1 };
     }
-    case GgufType.STRING: return { type, value: c.string(MAX_STRING_BYTES, what) };
+    case GgufType.STRING: {
+      const value = c.string(MAX_STRING_BYTES, what);
+      budget.charge(STRING_COST + 2 * value.length, what);
+      return { type, value };
+    }
     case GgufType.ARRAY: {
       check(depth < MAX_ARRAY_DEPTH, c.path, `${what}: arrays nested deeper than ${MAX_ARRAY_DEPTH}`);
       const itemType = c.u32();
@@ -70,8 +84,10 @@ function readValue(c: Cursor, type: number, depth: number, what: string): GgufEn
       // Every element takes at least one byte (8 for strings and arrays): refuse counts the file cannot hold.
       const minSize = SCALAR_SIZE[itemType as GgufType] ?? (itemType === GgufType.ARRAY ? 12 : 8);
       check(count * minSize <= c.remaining(), c.path, `${what}: array of ${count} elements is longer than the rest of the file`);
+      // Strings are charged as they are read; their headers, and every other element, up front.
+      budget.charge(count * (itemType === GgufType.STRING ? STRING_COST : NUMBER_COST), what);
       const items: GgufValue[] = new Array(count);
-      for (let i = 0; i < count; i++) items[i] = readValue(c, itemType, depth + 1, what).value;
+      for (let i = 0; i < count; i++) items[i] = readValue(c, itemType, depth + 1, what, budget).value;
       return { type, itemType, value: items };
     }
     default:
@@ -101,12 +117,13 @@ export function parseGguf(src: ByteSource): GgufFile {
   check(tensorCount * 24 + kvCount * 13 <= c.remaining(), path, `header declares ${tensorCount} tensors and ${kvCount} metadata entries, more than the file can hold`);
 
   const metadata = new Map<string, GgufEntry>();
+  const budget = new Budget(path);
   for (let i = 0; i < kvCount; i++) {
     const key = c.string(65535, `metadata key #${i}`);
     check(key.length > 0, path, `metadata key #${i} is empty`);
     check(!metadata.has(key), path, `duplicate metadata key ${q(key)}`);
     const type = c.u32();
-    metadata.set(key, readValue(c, type, 0, `metadata ${q(key)}`));
+    metadata.set(key, readValue(c, type, 0, `metadata ${q(key)}`, budget));
   }
 
   let alignment = 32;
@@ -123,6 +140,7 @@ export function parseGguf(src: ByteSource): GgufFile {
   const names = new Set<string>();
   for (let i = 0; i < tensorCount; i++) {
     const name = c.string(MAX_NAME_BYTES, `tensor name #${i}`);
+    budget.charge(TENSOR_COST + 2 * name.length, `tensor name #${i}`);
     check(!names.has(name), path, `duplicate tensor name ${q(name)}`);
     names.add(name);
     const nDims = c.u32();

@@ -24,3 +24,5 @@ export const MAX_LINE = 1024;
 export const MAX_DIMS = 64;
 /** Values visited when turning the checkpoint's non-tensor data into JSON (guards shared-reference blowup). */
 export const MAX_EXTRA_VALUES = 2_000_000;
+/** Elements a view may have beyond its storage's own (a small broadcast, e.g. a bias saved expanded). */
+export const MAX_BROADCAST_ELEMENTS = 1 << 20;

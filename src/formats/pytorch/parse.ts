@@ -10,7 +10,7 @@ import type { ByteSource } from "../../io/byte-source.js";
 import { dtypeInfo } from "../../model/dtype.js";
 import { readTensor, type TensorEntry } from "../../model/tensor.js";
 import { countTensors, toJson } from "./extras.js";
-import { MAX_INFLATED_STORAGE, MAX_PICKLE_BYTES } from "./limits.js";
+import { MAX_BROADCAST_ELEMENTS, MAX_INFLATED_STORAGE, MAX_PICKLE_BYTES } from "./limits.js";
 import { PyDict, PyTensor, typeName } from "./py-values.js";
 import { findStateDict, stripWrapperPrefixes } from "./state-dict.js";
 import { unpickle } from "./unpickle.js";
@@ -90,6 +90,11 @@ class TensorMaker {
       if (size !== 1 && stride !== expect) contiguous = false;
       expect *= size;
     }
+    // A view may repeat storage elements (stride 0, overlapping strides), but not without bound: past
+    // its storage's size (or a small broadcast), the view is refused rather than read element by element.
+    const storageElements = Math.floor(source.size / el);
+    check(count <= Math.max(storageElements, MAX_BROADCAST_ELEMENTS), path,
+      `${view} has ${count} elements, more than its storage ${t.storage.key} holds (${storageElements})`);
     const offset = t.storageOffset * el;
     const byteLength = count === 0 ? 0 : (extent + 1) * el;
     check(Number.isSafeInteger(offset + byteLength) && offset + byteLength <= source.size, path,

@@ -3,10 +3,10 @@
  * One safetensors file, or a sharded checkpoint (`*.safetensors.index.json` naming its shards), as a
  * WeightSet. Shard names must be plain file names in the index's own folder.
  */
-import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BadInputError, check, q } from "../../errors.js";
 import { FileSource, type ByteSource } from "../../io/byte-source.js";
+import { readRegularFile } from "../../io/regular-file.js";
 import type { TensorEntry } from "../../model/tensor.js";
 import type { WeightSet } from "../../model/weight-set.js";
 import { MAX_INDEX_BYTES } from "./limits.js";
@@ -32,13 +32,10 @@ export function safetensorsWeights(path: string): WeightSet {
 }
 
 export function shardedSafetensorsWeights(indexPath: string): WeightSet {
-  const idx = new FileSource(indexPath);
-  const size = idx.size;
-  idx.close();
-  check(size <= MAX_INDEX_BYTES, indexPath, `index file of ${size} bytes exceeds ${MAX_INDEX_BYTES}`);
+  const text = readRegularFile(indexPath, MAX_INDEX_BYTES, "sharded safetensors index").toString("utf8");
   let index: unknown;
   try {
-    index = JSON.parse(readFileSync(indexPath, "utf8"));
+    index = JSON.parse(text);
   } catch {
     throw new BadInputError(indexPath, "index is not valid JSON");
   }
