@@ -10,6 +10,7 @@ import { FileSource } from "../io/byte-source.js";
 import { readRegularFile } from "../io/regular-file.js";
 import type { WeightSet } from "../model/weight-set.js";
 import { detectFileKind } from "./detect.js";
+import { jsonDepth, MAX_JSON_DEPTH } from "./json-keys.js";
 import { ggufWeights } from "./gguf/to-weights.js";
 import { declaredFromCard, parseCard } from "./hf/card.js";
 import { parseHfConfig } from "./hf/config.js";
@@ -102,6 +103,7 @@ function attachFolder(ws: WeightSet, dir: string): WeightSet {
   const adapter = readSide(join(dir, "adapter_config.json"));
   if (adapter !== undefined) {
     try {
+      if (jsonDepth(adapter) > MAX_JSON_DEPTH) throw new Error("too deep");
       const a = JSON.parse(adapter) as Record<string, unknown>;
       ws.metadata = { ...ws.metadata, adapter: a };
       if (typeof a.base_model_name_or_path === "string") ws.declared = { ...ws.declared, baseModels: [a.base_model_name_or_path], baseModelRelation: "adapter" };

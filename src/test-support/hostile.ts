@@ -204,7 +204,17 @@ export const HOSTILE_CASES: HostileCase[] = [
       writeFileSync(join(d, "tokenizer.json"), `{"model":${"[".repeat(1_000_000)}${"]".repeat(1_000_000)}}`);
       return { args: ["inspect", d], model: d };
     },
-    expect: { code: 2, error: /tokenizer\.json: .*(nested too deeply|not JSON)/ },
+    expect: { code: 2, error: /tokenizer\.json: tokenizer\.json is nested 1000001 deep/ },
+  },
+  {
+    id: "config-json-deep",
+    defect: "1M-deep JSON in config.json parsed, then overflowed the stack when written out ('internal error')",
+    make: (dir) => {
+      const d = tinyHfModel(join(dir, "m"));
+      writeFileSync(join(d, "config.json"), `{"x":${"[".repeat(1_000_000)}${"]".repeat(1_000_000)}}`);
+      return { args: ["inspect", d, "--json"], model: d };
+    },
+    expect: { code: 2, error: /config\.json: config\.json is nested 1000001 deep/ },
   },
   {
     id: "yaml-many-keys",

@@ -140,6 +140,7 @@ export function parseGguf(src: ByteSource): GgufFile {
   const names = new Set<string>();
   for (let i = 0; i < tensorCount; i++) {
     const name = c.string(MAX_NAME_BYTES, `tensor name #${i}`);
+    check(name.length > 0, path, `empty tensor name (tensor #${i})`);
     budget.charge(TENSOR_COST + 2 * name.length, `tensor name #${i}`);
     check(!names.has(name), path, `duplicate tensor name ${q(name)}`);
     names.add(name);

@@ -4,6 +4,7 @@
  * the language model under `text_config`; transformers >= 5 moves rope_theta into rope_parameters.
  */
 import { BadInputError } from "../../errors.js";
+import { jsonDepth, MAX_JSON_DEPTH } from "../json-keys.js";
 import type { DeclaredParams } from "../../model/hyper-params.js";
 
 type Json = Record<string, unknown>;
@@ -18,6 +19,8 @@ export interface HfConfig {
 }
 
 export function parseHfConfig(text: string, path: string): HfConfig {
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) throw new BadInputError(path, `config.json is nested ${depth} deep (limit ${MAX_JSON_DEPTH})`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

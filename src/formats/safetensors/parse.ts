@@ -8,7 +8,8 @@ import { BadInputError, check, q, UnsupportedError } from "../../errors.js";
 import type { ByteSource } from "../../io/byte-source.js";
 import { byteLengthOf, type ElementDtype } from "../../model/dtype.js";
 import type { TensorEntry } from "../../model/tensor.js";
-import { MAX_DIMS, MAX_HEADER_BYTES } from "./limits.js";
+import { firstDuplicate, topLevelKeys } from "../json-keys.js";
+import { MAX_DIMS, MAX_HEADER_BYTES, MAX_TENSORS } from "./limits.js";
 
 const DTYPES: Readonly<Record<string, ElementDtype>> = {
   F64: "F64", F32: "F32", F16: "F16", BF16: "BF16", F8_E4M3: "F8_E4M3", F8_E5M2: "F8_E5M2",
@@ -41,12 +42,22 @@ export function parseSafetensors(src: ByteSource): SafetensorsFile {
   check(headerLen >= 2, path, "not a safetensors file (empty header)");
   const headerBytes = src.read(8, headerLen);
   check(headerBytes[0] === 0x7b, path, "not a safetensors file (header is not a JSON object)");
+  let text: string;
+  try {
+    text = utf8.decode(headerBytes);
+  } catch {
+    throw new BadInputError(path, "header is not valid UTF-8");
+  }
+  // Counted before parsing: each entry becomes objects worth ~1 KB, so the count is the budget.
+  const keys = topLevelKeys(text, MAX_TENSORS + 1);
+  check(keys.length <= MAX_TENSORS + 1, path, `header declares more than ${MAX_TENSORS} tensors (limit)`);
+  const dup = firstDuplicate(keys);
+  check(dup === undefined, path, `header names ${q(dup ?? "")} twice (duplicate JSON key: which entry is meant is ambiguous)`);
   let header: unknown;
   try {
-    header = JSON.parse(utf8.decode(headerBytes));
-  } catch (e) {
-    const why = e instanceof TypeError ? "header is not valid UTF-8" : "header is not valid JSON";
-    throw new BadInputError(path, why);
+    header = JSON.parse(text);
+  } catch {
+    throw new BadInputError(path, "header is not valid JSON");
   }
   check(isObject(header), path, "header is not a JSON object");
   const dataOffset = 8 + headerLen;
@@ -63,6 +74,7 @@ export function parseSafetensors(src: ByteSource): SafetensorsFile {
       }
       continue;
     }
+    check(name.length > 0, path, "empty tensor name");
     check(isObject(raw), path, `tensor ${q(name)}: entry is not an object`);
     const { dtype: dt, shape, data_offsets: offs } = raw;
     check(typeof dt === "string", path, `tensor ${q(name)}: dtype missing`);
@@ -92,5 +104,13 @@ export function parseSafetensors(src: ByteSource): SafetensorsFile {
     const cur = sorted[i] as TensorEntry;
     check(prev.offset + prev.byteLength <= cur.offset, path, `tensors ${q(prev.name)} and ${q(cur.name)} overlap`);
   }
+  // As the reference validate(): the tensors tile the buffer exactly. A gap or a tail is bytes no
+  // tensor accounts for (room for a payload, or a sign of a damaged file).
+  let covered = 0;
+  for (const t of sorted) {
+    check(t.offset - dataOffset === covered, path, `bytes ${covered}..${t.offset - dataOffset} of the data buffer are not covered by any tensor (a gap before ${q(t.name)})`);
+    covered += t.byteLength;
+  }
+  check(covered === bufferSize, path, `bytes ${covered}..${bufferSize} of the data buffer are not covered by any tensor (trailing bytes)`);
   return { tensors, metadata, dataOffset };
 }

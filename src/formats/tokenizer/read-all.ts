@@ -5,6 +5,7 @@
  */
 import { BadInputError } from "../../errors.js";
 import { MAX_READ_BYTES, type ByteSource } from "../../io/byte-source.js";
+import { jsonDepth, MAX_JSON_DEPTH } from "../json-keys.js";
 
 /** The largest tokenizer file read whole. */
 export const MAX_TOKENIZER_BYTES = Math.min(MAX_READ_BYTES, 512 * 1024 * 1024);
@@ -17,14 +18,22 @@ export function readAll(src: ByteSource, what: string, max = MAX_TOKENIZER_BYTES
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The file parsed as JSON (UTF-8, optional BOM); anything else is a BadInputError. */
+/**
+ * The largest JSON tokenizer file (tokenizer.json, vocab.json) read: the largest real ones are
+ * ~35 MB, and parsing costs ~10x the file in memory.
+ */
+export const MAX_TOKENIZER_JSON_BYTES = 64 << 20;
+
 export function readJson(src: ByteSource, what: string): unknown {
-  const bytes = readAll(src, what);
+  const bytes = readAll(src, what, MAX_TOKENIZER_JSON_BYTES);
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
     throw new BadInputError(src.path, `${what} is not valid UTF-8`);
   }
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) throw new BadInputError(src.path, `${what} is nested ${depth} deep (limit ${MAX_JSON_DEPTH})`);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
