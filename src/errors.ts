@@ -57,9 +57,26 @@ export function check(ok: boolean, file: string, message: string): asserts ok {
   if (!ok) throw new BadInputError(file, message);
 }
 
+/**
+ * Characters that must never reach a terminal or a report raw: C0/C1 controls (ESC sequences clear
+ * screens, CR/LF fake lines, BEL rings), line/paragraph separators, and the bidi overrides and
+ * isolates that make text display in another order than it reads (U+202E "Trojan source").
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every unsafe character written as a \uXXXX escape. */
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** A whole multi-line text: escapes as escapeControls but keeps its line breaks. */
+export function escapeControlsKeepLines(text: string): string {
+  return text.split("\n").map(escapeControls).join("\n");
+}
+
 /** A name read from a file, safe to put in a one-line message: control characters escaped, clipped. */
 export function q(name: string, max = 80): string {
-  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const clean = escapeControls(name);
   return `"${clean.length > max ? `${clean.slice(0, max)}...` : clean}"`;
 }

@@ -6,14 +6,16 @@
 import type { CompareDocument } from "./compare-document.js";
 import { pText } from "./p-text.js";
 import { table } from "./table.js";
+import { DEFAULT_WIDTH, renderLines, type TextLine } from "./text-lines.js";
 
 function strip(doc: CompareDocument): string {
   const cells = doc.layerMap.map((l) => (l.a === null ? "·" : l.a === l.b ? "█" : "▓"));
   return cells.join("");
 }
 
-export function compareText(doc: CompareDocument): string {
-  const lines: string[] = [];
+/** `width`: columns to wrap prose at (the terminal's, or 80). */
+export function compareText(doc: CompareDocument, width = DEFAULT_WIDTH): string {
+  const lines: TextLine[] = [];
   const v = doc.verdict.toUpperCase();
   lines.push(`${v}  p = ${pText(doc.log10PValue)}  (log10 p = ${doc.log10PValue}, corrected for ${doc.testsCorrectedFor} tests; derived if p <= ${doc.alpha.derived})`);
   lines.push(`  ${doc.reason}`);
@@ -25,11 +27,11 @@ export function compareText(doc: CompareDocument): string {
   if (doc.tokens) lines.push(`tokens: ${doc.tokens.shared} shared (A ${doc.tokens.vocabA}, B ${doc.tokens.vocabB}; paired by ${doc.tokens.method})`);
   lines.push("");
   lines.push(`layers of B  ${strip(doc)}   (█ same layer of A, ▓ another layer of A, · independent)`);
-  lines.push(table(["B layer", "from A", "p", "units matched"], doc.layerMap.map((l) => [String(l.b), l.a === null ? "-" : String(l.a), pText(l.log10PValue), `${(100 * l.matchedFraction).toFixed(0)}%`])));
+  lines.push({ pre: table(["B layer", "from A", "p", "units matched"], doc.layerMap.map((l) => [String(l.b), l.a === null ? "-" : String(l.a), pText(l.log10PValue), `${(100 * l.matchedFraction).toFixed(0)}%`])) });
   const comps = Object.entries(doc.components).filter(([k]) => k !== "layers") as unknown as Array<[string, { status: string; log10PValue: number; matched: number; tested: number }]>;
   if (comps.length) {
     lines.push("");
-    lines.push(table(["component", "status", "p", "matched"], comps.map(([k, c]) => [k, c.status, pText(c.log10PValue), `${c.matched}/${c.tested}`])));
+    lines.push({ pre: table(["component", "status", "p", "matched"], comps.map(([k, c]) => [k, c.status, pText(c.log10PValue), `${c.matched}/${c.tested}`])) });
   }
   if (doc.transforms.length) {
     lines.push("");
@@ -40,5 +42,5 @@ export function compareText(doc: CompareDocument): string {
   const d = doc.direction;
   lines.push(`parent estimate (separate from the verdict): ${d.parent === "unknown" ? "undetermined" : d.parent === "a" ? "A is the parent" : "B is the parent"} [${d.confidence}] ${d.reasons.join("; ")}`);
   for (const c of doc.caveats) lines.push(`caveat: ${c}`);
-  return lines.join("\n");
+  return renderLines(lines, width);
 }

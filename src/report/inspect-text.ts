@@ -4,6 +4,7 @@
  */
 import type { InspectDocument } from "./inspect-document.js";
 import { table } from "./table.js";
+import { DEFAULT_WIDTH, renderLines, type TextLine } from "./text-lines.js";
 
 function fmtCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} B`;
@@ -12,9 +13,10 @@ function fmtCount(n: number): string {
   return String(n);
 }
 
-export function inspectText(d: InspectDocument): string {
+/** `width`: columns to wrap prose at (the terminal's, or 80). */
+export function inspectText(d: InspectDocument, width = DEFAULT_WIDTH): string {
   const c = d.config as Record<string, number | string | boolean>;
-  const lines: string[] = [];
+  const lines: TextLine[] = [];
   lines.push(`${d.path}`);
   lines.push(`  format        ${d.format}${d.files.length > 1 ? ` (${d.files.length} files)` : ""}`);
   lines.push(`  architecture  ${d.architecture} (${c.block} blocks, ${c.norm === "rms" ? "RMSNorm" : "LayerNorm"}, ${c.activation})`);
@@ -35,8 +37,8 @@ export function inspectText(d: InspectDocument): string {
   if (d.ignored.length) lines.push(`ignored (not weights): ${d.ignored.length} tensors (${d.ignored.slice(0, 3).join(", ")}${d.ignored.length > 3 ? ", ..." : ""})`);
   if (d.tensors) {
     lines.push("");
-    lines.push(table(["canonical", "name in file", "shape", "dtype", ...(d.tensors[0]?.f32sha256 ? ["f32 sha256"] : [])],
-      d.tensors.map((t) => [t.canonical, t.name, t.shape.join("x"), t.dtype, ...(t.f32sha256 ? [t.f32sha256.slice(0, 16)] : [])])));
+    lines.push({ pre: table(["canonical", "name in file", "shape", "dtype", ...(d.tensors[0]?.f32sha256 ? ["f32 sha256"] : [])],
+      d.tensors.map((t) => [t.canonical, t.name, t.shape.join("x"), t.dtype, ...(t.f32sha256 ? [t.f32sha256.slice(0, 16)] : [])])) });
   }
-  return lines.join("\n");
+  return renderLines(lines, width);
 }

@@ -7,14 +7,16 @@
 import type { ScanDocument } from "./scan-document.js";
 import { pText } from "./p-text.js";
 import { table } from "./table.js";
+import { DEFAULT_WIDTH, renderLines, type TextLine } from "./text-lines.js";
 
 function strip(layerMap: ScanDocument["matches"][number]["layerMap"]): string {
   return layerMap.map((l) => (l.a === null ? "·" : l.a === l.b ? "█" : "▓")).join("");
 }
 
-export function scanText(doc: ScanDocument): string {
+/** `width`: columns to wrap prose at (the terminal's, or 80). */
+export function scanText(doc: ScanDocument, width = DEFAULT_WIDTH): string {
   const s = doc.suspect;
-  const lines: string[] = [];
+  const lines: TextLine[] = [];
   lines.push(`suspect   ${s.name}: ${s.path} (${s.format}${s.quantized ? ` ${s.quantized}` : ""}, ${s.architecture}, ${s.layers} layers, width ${s.dim}, vocab ${s.vocab})`);
   lines.push(`declares  base ${s.declared.baseModels.join(", ") || "none"}; licence ${[...new Set(s.declared.licences.map((l) => l.id))].join(", ") || "none"}`);
   lines.push(`registry  ${doc.registry.file}: ${doc.registry.models} models, ${doc.registry.compared} compared; p-values corrected for ${doc.testsCorrectedFor}`);
@@ -33,7 +35,7 @@ export function scanText(doc: ScanDocument): string {
   const rest = doc.matches.filter((m) => m.verdict !== "derived");
   if (rest.length) {
     lines.push("");
-    lines.push(table(["also compared", "verdict", "p", "selected by"], rest.map((m) => [m.name, m.verdict, pText(m.log10PValue), m.selectedBy])));
+    lines.push({ pre: table(["also compared", "verdict", "p", "selected by"], rest.map((m) => [m.name, m.verdict, pText(m.log10PValue), m.selectedBy])) });
   }
   lines.push("");
   if (doc.findings.length === 0) lines.push("findings: none");
@@ -46,5 +48,5 @@ export function scanText(doc: ScanDocument): string {
       lines.push(`           fix: ${f.fix}`);
     }
   }
-  return lines.join("\n");
+  return renderLines(lines, width);
 }

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { REPO } from "./shared.js";
 
@@ -29,7 +30,7 @@ export function runCliMeasured(args: string[], opts: { cwd?: string; timeoutMs?:
   const dir = mkdtempSync(join(tmpdir(), "pedigree-rss-"));
   const rssFile = join(dir, "rss");
   try {
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO, "src", "test-support", "cli-child.ts"), ...args], {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--import", pathToFileURL(join(REPO, "src", "test-support", "rss-hook.ts")).href, join(REPO, "src", "cli", "run.ts"), ...args], {
       cwd: opts.cwd ?? REPO,
       encoding: "utf8",
       timeout: opts.timeoutMs ?? 120_000,

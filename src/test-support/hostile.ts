@@ -265,7 +265,18 @@ export const HOSTILE_CASES: HostileCase[] = [
     defect: "control characters in card fields and in YAML warnings reached the terminal raw",
     make: (dir) => {
       const d = tinyHfModel(join(dir, "m"));
-      writeFileSync(join(d, "README.md"), `---\nlicense: "mit\\u001b[2J"\nmodel_name: "${CONTROL.replace(/[\u0000-\u001f\u202e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"\nbase_model: [x\n\u001b[31m: y\n---\n`);
+      writeFileSync(join(d, "README.md"), `---\nlicense: "mit\\u001b[2J"\nmodel_name: ${JSON.stringify(CONTROL)}\nbase_model: ${JSON.stringify(CONTROL)}\n---\n`);
+      return { args: ["inspect", d], model: d };
+    },
+    // eslint-disable-next-line no-control-regex -- the point
+    expect: { code: 0, notStdout: /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/ },
+  },
+  {
+    id: "yaml-warning-control",
+    defect: "a YAML error echoed the raw card line (ESC sequences) on stderr",
+    make: (dir) => {
+      const d = tinyHfModel(join(dir, "m"));
+      writeFileSync(join(d, "README.md"), `---\nbase_model: [x\n\u001b[31m\u202e: y\n---\n`);
       return { args: ["inspect", d], model: d };
     },
     // eslint-disable-next-line no-control-regex -- the point

@@ -31,6 +31,8 @@ for (const c of HOSTILE_CASES.filter((x) => !only || x.id === only)) {
       assert.match(lines[0] as string, c.expect.error as RegExp);
       assert.doesNotMatch(r.stderr, /internal error|\bat .*\.(ts|js):\d+/);
     }
+    // eslint-disable-next-line no-control-regex -- whatever the input, stderr never carries a raw control or bidi character
+    assert.doesNotMatch(r.stderr.replace(/\n/g, ""), /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, `${c.id}: raw control character on stderr`);
     if (c.expect.stdout) assert.match(r.stdout, c.expect.stdout, `${c.id}: stdout`);
     if (c.expect.notStdout) assert.doesNotMatch(r.stdout, c.expect.notStdout, `${c.id}: stdout`);
   });
