@@ -6,6 +6,7 @@
  * docs/method.md for the null hypothesis and why each p-value is valid.
  */
 import { chooseFrame, FRAMES_TRIED } from "./evidence/choose-frame.js";
+import { finiteView, type NonFiniteTally } from "./evidence/finite-view.js";
 import { identityPermutationTest } from "./evidence/identity-permutation.js";
 import { mapLayers } from "./evidence/layer-map.js";
 import { tokenPairs } from "./evidence/token-pairs.js";
@@ -49,7 +50,33 @@ function tokenEvidence(r: TokenTestResult): ComponentEvidence {
 }
 
 /** Compare two loaded models. */
-export function compareModels(a: CanonicalModel, b: CanonicalModel, options: CompareOptions = {}): CompareResult {
+export function compareModels(modelA: CanonicalModel, modelB: CanonicalModel, options: CompareOptions = {}): CompareResult {
+  const finiteA = finiteView(modelA);
+  const finiteB = finiteView(modelB);
+  const result = compareFinite(finiteA.model, finiteB.model, options);
+  reportNonFinite(result, finiteA.tally, finiteB.tally);
+  return result;
+}
+
+/** More than this fraction of non-finite values read, and a model has too little left to compare. */
+const MOSTLY_NON_FINITE = 0.5;
+
+/** Non-finite values were read as zeros (no evidence): say so, and never call a mostly-NaN model independent either. */
+function reportNonFinite(result: CompareResult, ta: NonFiniteTally, tb: NonFiniteTally): void {
+  const summary = (t: NonFiniteTally) => ({ values: t.values, valuesRead: t.read, tensors: t.worst() });
+  result.nonFinite = { a: summary(ta), b: summary(tb) };
+  for (const [side, t] of [["A", ta], ["B", tb]] as const) {
+    if (t.values === 0) continue;
+    const pct = (100 * t.values) / Math.max(1, t.read);
+    result.caveats.push(`${side}: ${t.values.toLocaleString("en")} of ${t.read.toLocaleString("en")} values read (${pct.toFixed(pct < 1 ? 3 : 1)}%) are NaN or infinite (in ${t.worst(3).join(", ")}${t.byTensor.size > 3 ? ", ..." : ""}); they were not counted as evidence`);
+    if (t.values > MOSTLY_NON_FINITE * t.read && result.verdict !== "derived") {
+      result.verdict = "inconclusive";
+      result.reason = `${side}'s weights are mostly NaN or infinite: nothing left to compare`;
+    }
+  }
+}
+
+function compareFinite(a: CanonicalModel, b: CanonicalModel, options: CompareOptions): CompareResult {
   const timings: Record<string, number> = {};
   let t0 = performance.now();
   const lap = (name: string) => {
@@ -160,7 +187,7 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
     tokens: pairs ? { shared: pairs.a.length, vocabA: pairs.vocabA, vocabB: pairs.vocabB, method: pairs.method, added: pairs.added, removed: pairs.removed } : null,
     layerMap, components, heatmap, transforms: [], exact: exact ? { logP: exact.logP, groups: exact.groups.length } : null, direction: { parent: "unknown", confidence: "low", reasons: [] },
     effect: { matchedFraction: testedUnits ? matchedUnits / testedUnits : 0, unitSimilarity: simAll.length ? simAll.reduce((s, x) => s + x, 0) / simAll.length : 0, relativeChange: null },
-    caveats, timings,
+    caveats, timings, nonFinite: { a: { values: 0, valuesRead: 0, tensors: [] }, b: { values: 0, valuesRead: 0, tensors: [] } },
   };
   if (result.verdict === "derived" && frame) {
     result.transforms = describeTransforms(a, b, result, frame, mlpResults, options.with ?? []);

@@ -41,6 +41,7 @@ function incomparable(why: string): CompareResult {
     verdict: "inconclusive", logP: 0, reason: why, tests: 1, frame: { kind: "none", support: 0, source: "-", probes: [] }, tokens: null,
     layerMap: [], components: [], heatmap: { aLayers: 0, bLayers: 0, logP: [], probed: [] }, transforms: [], exact: null,
     direction: { parent: "unknown", confidence: "low", reasons: [] }, effect: { matchedFraction: 0, unitSimilarity: 0, relativeChange: null }, caveats: [why], timings: {},
+    nonFinite: { a: { values: 0, valuesRead: 0, tensors: [] }, b: { values: 0, valuesRead: 0, tensors: [] } },
   };
 }
 

@@ -73,6 +73,7 @@ export function compareDocument(r: CompareResult, a: ModelSummary, b: ModelSumma
     direction: { ...r.direction, note: "estimate of which model is the parent, from weight evidence only; separate from the verdict" },
     effectSizes: r.effect,
     heatmap: { aLayers: r.heatmap.aLayers, bLayers: r.heatmap.bLayers, log10PValue: r.heatmap.logP.map((row) => row.map((x) => (Number.isNaN(x) ? null : log10(x)))), probedOnly: r.heatmap.probed },
+    nonFinite: r.nonFinite,
     caveats: r.caveats,
     timings: r.timings,
     command,

@@ -62,4 +62,12 @@ export interface CompareResult {
   effect: { matchedFraction: number; unitSimilarity: number; relativeChange: number | null };
   caveats: string[];
   timings: Record<string, number>;
+  /** NaN and ±Inf values met in the rows each side's tests read (replaced by 0: never evidence), and the tensors holding most. */
+  nonFinite: { a: NonFiniteCount; b: NonFiniteCount };
+}
+
+export interface NonFiniteCount {
+  values: number;
+  valuesRead: number;
+  tensors: string[];
 }
