@@ -13,8 +13,7 @@ export const MAX_LINE = 64 << 20;
 
 /** Yields [1-based line number, text] for every line (a final line without "\n" included). */
 export function* readLines(file: string): Generator<[number, string]> {
-  let fd: number;
-  fd = openRegular(file).fd;
+  const fd = openRegular(file).fd;
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const text = (parts: Buffer[], n: number) => {
     try {

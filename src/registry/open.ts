@@ -24,6 +24,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { BadInputError, PedigreeError } from "../errors.js";
+import { readRegularFile } from "../io/regular-file.js";
 import { APPLICATION_ID, checkVersion, migrate } from "./migrations.js";
 
 export type Registry = Database.Database;
@@ -35,10 +36,16 @@ const files = new WeakMap<Registry, string>();
 
 export interface OpenOptions {
   /**
-   * When the file does not exist: create it (default), or — for commands that only read — open an
-   * empty registry in memory and create nothing.
+   * When the file does not exist: create it (default), or — `false`, for commands that only read or
+   * remove — refuse with a not-found error naming it, and create nothing.
    */
   create?: boolean;
+  /**
+   * Open for reading only: nothing is written (no WAL switch, no migration), so a registry in a
+   * read-only folder or on a read-only mount can be listed, shown and scanned against. Implies
+   * `create: false`.
+   */
+  readOnly?: boolean;
   /**
    * "auto" (default): `PRAGMA quick_check` of the whole file up to QUICK_CHECK_MAX_BYTES, else of
    * the models table plus a truncation check; "full": always the whole file; "none": header only.
@@ -95,17 +102,57 @@ function checkFile(db: Registry, file: string, check: NonNullable<OpenOptions["c
   quickCheck(db, file, "models");
 }
 
+/** The URL schemes of server registries a --registry value may one day name; never local paths. */
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** A --registry value that is a URL (postgres://...) is refused, never taken for a local path. */
+export function checkRegistryPath(path: string): void {
+  if (URL_LIKE.test(path)) {
+    const scheme = path.slice(0, path.indexOf(":"));
+    throw new PedigreeError("unsupported", `${scheme} registries are not supported yet: give the path of a local registry file`, path.replace(/\/\/[^@/]*@/, "//***@"));
+  }
+}
+
+/**
+ * Read-only: SQLite opens a WAL-mode file read-only only where it can create the -shm index beside
+ * it; in a read-only folder it cannot (SQLITE_READONLY_DIRECTORY), and then the file is read into
+ * memory whole and opened from there (a consistent snapshot; nothing is ever written).
+ */
+function openReadOnly(file: string, check: NonNullable<OpenOptions["check"]>): Registry {
+  let db: Registry | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    checkFile(db, file, check);
+  } catch (e) {
+    db?.close();
+    db = undefined;
+    const code = e instanceof Database.SqliteError ? e.code : "";
+    if (!code.startsWith("SQLITE_READONLY") && !code.startsWith("SQLITE_CANTOPEN")) throw registryError(file, e);
+  }
+  if (!db) {
+    try {
+      const bytes = readRegularFile(file, Number.MAX_SAFE_INTEGER, "registry");
+      // header bytes 18-19 say "WAL" (2); an in-memory copy reads as a rollback-journal file (1)
+      if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+      db = new Database(bytes, { readonly: true });
+      checkFile(db, file, check);
+    } catch (e) {
+      db?.close();
+      throw registryError(file, e);
+    }
+  }
+  files.set(db, file);
+  return db;
+}
+
 /** Opens (creating and migrating when needed) the registry at `path`. */
 export function openRegistry(path: string = defaultRegistryPath(), opts: OpenOptions = {}): Registry {
+  checkRegistryPath(path);
   const file = resolve(path);
   const exists = existsSync(file);
   if (exists && statSync(file).isDirectory()) throw new BadInputError(file, "is a directory, not a registry file");
-  if (!exists && opts.create === false) {
-    const mem = new Database(":memory:");
-    migrate(mem, file);
-    files.set(mem, file);
-    return mem;
-  }
+  if (!exists && (opts.create === false || opts.readOnly)) throw new PedigreeError("not-found", "no registry here (a command that only reads never creates one; `pedigree register` does)", file);
+  if (opts.readOnly) return openReadOnly(file, opts.check ?? "auto");
   if (!exists) {
     try {
       mkdirSync(dirname(file), { recursive: true });
@@ -145,6 +192,7 @@ export function registryFile(db: Registry): string {
  * file.
  */
 export async function withRegistry<T>(path: string | undefined, opts: OpenOptions, fn: (db: Registry, file: string) => T | Promise<T>): Promise<T> {
+  if (path !== undefined) checkRegistryPath(path);
   const file = resolve(path ?? defaultRegistryPath());
   const db = openRegistry(file, opts);
   try {

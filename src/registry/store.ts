@@ -7,7 +7,7 @@
 import type Database from "better-sqlite3";
 import { decodeFingerprint, decodeMeta, encodeFingerprint } from "../fingerprint/codec.js";
 import type { Fingerprint, FingerprintSummary, IndexKey } from "../fingerprint/types.js";
-import { PedigreeError, q, UsageError } from "../errors.js";
+import { BadInputError, PedigreeError, q, UsageError } from "../errors.js";
 import { bandKeys } from "./band-keys.js";
 import { metaProblem, type ModelMeta, type Tier } from "./metadata.js";
 import { registryFile, type Registry } from "./open.js";
@@ -219,11 +219,33 @@ export function count(db: Registry): number {
   return Number(stmt(db, "SELECT count(*) FROM models").pluck().get());
 }
 
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * A stored summary, checked for the shape every reader relies on: the column only promises valid
+ * JSON, and a row edited or damaged outside pedigree must fail as the registry's bad input.
+ */
+function summaryOf(db: Registry, name: string, json: string): FingerprintSummary {
+  let s: unknown;
+  try {
+    s = JSON.parse(json);
+  } catch {
+    s = undefined;
+  }
+  const p = isObj(s) ? s.params : undefined;
+  const d = isObj(s) ? s.declared : undefined;
+  const ok = isObj(s) && typeof s.format === "string" && typeof s.architecture === "string" && typeof s.parameters === "number"
+    && isObj(p) && ["dim", "nLayers", "nHeads", "vocab"].every((k) => typeof p[k] === "number")
+    && isObj(d) && Array.isArray(d.baseModels) && Array.isArray(d.problems) && Array.isArray(s.files) && isObj(s.dtypes);
+  if (!ok) throw new BadInputError(registryFile(db), `model ${q(name)}: its stored summary is damaged (summary_json lacks the fields pedigree wrote); remove and register it again`);
+  return s as FingerprintSummary;
+}
+
 function getById(db: Registry, id: number): ModelEntry | undefined {
   const r = stmt(db, `SELECT ${RECORD_COLUMNS}, summary_json FROM models WHERE id = ?`).get(id) as (RecordRow & { summary_json: string }) | undefined;
   if (!r) return undefined;
   const parts = (stmt(db, "SELECT part, length(bytes) AS bytes FROM fingerprint_parts WHERE model_id = ?").all(id) as Array<{ part: string; bytes: number }>).sort((a, b) => partOrder(a.part, b.part));
-  return { ...record(r), summary: JSON.parse(r.summary_json) as FingerprintSummary, parts, fingerprintBytes: parts.reduce((s, p) => s + p.bytes, 0) };
+  return { ...record(r), summary: summaryOf(db, r.name, r.summary_json), parts, fingerprintBytes: parts.reduce((s, p) => s + p.bytes, 0) };
 }
 
 /** A model's metadata and fingerprint summary, or undefined when no model has that name. */

@@ -177,6 +177,7 @@ export class Transformer {
 
     const embedT = need("embed");
     const dim = embedT.cols;
+    if (dim === 0 || embedT.rows === 0) throw new BadInputError(file, `cannot run: the embedding is ${embedT.rows}x${dim} (no tokens or zero width)`);
     this.dim = dim;
     this.nLayers = p.nLayers;
     for (let l = 0; l < p.nLayers; l++) if (!tensors.has(`layers.${l}.attn.q`)) throw new BadInputError(file, `cannot run: layer ${l} has no attention weights`);

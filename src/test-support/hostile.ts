@@ -10,7 +10,11 @@ import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, truncateSyn
 import { join } from "node:path";
 import { writeModel } from "../formats/export/write-model.js";
 import { checkpoint, dict, pickle, tensor } from "../formats/pytorch/test-support/fixtures.js";
+import { computeFingerprint } from "../fingerprint/compute.js";
 import { synthesize } from "../forge/synthesize.js";
+import { loadModel } from "../load-model.js";
+import { openRegistry } from "../registry/open.js";
+import { register } from "../registry/store.js";
 import { GgufBuilder, tinyGguf } from "./gguf-builder.js";
 import { sharedPath } from "./shared.js";
 
@@ -371,5 +375,49 @@ export const HOSTILE_CASES: HostileCase[] = [
       return { args: ["inspect", p, "--tensors"], model: p };
     },
     expect: { code: 2, error: /crc\.pt: .*CRC/ },
+  },
+  {
+    id: "zero-width-run",
+    defect: "run on a zero-width model said 'outside the model's vocabulary (0..-1)', naming no file",
+    make: (dir) => {
+      const names = ["model.embed_tokens.weight", "model.norm.weight", "lm_head.weight",
+        ...["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"].map((n) => `model.layers.0.${n}.weight`),
+        "model.layers.0.input_layernorm.weight", "model.layers.0.post_attention_layernorm.weight"];
+      const header = `{${names.map((n) => `"${n}":{"dtype":"F32","shape":${n.includes("norm") ? "[0]" : "[0,0]"},"data_offsets":[0,0]}`).join(",")}}`;
+      const p = join(dir, "zw.safetensors");
+      writeFileSync(p, safetensorsBytes(header, new Uint8Array(0)));
+      return { args: ["run", p, "--tokens", "1"], model: p };
+    },
+    expect: { code: 2, error: /zw\.safetensors: cannot run: the embedding is 0x0/ },
+  },
+  {
+    id: "registry-summary-damaged",
+    defect: "a damaged summary_json in the registry gave 'internal error: Cannot read properties of undefined'",
+    make: (dir) => {
+      const file = join(dir, "registry.db");
+      const db = openRegistry(file);
+      const m = loadModel(STORIES());
+      try {
+        register(db, computeFingerprint(m), { name: "stories", owner: "me", tier: "open", license: "mit" });
+        db.prepare("UPDATE models SET summary_json = '{\"format\": 1}'").run();
+      } finally {
+        m.close();
+        db.close();
+      }
+      return { args: ["show", "stories", "--registry", file] };
+    },
+    expect: { code: 2, error: /registry\.db: model "stories": its stored summary is damaged/ },
+  },
+  {
+    id: "registry-missing",
+    defect: "list on a registry path that does not exist said 'no models registered', exit 0",
+    make: (dir) => ({ args: ["list", "--registry", join(dir, "none.db")] }),
+    expect: { code: 2, error: /none\.db: no registry here/ },
+  },
+  {
+    id: "registry-url",
+    defect: "--registry postgres://... created a local folder named 'postgres:'",
+    make: () => ({ args: ["list", "--registry", "postgres://user:secret@db.example/pedigree"] }),
+    expect: { code: 2, error: /^pedigree: postgres:\/\/\*\*\*@db\.example\/pedigree: postgres registries are not supported yet/ },
   },
 ];

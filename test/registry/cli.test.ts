@@ -12,7 +12,7 @@ import { openRegistry } from "../../src/registry/open.js";
 import { loadAllParts, resolveModel } from "../../src/registry/store.js";
 import { verifyRegistry } from "../../src/registry/verify.js";
 import { runCli, type CliResult } from "../../src/test-support/cli.js";
-import { sharedPath } from "../../src/test-support/shared.js";
+import { REPO, sharedPath } from "../../src/test-support/shared.js";
 import { tempDir } from "../../src/test-support/tmp.js";
 import { newRegistryPath } from "./support.js";
 
@@ -68,10 +68,14 @@ test("register, list, show, remove", () => {
   ok(runCli(["remove", "A", ...reg(r)]));
   assert.deepEqual(names(r), ["A-ft", "stories260K"]);
   oneLineError(runCli(["remove", "A", ...reg(r)]), /no model named "A"/);
-  // reading commands on a registry that does not exist create nothing
+  // reading commands on a registry that does not exist say so (exit 2) and create nothing
   const none = join(tempDir(), "none.db");
-  assert.match(ok(runCli(["list", ...reg(none)])).stdout, /no models registered/);
+  oneLineError(runCli(["list", ...reg(none)]), /none\.db: no registry here/);
   assert.throws(() => statSync(none));
+  // a URL is never taken for a local path
+  oneLineError(runCli(["list", "--registry", "postgres://user:secret@db.example/pedigree"]), /postgres registries are not supported yet/);
+  assert.doesNotMatch(runCli(["list", "--registry", "postgres://user:secret@db.example/pedigree"]).stderr, /secret/);
+  assert.throws(() => statSync(join(REPO, "postgres:")));
 });
 
 test("a file that is not a model, a duplicate name, bad options: exit 2, registry unchanged", () => {

@@ -4,7 +4,7 @@
  * on open, and candidate search finding a derived model's origin.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
@@ -142,11 +142,14 @@ test("opening: default path, a newer schema, another application's database, and
   const garbage = tempFile("garbage.db", Buffer.alloc(9000, 0x5a));
   assert.throws(() => openRegistry(garbage), (e: unknown) => e instanceof BadInputError && e.oneLine().startsWith(garbage));
 
-  // a read-only open of a missing file creates nothing
+  // an open that must not create refuses a missing file (not-found, naming it) and creates nothing
   const missing = join(tempDir(), "missing.db");
-  const empty = openRegistry(missing, { create: false });
-  assert.equal(list(empty).length, 0);
-  empty.close();
+  for (const opts of [{ create: false }, { readOnly: true }]) {
+    assert.throws(() => openRegistry(missing, opts), (e: unknown) => e instanceof PedigreeError && e.code === "not-found" && e.oneLine().startsWith(missing));
+  }
+  assert.ok(!existsSync(missing));
+  // a URL is never a local path
+  assert.throws(() => openRegistry("postgres://h/db"), (e: unknown) => e instanceof PedigreeError && e.code === "unsupported" && /postgres registries are not supported yet/.test(e.message));
   assert.throws(() => openRegistry(tempDir()), (e: unknown) => e instanceof BadInputError && /is a directory/.test(e.message));
 });
 
