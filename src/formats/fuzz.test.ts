@@ -4,7 +4,7 @@
  * either read or fail with a PedigreeError — never another exception, never a hang.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { test } from "node:test";
 import { PedigreeError } from "../errors.js";
@@ -12,6 +12,7 @@ import { MemorySource } from "../io/byte-source.js";
 import { loadModel } from "../load-model.js";
 import { Rng } from "../numeric/rng.js";
 import { sharedPath } from "../test-support/shared.js";
+import { HOSTILE_CASES } from "../test-support/hostile.js";
 import { tempDir } from "../test-support/tmp.js";
 import { readLlama2cTokenizer } from "./tokenizer/llama2c-tokenizer.js";
 import { parseSentencePieceModel } from "./tokenizer/sentencepiece-model.js";
@@ -108,4 +109,23 @@ test("fuzz: mutated tokenizer files read or fail cleanly", () => {
     const bytes = mutate(readFileSync(sharedPath(...p)), rng);
     expectOnlyPedigreeErrors(`tokenizer case ${i}`, () => read(bytes, p.join("/")));
   }
+});
+
+test("fuzz: every hostile case of the generator (test-support/hostile.ts) reads or fails cleanly", () => {
+  // The same cases the CLI regression tests run, opened here in-process with the library: a
+  // PedigreeError or a clean read, never another exception (and, by the check in
+  // expectOnlyPedigreeErrors, never a hang). Cases without a model path are registry/CLI-only.
+  const root = tempDir("pedigree-fuzz-hostile-");
+  let opened = 0;
+  for (const c of HOSTILE_CASES) {
+    const dir = join(root, c.id);
+    mkdirSync(dir, { recursive: true });
+    const { args, model } = c.make(dir);
+    if (model === undefined) continue;
+    const got = expectOnlyPedigreeErrors(`hostile ${c.id}`, () => readEverything(model));
+    // what `inspect` refuses, the library refuses too
+    if (args[0] === "inspect" && c.expect.code === 2) assert.equal(got, "error", `${c.id}: read without error`);
+    opened++;
+  }
+  assert.ok(opened >= 20, `${opened} hostile models opened`);
 });
