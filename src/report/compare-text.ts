@@ -17,7 +17,7 @@ function strip(doc: CompareDocument): string {
 export function compareText(doc: CompareDocument, width = DEFAULT_WIDTH): string {
   const lines: TextLine[] = [];
   const v = doc.verdict.toUpperCase();
-  lines.push(`${v}  p = ${pText(doc.log10PValue)}  (log10 p = ${doc.log10PValue}, corrected for ${doc.testsCorrectedFor} tests; derived if p <= ${doc.alpha.derived})`);
+  lines.push(`${v}  p = ${pText(doc.log10PValue)}  (log10 p = ${doc.log10PValue}, corrected for ${doc.testsCorrectedFor} tests; derived if p <= ${doc.alpha.derived < 1e-3 ? doc.alpha.derived.toExponential() : doc.alpha.derived})`);
   lines.push(`  ${doc.reason}`);
   lines.push(`  A: ${doc.a.path} (${doc.a.format}, ${doc.a.layers} layers, dim ${doc.a.dim}, vocab ${doc.a.vocab})`);
   lines.push(`  B: ${doc.b.path} (${doc.b.format}, ${doc.b.layers} layers, dim ${doc.b.dim}, vocab ${doc.b.vocab})`);

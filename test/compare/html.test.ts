@@ -12,6 +12,7 @@ import { compareModels } from "../../src/compare.js";
 import { loadModel } from "../../src/load-model.js";
 import { compareDocument, modelSummary } from "../../src/report/compare-document.js";
 import { compareHtml, modelName } from "../../src/report/compare-html.js";
+import { compareText } from "../../src/report/compare-text.js";
 import { devPath } from "../../src/test-support/dev-truth.js";
 import { tempDir } from "../../src/test-support/tmp.js";
 
@@ -51,6 +52,18 @@ test("HTML report: headline p-value and threshold, names not paths, named parent
   assert.doesNotMatch(css, /(?<!max-)width:\s*\d{3,}px/);
   assert.match(css, /overflow-wrap:anywhere/);
   assert.match(css, /code\{[^}]*word-break:break-all/);
+});
+
+test("text report: every line fits the width asked for (80, 60) unless one word is longer", () => {
+  const { doc } = report(devPath("A"), devPath("A-drop"));
+  for (const width of [80, 60]) {
+    const text = compareText(doc, width);
+    for (const line of text.split("\n")) {
+      if (line.length <= width) continue;
+      assert.ok(!line.trim().includes(" ") || /^\S+(  +\S+)+$/.test(line.trim()), `line over ${width}: ${line}`);
+    }
+    assert.match(text, /^DERIVED +p = /);
+  }
 });
 
 test("HTML report: hostile folder names are escaped and shown by name", () => {
