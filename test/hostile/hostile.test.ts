@@ -17,13 +17,14 @@ const MEMORY_BOUND_MB = 1024;
 
 const only = process.env.PEDIGREE_HOSTILE_ONLY;
 for (const c of HOSTILE_CASES.filter((x) => !only || x.id === only)) {
-  test(`hostile ${c.id}: ${c.defect}`, () => {
+  test(`hostile ${c.id}: ${c.defect}`, (ctx) => {
     const dir = join(tempDir("pedigree-hostile-"), c.id);
     mkdirSync(dir, { recursive: true });
     const { args } = c.make(dir);
     const r = runCliMeasured(args, { timeoutMs: 120_000 });
     assert.notEqual(r.code, -1, `${c.id}: killed after 120 s (a hang)`);
     assert.equal(r.code, c.expect.code, `${c.id}: exit code (stderr: ${r.stderr.slice(0, 500)})`);
+    ctx.diagnostic(`${c.id}: exit ${r.code}, peak RSS ${r.peakMB.toFixed(0)} MB`);
     assert.ok(r.peakMB < MEMORY_BOUND_MB, `${c.id}: peak memory ${r.peakMB.toFixed(0)} MB`);
     if (c.expect.code === 2) {
       const lines = r.stderr.trim().split("\n");
