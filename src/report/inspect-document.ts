@@ -22,6 +22,8 @@ export interface InspectDocument {
   files: string[];
   architecture: string;
   parameters: number;
+  /** Whether the tensors form a transformer (layers or a token embedding recognised); when not, `config` holds no facts. */
+  transformer: boolean;
   layers: number;
   config: Record<string, unknown>;
   dtypes: Record<string, { tensors: number; values: number }>;
@@ -61,6 +63,7 @@ export function inspectDocument(m: CanonicalModel, opts: InspectOptions): Inspec
   }
   const doc: InspectDocument = {
     format: m.format, path: m.path, files: m.files, architecture: m.architecture, parameters, layers: m.params.nLayers,
+    transformer: m.params.nLayers > 0 || m.tensors.has("embed"),
     config: { ...m.params },
     dtypes,
     metadata: {

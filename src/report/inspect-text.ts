@@ -19,10 +19,16 @@ export function inspectText(d: InspectDocument, width = DEFAULT_WIDTH): string {
   const lines: TextLine[] = [];
   lines.push(`${d.path}`);
   lines.push(`  format        ${d.format}${d.files.length > 1 ? ` (${d.files.length} files)` : ""}`);
-  lines.push(`  architecture  ${d.architecture} (${c.block} blocks, ${c.norm === "rms" ? "RMSNorm" : "LayerNorm"}, ${c.activation})`);
-  lines.push(`  parameters    ${fmtCount(d.parameters)} (${d.parameters.toLocaleString("en")})`);
-  lines.push(`  shape         ${d.layers} layers, dim ${c.dim}, ffn ${c.ffn}, heads ${c.nHeads} (kv ${c.nKvHeads}, size ${c.headDim}), vocab ${c.vocab}${c.nExperts ? `, ${c.nExperts} experts (top ${c.expertsPerToken})` : ""}`);
-  lines.push(`  context       ${c.ctx || "unknown"}; embeddings ${c.tiedEmbeddings ? "tied" : "untied"}`);
+  if (d.transformer) {
+    lines.push(`  architecture  ${d.architecture} (${c.block} blocks, ${c.norm === "rms" ? "RMSNorm" : "LayerNorm"}, ${c.activation})`);
+    lines.push(`  parameters    ${fmtCount(d.parameters)} (${d.parameters.toLocaleString("en")})`);
+    lines.push(`  shape         ${d.layers} layers, dim ${c.dim}, ffn ${c.ffn}, heads ${c.nHeads} (kv ${c.nKvHeads}, size ${c.headDim}), vocab ${c.vocab}${c.nExperts ? `, ${c.nExperts} experts (top ${c.expertsPerToken})` : ""}`);
+    lines.push(`  context       ${c.ctx || "unknown"}; embeddings ${c.tiedEmbeddings ? "tied" : "untied"}`);
+  } else {
+    lines.push("  architecture  not a transformer: no layers and no token embedding recognised");
+    lines.push(`  parameters    ${fmtCount(d.parameters)} (${d.parameters.toLocaleString("en")})`);
+    lines.push("  shape         unknown (see --tensors for what the file holds)");
+  }
   const mix = Object.entries(d.dtypes).sort((a, b) => b[1].values - a[1].values)
     .map(([k, v]) => `${k} ${((100 * v.values) / Math.max(1, d.parameters)).toFixed(1)}% (${v.tensors} tensors)`);
   lines.push(`  dtypes        ${mix.join(", ")}`);
