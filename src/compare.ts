@@ -10,7 +10,7 @@ import { identityPermutationTest } from "./evidence/identity-permutation.js";
 import { mapLayers } from "./evidence/layer-map.js";
 import { tokenPairs } from "./evidence/token-pairs.js";
 import { tokenRowTest, type TokenTestResult } from "./evidence/token-rows.js";
-import { describeTransforms, estimateDirection } from "./evidence/transforms/describe.js";
+import { describeTransforms, estimateDirection } from "./verdict/transforms/describe.js";
 import { ComponentCache, DEFAULT_UNIT_OPTIONS, unitTest, type UnitTestOptions, type UnitTestResult } from "./evidence/unit-test.js";
 import { isLarge } from "./evidence/unit-views.js";
 import { loadModel } from "./load-model.js";

@@ -2,7 +2,7 @@
  * @module lineage/render
  * Family trees as text, Graphviz DOT and Mermaid.
  */
-import { pText } from "../report/p-text.js";
+import { pText } from "../verdict/p-text.js";
 import type { FamilyTree } from "./tree.js";
 
 export function treeText(t: FamilyTree): string {

@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { withRegistry } from "../../registry/open.js";
 import { list } from "../../registry/store.js";
-import { listText } from "../../registry/text.js";
+import { listText } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";

@@ -12,7 +12,7 @@ import { loadModel } from "../../load-model.js";
 import { metaProblem, TIERS, type ModelMeta, type Tier } from "../../registry/metadata.js";
 import { withRegistry } from "../../registry/open.js";
 import { get, register } from "../../registry/store.js";
-import { kb } from "../../registry/text.js";
+import { kb } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { progress } from "../progress.js";

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { PedigreeError, q } from "../../errors.js";
 import { withRegistry } from "../../registry/open.js";
 import { get } from "../../registry/store.js";
-import { showText } from "../../registry/text.js";
+import { showText } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
