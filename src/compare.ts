@@ -91,7 +91,8 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
       components.push({ component: "layers (pooled)", against: "same-index layers", status: map.diagonal.logP <= SHARED ? "shared" : "independent", logP: map.diagonal.logP, tested: map.diagonal.tested, matched: map.diagonal.matched, similarity: {}, note: "MLP units of every same-index layer pair, counted together" });
     }
     const attentionLayers = new Set(Array.from({ length: Math.min(8, LB) }, (_, i) => Math.floor(((i + 0.5) * LB) / Math.min(8, LB))));
-    for (const le of map.layers) {
+    for (const [i, le] of map.layers.entries()) {
+      options.onStage?.("attention", i, map.layers.length);
       tests += le.searched * 3;
       const r = le.result;
       if (!r) {
