@@ -14,16 +14,17 @@ function layerRules() {
     name === "index" ? [] : ROOT_FILES.has(name) ? [`**/${name}.js`, `**/${name}.ts`] : [`**/${name}/**`];
   return LAYERS.flatMap((row, rank) => {
     const above = LAYERS.slice(rank + 1).flat().concat(row.length > 1 ? row : []);
-    return row.map((name) => ({
-      files: ROOT_FILES.has(name) ? [`src/${name}.ts`] : [`src/${name}/**/*.ts`],
-      ignores: ["**/*.test.ts"],
-      rules: {
-        "no-restricted-imports": ["error", { patterns: [{
-          group: above.filter((n) => n !== name).flatMap(pattern),
-          message: `${name} may import only layers below it (scripts/layers.mjs)`,
-        }] }],
-      },
-    }));
+    return row.flatMap((name) => {
+      const group = above.filter((n) => n !== name).flatMap(pattern);
+      if (group.length === 0) return [];
+      return [{
+        files: ROOT_FILES.has(name) ? [`src/${name}.ts`] : [`src/${name}/**/*.ts`],
+        ignores: ["**/*.test.ts"],
+        rules: {
+          "no-restricted-imports": ["error", { patterns: [{ group, message: `${name} may import only layers below it (scripts/layers.mjs)` }] }],
+        },
+      }];
+    });
   });
 }
 

@@ -7,7 +7,8 @@
 // policy -> report -> api -> cli/server. model/ holds the canonical types every reader produces,
 // so in code it sits just below formats/; helpers with no domain (errors, numeric, io) sit at the
 // bottom; the runnable forward pass (run) and the derivative maker (forge) sit on the readers;
-// compare (the two-model test) sits on verdict; lineage (family trees) on the registry.
+// compare (the two-model test) sits on verdict; lineage (family trees) on the registry. server
+// sits below cli because `pedigree serve` is a CLI command that starts it; it never imports cli.
 export const LAYERS = [
   ["errors", "version"],
   ["numeric", "io"],
@@ -26,7 +27,8 @@ export const LAYERS = [
   ["policy"],
   ["report"],
   ["api"],
-  ["index", "cli", "server"],
+  ["server"],
+  ["index", "cli"],
 ];
 
 /** Names that are single files directly in src/ rather than folders. */

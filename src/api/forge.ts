@@ -8,8 +8,9 @@
  */
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { AbortedError, PedigreeError, UsageError, type ErrorCode } from "../errors.js";
+import { startModuleWorker } from "../io/module-worker.js";
 import { forge as forgeHere, partialPaths, type ForgeOptions as ForgeSpec, type ForgeResult } from "../forge/forge.js";
 import type { WorkerMessage } from "../forge/worker.js";
 import { progressOf, type OperationOptions } from "./cancel.js";
@@ -18,18 +19,7 @@ export type ForgeOptions = Omit<ForgeSpec, "onProgress"> & OperationOptions;
 export type { ForgeResult };
 
 function startWorker(data: ForgeSpec): Worker | undefined {
-  try {
-    if (import.meta.url.endsWith(".ts")) {
-      // running from source under tsx: register its loader in the worker, then load the .ts entry
-      const entry = new URL("../forge/worker.ts", import.meta.url).href;
-      const tsx = import.meta.resolve("tsx/esm/api");
-      const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;
-      return new Worker(boot, { eval: true, workerData: data });
-    }
-    return new Worker(new URL("../forge/worker.js", import.meta.url), { workerData: data });
-  } catch {
-    return undefined;
-  }
+  return startModuleWorker(new URL("../forge/worker.ts", import.meta.url), import.meta.url, data);
 }
 
 function interrupted(opts: ForgeOptions, reason: unknown): AbortedError {

@@ -20,6 +20,7 @@ import { registerExport } from "./commands/export.js";
 import { registerImport } from "./commands/import.js";
 import { registerScan } from "./commands/scan.js";
 import { registerTree } from "./commands/tree.js";
+import { registerServe } from "./commands/serve.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { removePartialFilesOnExit } from "./signals.js";
 import { VERSION } from "../version.js";
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerScan(program);
   registerTree(program);
+  registerServe(program);
   return program;
 }
 
