@@ -5,6 +5,7 @@
  * compare, tree) is a job in the worker pool (jobs.ts), answered 202 with the job, followed by
  * GET /api/jobs/:id or its SSE stream /api/jobs/:id/events.
  */
+import { readFileSync } from "node:fs";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
@@ -42,6 +43,16 @@ export interface AppOptions {
 
 type Env = { Variables: { principal: Principal } };
 
+/** The web UI: plain files in ui/ at the package root (shipped in the npm package; no build step). */
+const UI_DIR = new URL("../../ui/", import.meta.url);
+const UI_FILES: Record<string, string> = { "index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8" };
+const uiCache = new Map<string, string>();
+function uiFile(name: string): string {
+  let text = uiCache.get(name);
+  if (text === undefined) uiCache.set(name, (text = readFileSync(new URL(name, UI_DIR), "utf8")));
+  return text;
+}
+
 const SCAN_EXPORT_FORMATS = ["json", "cyclonedx", "spdx", "sarif", "report-input"] as const;
 
 export function buildApp(o: AppOptions): Hono<Env> {
@@ -57,6 +68,12 @@ export function buildApp(o: AppOptions): Hono<Env> {
   app.notFound((c) => c.json({ error: { code: "not-found", message: "no such route" } }, 404));
 
   app.get("/openapi.json", (c) => c.json(OPENAPI));
+  app.get("/", (c) => c.body(uiFile("index.html"), 200, { "content-type": UI_FILES["index.html"] as string }));
+  app.get("/ui/:file", (c) => {
+    const name = c.req.param("file");
+    if (!Object.hasOwn(UI_FILES, name)) throw new HttpRefusal(404, "no such file");
+    return c.body(uiFile(name), 200, { "content-type": UI_FILES[name] as string });
+  });
   app.get("/api/health", (c) => c.json({ ok: true, version: VERSION }));
 
   const authenticate: MiddlewareHandler<Env> = async (c, next) => {

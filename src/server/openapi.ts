@@ -44,6 +44,8 @@ function operation(id: string, o: Op) {
 
 const PATHS: Record<string, Record<string, [string, Op]>> = {
   "/openapi.json": { get: ["openapi", { summary: "this document", ok: 200 }] },
+  "/": { get: ["ui", { summary: "the web UI (HTML)", ok: 200 }] },
+  "/ui/{file}": { get: ["uiFile", { summary: "the web UI's script and style sheet", ok: 200, params: ["file"] }] },
   "/api/health": { get: ["health", { summary: "liveness and version", ok: 200 }] },
   "/api/models": {
     get: ["listModels", { endpoint: "models.list", summary: "registered models the token may see (search: q, tier)", ok: 200, query: ["q", "tier"] }],
