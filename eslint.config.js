@@ -33,6 +33,8 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
+  // the web UI runs in the browser (served as is, no build)
+  { files: ["ui/**/*.js"], languageOptions: { globals: { ...globals.browser }, sourceType: "module" } },
   {
     files: ["**/*.ts"],
     rules: {
