@@ -118,6 +118,13 @@ export function buildApp(o: AppOptions): Hono<Env> {
     delete shownParams.upload;
     return { ...rest, params: shownParams, result };
   };
+  /** Audit a read of a finished scan that shows the reader gated or closed models by name. */
+  const auditScanRead = (job: Job, p: Principal) => {
+    if (job.kind !== "scan" || job.status !== "done") return;
+    const matches = (job.result as { document: { matches: Array<{ name: string; owner: string; tier: string }> } }).document.matches;
+    const shown = matches.filter((m) => m.tier !== "open" && canSee(p, m)).map((m) => m.name);
+    if (shown.length) audit(o.db, p, "read-scan", job.id, { models: shown });
+  };
   const ownJob = (c: Context<Env>): Job => {
     const p = c.get("principal");
     const job = o.pool.get(c.req.param("id") ?? "");
@@ -207,7 +214,11 @@ export function buildApp(o: AppOptions): Hono<Env> {
   });
 
   // ---- jobs
-  app.get("/api/jobs/:id", may("jobs.show"), (c) => c.json(jobView(ownJob(c), c.get("principal"))));
+  app.get("/api/jobs/:id", may("jobs.show"), (c) => {
+    const job = ownJob(c);
+    auditScanRead(job, c.get("principal"));
+    return c.json(jobView(job, c.get("principal")));
+  });
   app.delete("/api/jobs/:id", may("jobs.cancel"), (c) => {
     const job = o.pool.cancel(ownJob(c).id) as Job;
     return c.json(jobView(job, c.get("principal")));
@@ -241,6 +252,7 @@ export function buildApp(o: AppOptions): Hono<Env> {
     const format = c.req.param("format") as (typeof SCAN_EXPORT_FORMATS)[number];
     if (!SCAN_EXPORT_FORMATS.includes(format)) throw new PedigreeError("usage", `format must be one of ${SCAN_EXPORT_FORMATS.join(", ")}`);
     if (job.kind !== "scan" || job.status !== "done") throw new PedigreeError("not-found", "exports are made from finished scan jobs");
+    auditScanRead(job, c.get("principal"));
     const view = jobView(job, c.get("principal")).result as { document: unknown; exports?: Record<string, unknown> };
     const out = format === "json" ? view.document : view.exports?.[format];
     if (out === undefined) throw new HttpRefusal(403, "this export would name models the token may not see");

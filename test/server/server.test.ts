@@ -178,9 +178,12 @@ test("pedigree serve: API, roles, jobs, redaction, alerts, audit, uploads, resta
     assert.equal(cancelled.json.status, "cancelled");
     assert.equal((await follow(s, tokens.analyst, slow.json.id)).job.status, "cancelled");
 
-    // the audit log: reads of closed material, registrations, tokens; append-only
+    // the audit log: reads of closed material (a model page, a scan naming it), registrations,
+    // tokens; append-only
+    assert.deepEqual((await admin.call("GET", `/api/jobs/${sc.json.id}`)).json.result.document.derivedFrom, ["A"]);
     const audit = (await admin.call("GET", "/api/audit")).json.audit as Array<{ action: string; target: string }>;
-    for (const a of ["read-model", "register", "create-token"]) assert.ok(audit.some((e) => e.action === a), a);
+    for (const a of ["read-model", "read-scan", "register", "create-token"]) assert.ok(audit.some((e) => e.action === a), a);
+    assert.ok(!audit.some((e) => e.action === "read-scan" && e.target !== sc.json.id), "the analyst's masked reads are not reads of closed material");
     const db = openRegistry(registry);
     assert.throws(() => db.prepare("DELETE FROM server_audit").run(), /append-only/);
     assert.throws(() => db.prepare("UPDATE server_audit SET action = 'x'").run(), /append-only/);
