@@ -11,7 +11,7 @@ import { identityPermutationTest } from "./evidence/identity-permutation.js";
 import { mapLayers } from "./evidence/layer-map.js";
 import { tokenPairs } from "./evidence/token-pairs.js";
 import { tokenRowTest, type TokenTestResult } from "./evidence/token-rows.js";
-import { describeTransforms, estimateDirection } from "./evidence/transforms/describe.js";
+import { describeTransforms, estimateDirection } from "./verdict/transforms/describe.js";
 import { ComponentCache, DEFAULT_UNIT_OPTIONS, unitTest, type UnitTestOptions, type UnitTestResult } from "./evidence/unit-test.js";
 import { isLarge } from "./evidence/unit-views.js";
 import { loadModel } from "./load-model.js";
@@ -118,7 +118,8 @@ function compareFinite(a: CanonicalModel, b: CanonicalModel, options: CompareOpt
       components.push({ component: "layers (pooled)", against: "same-index layers", status: map.diagonal.logP <= SHARED ? "shared" : "independent", logP: map.diagonal.logP, tested: map.diagonal.tested, matched: map.diagonal.matched, similarity: {}, note: "MLP units of every same-index layer pair, counted together" });
     }
     const attentionLayers = new Set(Array.from({ length: Math.min(8, LB) }, (_, i) => Math.floor(((i + 0.5) * LB) / Math.min(8, LB))));
-    for (const le of map.layers) {
+    for (const [i, le] of map.layers.entries()) {
+      options.onStage?.("attention", i, map.layers.length);
       tests += le.searched * 3;
       const r = le.result;
       if (!r) {

@@ -10,7 +10,12 @@ export type ErrorCode =
   | "unsupported" // well-formed, but something pedigree does not read (yet)
   | "not-found" // a path that does not exist
   | "usage" // wrong command-line use
+  | "conflict" // the registry already holds what was to be added
+  | "aborted" // cancelled through an AbortSignal (the CLI: a signal such as SIGINT)
   | "internal"; // a bug: should never happen
+
+/** Every code, for tables that must cover them all (the CLI's exit codes, the server's statuses). */
+export const ERROR_CODES: readonly ErrorCode[] = ["bad-input", "unsupported", "not-found", "usage", "conflict", "aborted", "internal"];
 
 export class PedigreeError extends Error {
   override name = "PedigreeError";
@@ -49,6 +54,14 @@ export class UsageError extends PedigreeError {
   override name = "UsageError";
   constructor(message: string) {
     super("usage", message);
+  }
+}
+
+/** Cancelled through an AbortSignal; `reason` is the signal's reason (the CLI passes the OS signal's name). */
+export class AbortedError extends PedigreeError {
+  override name = "AbortedError";
+  constructor(message: string, readonly reason?: unknown) {
+    super("aborted", message);
   }
 }
 

@@ -1,31 +1,36 @@
 /**
  * @module pedigree
- * Public library API: read any weight format into one canonical view, compare two models, run
- * small models, forge derivatives.
+ * Public library API: the operations of src/api (one async function each, taking an options
+ * object with an optional AbortSignal and progress callback), what they take (models, registries)
+ * and what they return (results and versioned JSON documents), and the error type.
  */
 
-/** Loading and reading models. */
+/** The operations. */
+export * from "./api/index.js";
+
+/** What they take: models loaded once and reused, registries kept open. */
 export { loadModel } from "./load-model.js";
-export { openWeights } from "./formats/open.js";
+export { openRegistry, defaultRegistryPath, type Registry } from "./registry/open.js";
 export type { CanonicalModel } from "./model/canonical.js";
 export type { CanonicalTensor } from "./model/canonical-tensor.js";
 export type { HyperParams } from "./model/hyper-params.js";
-export type { WeightSet, TokenList, Declared, FormatName } from "./model/weight-set.js";
-export type { TensorEntry } from "./model/tensor.js";
-export { readRows, readTensor } from "./model/tensor.js";
+export type { Declared, FormatName } from "./model/weight-set.js";
 export type { Dtype } from "./model/dtype.js";
-export { f32Sha256 } from "./model/digest.js";
+export type { ModelMeta, Tier } from "./registry/metadata.js";
+export type { FailOn } from "./policy/fail-on.js";
+export type { SynthesizeSpec } from "./forge/synthesize.js";
 
-/** Comparing models. */
-export { compare, compareModels, type CompareOptions } from "./compare.js";
+/** What they return. */
 export type { CompareResult, ComponentEvidence, LayerLink, Transform, DirectionEstimate } from "./verdict/result.js";
-export { compareDocument, modelSummary, COMPARE_SCHEMA } from "./report/compare-document.js";
-export { inspectDocument } from "./report/inspect-document.js";
+export { COMPARE_SCHEMA, type CompareDocument } from "./report/compare-document.js";
+export type { InspectDocument } from "./report/inspect-document.js";
+export { SCAN_SCHEMA, type ScanDocument } from "./report/scan-document.js";
+export type { ScanResult, ScanMatch } from "./scan/scan.js";
+export type { Finding, FindingId, Severity } from "./policy/report-input.js";
+export type { ModelEntry, ModelListing, ModelRecord } from "./registry/store.js";
+export type { FamilyTree } from "./lineage/tree.js";
+export type { ImportResult } from "./registry/import.js";
+export type { Generation, NextToken } from "./run/index.js";
 
-/** Writing models. */
-export { writeModel, type WriteOptions } from "./formats/export/write-model.js";
-export { draftOf, type ModelDraft } from "./model/draft.js";
-export { synthesize, type SynthesizeSpec } from "./forge/synthesize.js";
-
-/** Errors. */
-export { PedigreeError, BadInputError, UnsupportedError, UsageError } from "./errors.js";
+/** Errors: every failure is a PedigreeError with a machine-readable `code`. */
+export { PedigreeError, BadInputError, UnsupportedError, UsageError, AbortedError, ERROR_CODES, type ErrorCode } from "./errors.js";

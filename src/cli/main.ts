@@ -1,7 +1,9 @@
 /**
  * @module cli/main
- * The `pedigree` command line: one subcommand per file in commands/. Every error becomes one line on
- * stderr naming the file and the problem, and exit code 2; nothing else prints a stack trace.
+ * The `pedigree` command line: one subcommand per file in commands/, each a thin layer over src/api.
+ * Every error becomes one line on stderr naming the file and the problem, and the exit code its
+ * PedigreeError code maps to (exit-codes.ts: 2, or 128 + n after signal n); nothing else prints a
+ * stack trace.
  */
 import { Command, CommanderError } from "commander";
 import { PedigreeError } from "../errors.js";
@@ -18,7 +20,9 @@ import { registerExport } from "./commands/export.js";
 import { registerImport } from "./commands/import.js";
 import { registerScan } from "./commands/scan.js";
 import { registerTree } from "./commands/tree.js";
-import { EXIT } from "./exit-codes.js";
+import { registerServe } from "./commands/serve.js";
+import { EXIT, exitCodeOf } from "./exit-codes.js";
+import { removePartialFilesOnExit } from "./signals.js";
 import { VERSION } from "../version.js";
 
 export function buildProgram(): Command {
@@ -41,6 +45,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerScan(program);
   registerTree(program);
+  registerServe(program);
   return program;
 }
 
@@ -52,6 +57,7 @@ function message(e: unknown): string {
 
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = EXIT.clean;
+  removePartialFilesOnExit();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -62,6 +68,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`pedigree: ${message(e)}\n`);
     if (process.env.PEDIGREE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    return EXIT.error;
+    return exitCodeOf(e);
   }
 }

@@ -18,7 +18,7 @@ import type { CanonicalModel } from "../model/canonical.js";
 import { Rng } from "../numeric/rng.js";
 import { decide } from "../verdict/decide.js";
 import type { CompareResult, LayerLink } from "../verdict/result.js";
-import { storedTypes } from "../evidence/transforms/quantization.js";
+import { storedTypes } from "../verdict/transforms/quantization.js";
 import { fromSketch } from "./sketch.js";
 import { tokenTexts } from "./token-texts.js";
 import { fingerprintNoise, withStorageFacts, withStructureFacts } from "./storage-facts.js";

@@ -3,11 +3,11 @@
  * One streaming pass over a model -> its fingerprint. Layers are read one at a time; only the kept
  * rows of each are held.
  */
-import { storedTypes } from "../evidence/transforms/quantization.js";
+import { storedTypes } from "../verdict/transforms/quantization.js";
 import { readSomeRows, residualWidth } from "../evidence/unit-views.js";
 import { layerPass, type LayerPass } from "./layer-pass.js";
 import type { CanonicalModel } from "../model/canonical.js";
-import { inputDigest } from "../report/input-digest.js";
+import { inputDigest } from "../io/input-digest.js";
 import { tokenTexts } from "./token-texts.js";
 import { descriptorAnchors, frameAnchors, sketchCoordinates } from "./anchors.js";
 import { columnMeans, IndexKeyBuilder, signCode, topRows } from "./index-key.js";

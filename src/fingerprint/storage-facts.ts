@@ -6,7 +6,7 @@
  * summary) say whether a side is quantized; a change within quantization or sketch resolution is
  * described as such, never as a fine-tune.
  */
-import { layerTransforms } from "../evidence/transforms/structure.js";
+import { layerTransforms } from "../verdict/transforms/structure.js";
 import type { HyperParams } from "../model/hyper-params.js";
 import type { LayerLink, Transform } from "../verdict/result.js";
 import { sketchNoise } from "./sketch.js";

@@ -281,13 +281,13 @@ function sizeOf(path: string): { bytes: number; files: string[] } {
 
 /**
  * A folder written under a temporary name (`<out>.partial-<pid>`) and renamed into place when
- * complete; removed if writing fails or the process exits first.
+ * complete; removed if writing fails. A forge stopped from outside (api/forge terminates its
+ * worker) leaves it for the caller to remove: partialPaths() lists it.
  */
 function writeFolderAtomically(out: string, force: boolean, fill: (tmp: string) => void): void {
   const tmp = `${out}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const cleanup = () => rmSync(tmp, { recursive: true, force: true });
-  process.on("exit", cleanup);
   try {
     mkdirSync(tmp, { recursive: true });
     fill(tmp);
@@ -301,8 +301,6 @@ function writeFolderAtomically(out: string, force: boolean, fill: (tmp: string) 
   } catch (e) {
     cleanup();
     throw e;
-  } finally {
-    process.off("exit", cleanup);
   }
 }
 

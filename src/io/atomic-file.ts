@@ -2,14 +2,19 @@
  * @module io/atomic-file
  * Write a file under a temporary name and rename it into place only when complete, so an
  * interrupted write never leaves a half-written file under the output name. Buffered, streaming.
+ * A process that is stopped mid-write leaves `<path>.partial-<pid>`; removePartialFiles() is for
+ * the program (the CLI) to call on exit.
  */
 import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { PedigreeError } from "../errors.js";
 
 const live = new Set<string>();
-let hooked = false;
 
-function cleanupAll(): void {
+/**
+ * Remove every temporary file of this thread's AtomicFiles still being written. The library never
+ * installs exit or signal handlers; the CLI calls this when it exits or is interrupted.
+ */
+export function removePartialFiles(): void {
   for (const p of live) {
     try {
       unlinkSync(p);
@@ -18,18 +23,6 @@ function cleanupAll(): void {
     }
   }
   live.clear();
-}
-
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on("exit", cleanupAll);
-  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(sig, () => {
-      cleanupAll();
-      process.exit(128 + (sig === "SIGINT" ? 2 : sig === "SIGTERM" ? 15 : 1));
-    });
-  }
 }
 
 const BUFFER = 8 << 20;
@@ -42,7 +35,6 @@ export class AtomicFile {
   private written = 0;
 
   constructor(readonly path: string) {
-    hookExit();
     this.tmp = `${path}.partial-${process.pid}`;
     try {
       this.fd = openSync(this.tmp, "w");

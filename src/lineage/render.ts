@@ -3,7 +3,7 @@
  * Family trees as text, Graphviz DOT and Mermaid.
  */
 import { escapeControls } from "../errors.js";
-import { pText } from "../report/p-text.js";
+import { pText } from "../verdict/p-text.js";
 import type { FamilyTree } from "./tree.js";
 
 export function treeText(t: FamilyTree): string {

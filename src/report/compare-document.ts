@@ -6,7 +6,7 @@
 import type { CanonicalModel } from "../model/canonical.js";
 import { ALPHA_DERIVED, ALPHA_INDEPENDENT } from "../verdict/decide.js";
 import type { CompareResult, ComponentEvidence } from "../verdict/result.js";
-import { inputDigest, type InputDigest } from "./input-digest.js";
+import { inputDigest, type InputDigest } from "../io/input-digest.js";
 
 export const COMPARE_SCHEMA = "pedigree.compare/1";
 

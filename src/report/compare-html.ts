@@ -7,7 +7,7 @@
 import { basename } from "node:path";
 import { escapeControls } from "../errors.js";
 import type { CompareDocument } from "./compare-document.js";
-import { pText } from "./p-text.js";
+import { pText } from "../verdict/p-text.js";
 
 /** HTML-escaped, with control and bidi characters as visible \\uXXXX text. */
 const esc = (s: string) => escapeControls(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -4,7 +4,7 @@
  * components, what was done, the parent estimate (labelled as such) and caveats.
  */
 import type { CompareDocument } from "./compare-document.js";
-import { pText } from "./p-text.js";
+import { pText } from "../verdict/p-text.js";
 import { table } from "./table.js";
 import { DEFAULT_WIDTH, renderLines, type TextLine } from "./text-lines.js";
 

@@ -5,7 +5,7 @@
  * the other compared models in one line each, then the findings, most severe first.
  */
 import type { ScanDocument } from "./scan-document.js";
-import { pText } from "./p-text.js";
+import { pText } from "../verdict/p-text.js";
 import { table } from "./table.js";
 import { DEFAULT_WIDTH, renderLines, type TextLine } from "./text-lines.js";
 

@@ -9,7 +9,7 @@ import { sharedPath } from "../../src/test-support/shared.js";
 function inspect(path: string) {
   const m = loadModel(path);
   try {
-    const doc = inspectDocument(m, {});
+    const doc = inspectDocument(m, { tensors: false, digests: false });
     return { doc, text: inspectText(doc) };
   } finally {
     m.close();

@@ -6,10 +6,8 @@
  */
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
-import { compareModels } from "../../compare.js";
+import { compare } from "../../api/compare.js";
 import { UsageError } from "../../errors.js";
-import { loadModel } from "../../load-model.js";
-import { compareDocument, modelSummary } from "../../report/compare-document.js";
 import { compareHtml } from "../../report/compare-html.js";
 import { compareText } from "../../report/compare-text.js";
 import { EXIT } from "../exit-codes.js";
@@ -35,24 +33,19 @@ export function registerCompare(program: Command): void {
     .option("--with <models...>", "suspected merge parents: estimate B's mixing weights")
     .option("--sample <n>", "units sampled per component (default 256; 128 for large models)")
     .option("--rotation", "for models wider than 1024, fit the full d x d rotation (orthogonal Procrustes, slow: d³ per sweep) instead of its rows on a sketch of 256 coordinates")
-    .action((pathA: string, pathB: string, opts: Opts) => {
+    .action(async (pathA: string, pathB: string, opts: Opts) => {
       const sample = opts.sample === undefined ? undefined : Number(opts.sample);
       if (sample !== undefined && (!Number.isInteger(sample) || sample < 8 || sample > 100000)) throw new UsageError("--sample must be an integer from 8 to 100000");
       const command = ["pedigree", "compare", pathA, pathB, ...(opts.with ? ["--with", ...opts.with] : []), ...(sample ? ["--sample", String(sample)] : []), ...(opts.rotation ? ["--rotation"] : [])].join(" ");
-      const a = loadModel(pathA);
-      const b = loadModel(pathB);
-      const parents = (opts.with ?? []).map((p) => loadModel(p));
       const bar = progress("comparing", 1);
       try {
-        const r = compareModels(a, b, { sample, forceRotation: opts.rotation, with: parents, onStage: (_s, d, t) => bar.update(d, t) });
+        const { document: doc } = await compare({ a: pathA, b: pathB, with: opts.with, sample, rotation: opts.rotation, command, onProgress: (e) => bar.update(e.done, e.total) });
         bar.stop();
-        const doc = compareDocument(r, modelSummary(a), modelSummary(b), command);
         if (opts.html) writeFileSync(opts.html, compareHtml(doc));
         if (opts.json) printJson(doc);
         else printText(compareText(doc));
       } finally {
         bar.stop();
-        for (const m of [a, b, ...parents]) m.close();
       }
       process.exitCode = EXIT.clean;
     });

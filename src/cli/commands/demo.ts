@@ -9,21 +9,14 @@
 import type { Command } from "commander";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { compare } from "../../compare.js";
+import { compare } from "../../api/compare.js";
+import { forge } from "../../api/forge.js";
+import { register } from "../../api/register.js";
+import { scan as scanSuspect } from "../../api/scan.js";
 import { writeModel } from "../../formats/export/write-model.js";
-import { forge } from "../../forge/forge.js";
 import { synthesize, type SynthesizeSpec } from "../../forge/synthesize.js";
-import { loadModel } from "../../load-model.js";
-import { compareDocument, modelSummary } from "../../report/compare-document.js";
 import { compareText } from "../../report/compare-text.js";
-import { computeFingerprint } from "../../fingerprint/compute.js";
-import { scanFindings } from "../../policy/findings/index.js";
-import { suspectFacts } from "../../policy/suspect.js";
-import { openRegistry } from "../../registry/open.js";
-import { register } from "../../registry/store.js";
-import { scanDocument } from "../../report/scan-document.js";
 import { scanText } from "../../report/scan-text.js";
-import { scanModel } from "../../scan/scan.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { progress } from "../progress.js";
@@ -37,7 +30,7 @@ export function registerDemo(program: Command): void {
     .description("run pedigree on a built-in example: a base model, a disguised derivative and an independent model, compared")
     .option("--dir <folder>", "where to write the example models", "pedigree-demo")
     .option("--json", "machine-readable output")
-    .action((opts: { dir: string; json?: boolean }) => {
+    .action(async (opts: { dir: string; json?: boolean }) => {
       const dir = resolve(opts.dir);
       const base = join(dir, "base");
       const suspect = join(dir, "suspect.gguf");
@@ -45,36 +38,17 @@ export function registerDemo(program: Command): void {
       const bar = progress("writing the example models", 3);
       writeModel({ ...synthesize({ ...SHAPE, seed: 1, name: "demo-base" }), declared: { name: "demo-base", license: "apache-2.0", baseModels: [], problems: [] } }, base, { format: "hf", dtype: "F16" });
       bar.update(1);
-      forge({ input: base, steps: STEPS, out: suspect, seed: 7, name: "totally-original-7b", force: true });
+      await forge({ input: base, steps: STEPS, out: suspect, seed: 7, name: "totally-original-7b", force: true });
       bar.update(2);
       writeModel(synthesize({ ...SHAPE, seed: 2, name: "demo-independent" }), other, { format: "hf", dtype: "F16" });
       bar.stop();
-      const reports = [suspect, other].map((b) => {
-        const r = compare(base, b);
-        const ma = loadModel(base);
-        const mb = loadModel(b);
-        const doc = compareDocument(r, modelSummary(ma), modelSummary(mb), `pedigree compare ${base} ${b}`);
-        ma.close();
-        mb.close();
-        return doc;
-      });
+      const reports = [];
+      for (const b of [suspect, other]) reports.push((await compare({ a: base, b, command: `pedigree compare ${base} ${b}` })).document);
       const registry = join(dir, "registry.db");
       for (const f of [registry, `${registry}-wal`, `${registry}-shm`]) rmSync(f, { force: true });
-      const db = openRegistry(registry);
-      let scan;
-      try {
-        const mb = loadModel(base);
-        register(db, computeFingerprint(mb), { name: "demo-base", owner: "Demo Lab", tier: "closed", license: "other" });
-        mb.close();
-        const ms = loadModel(suspect);
-        const result = scanModel(db, ms);
-        const facts = suspectFacts(ms);
-        ms.close();
-        const findings = scanFindings(facts, result);
-        scan = scanDocument(facts, result, findings, findings.some((f) => f.severity !== "info") ? EXIT.findings : EXIT.clean);
-      } finally {
-        db.close();
-      }
+      await register({ model: base, registry, meta: { name: "demo-base", owner: "Demo Lab", tier: "closed", license: "other" } });
+      // the demo's exit code in the scan report: any finding of severity low or above
+      const scan = (await scanSuspect({ model: suspect, registry, failOn: "low" })).document;
       if (opts.json) printJson({ dir, base, suspect, independent: other, steps: STEPS, comparisons: reports, registry, scan });
       else {
         printText([

@@ -7,18 +7,15 @@
  * makes a new randomly initialised model instead (streamed: a 7B-shaped model never sits in memory).
  */
 import type { Command } from "commander";
-import { existsSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
-import { Worker } from "node:worker_threads";
-import { PedigreeError, UsageError, type ErrorCode } from "../../errors.js";
+import { forge, type ForgeOptions, type ForgeResult } from "../../api/forge.js";
+import { UsageError } from "../../errors.js";
 import type { OutputFormat } from "../../formats/export/write-model.js";
-import { forge, partialPaths, type ForgeOptions, type ForgeResult } from "../../forge/forge.js";
 import { stepHelp } from "../../forge/parse-steps.js";
-import type { WorkerMessage } from "../../forge/worker.js";
 import type { SynthesizeSpec } from "../../forge/synthesize.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { progress } from "../progress.js";
+import { withSignals } from "../signals.js";
 
 interface Opts {
   steps?: string;
@@ -100,59 +97,6 @@ function summary(r: ForgeResult): string {
   return lines.join("\n");
 }
 
-/**
- * Run the forge in a worker thread so Ctrl-C works while the (synchronous) writers run: on SIGINT,
- * SIGTERM or SIGHUP the worker is stopped and its `*.partial-<pid>` files removed, so nothing
- * appears under the output name. Falls back to this thread if no worker can be started.
- */
-function forgeInWorker(opts: ForgeOptions, onProgress: (done: number, total: number) => void): Promise<ForgeResult> {
-  const data: ForgeOptions = { ...opts };
-  delete data.onProgress;
-  let worker: Worker;
-  try {
-    if (import.meta.url.endsWith(".ts")) {
-      // running from source under tsx: register its loader in the worker, then load the .ts entry
-      const entry = new URL("../../forge/worker.ts", import.meta.url).href;
-      const tsx = import.meta.resolve("tsx/esm/api");
-      const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;
-      worker = new Worker(boot, { eval: true, workerData: data });
-    } else worker = new Worker(new URL("../../forge/worker.js", import.meta.url), { workerData: data });
-  } catch {
-    return Promise.resolve(forge({ ...opts, onProgress }));
-  }
-  return new Promise<ForgeResult>((resolveResult, reject) => {
-    let settled = false;
-    const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      for (const s of signals) process.off(s, onSignal);
-      fn();
-    };
-    const onSignal = (sig: NodeJS.Signals) => {
-      finish(() => {
-        void worker.terminate().then(() => {
-          for (const p of partialPaths(opts.out)) rmSync(p, { recursive: true, force: true });
-          const out = resolve(opts.out);
-          process.stderr.write(`pedigree: forge interrupted (${sig}); ${existsSync(out) && !opts.force ? "the output was already complete" : `nothing written to ${out}`}\n`);
-          process.exit(sig === "SIGINT" ? 130 : sig === "SIGTERM" ? 143 : 129);
-        });
-      });
-    };
-    for (const s of signals) process.on(s, onSignal);
-    worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "progress") onProgress(m.done, m.total);
-      else if (m.type === "done") finish(() => resolveResult(m.result));
-      else {
-        const e = m.error;
-        finish(() => reject(e.pedigree ? (e.code === "usage" ? new UsageError(e.message) : new PedigreeError((e.code ?? "internal") as ErrorCode, e.message, e.file)) : Object.assign(new Error(e.message), { stack: e.stack })));
-      }
-    });
-    worker.on("error", (e) => finish(() => reject(e)));
-    worker.on("exit", (code) => finish(() => reject(new PedigreeError("internal", `the forge worker stopped (exit code ${code}) without a result`))));
-  });
-}
-
 export function registerForge(program: Command): void {
   program
     .command("forge")
@@ -194,13 +138,14 @@ export function registerForge(program: Command): void {
         declareBase: o.declareBase, license: o.license, maxShardBytes: o.maxShard ? size(o.maxShard) : undefined, force: !!o.force,
       };
       let bar: ReturnType<typeof progress> | undefined;
-      const onProgress = (done: number, total: number) => {
-        bar ??= progress("forging", total);
-        bar.update(done, total);
-      };
       let result: ForgeResult;
       try {
-        result = await forgeInWorker(opts, onProgress);
+        // Ctrl-C (SIGINT), SIGTERM or SIGHUP stop the forge's worker and remove its partial files:
+        // nothing appears under the output name, and the exit code is 128 + the signal's number
+        result = await withSignals((signal) => forge({
+          ...opts, signal,
+          onProgress: ({ done, total }) => (bar ??= progress("forging", total)).update(done, total),
+        }));
       } finally {
         bar?.stop();
       }

@@ -5,9 +5,7 @@
  * is refused unless --replace.
  */
 import type { Command } from "commander";
-import { resolve } from "node:path";
-import { importRegistry } from "../../registry/import.js";
-import { withRegistry } from "../../registry/open.js";
+import { importRegistry } from "../../api/import.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
@@ -21,11 +19,9 @@ export function registerImport(program: Command): void {
     .option("--registry <file>", REGISTRY_OPTION_HELP)
     .option("--json", "machine-readable output")
     .action(async (path: string, opts: { replace?: boolean; registry?: string; json?: boolean }) => {
-      await withRegistry(opts.registry, {}, (db, file) => {
-        const r = importRegistry(db, resolve(path), { replace: !!opts.replace });
-        if (opts.json) printJson({ registry: file, ...r });
-        else printText(`imported ${r.imported} model${r.imported === 1 ? "" : "s"}${r.replaced ? ` (${r.replaced} replaced)` : ""} into ${file}`);
-      });
+      const r = await importRegistry({ file: path, replace: !!opts.replace, registry: opts.registry });
+      if (opts.json) printJson(r);
+      else printText(`imported ${r.imported} model${r.imported === 1 ? "" : "s"}${r.replaced ? ` (${r.replaced} replaced)` : ""} into ${r.registry}`);
       process.exitCode = EXIT.clean;
     });
 }

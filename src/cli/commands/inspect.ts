@@ -4,8 +4,7 @@
  * declared metadata, tokenizer; `--tensors` adds every tensor with its canonical name and digest.
  */
 import type { Command } from "commander";
-import { loadModel } from "../../load-model.js";
-import { inspectDocument } from "../../report/inspect-document.js";
+import { inspect } from "../../api/inspect.js";
 import { inspectText } from "../../report/inspect-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
@@ -19,16 +18,15 @@ export function registerInspect(program: Command): void {
     .option("--tensors", "list every tensor with its canonical name, shape, dtype and f32 sha256")
     .option("--no-digests", "with --tensors: skip the content digests (faster on big models)")
     .option("--json", "machine-readable output")
-    .action((path: string, opts: { tensors?: boolean; digests: boolean; json?: boolean }) => {
-      const model = loadModel(path);
+    .action(async (path: string, opts: { tensors?: boolean; digests: boolean; json?: boolean }) => {
+      let bar: ReturnType<typeof progress> | undefined;
       try {
-        const bar = opts.tensors && opts.digests ? progress("hashing tensors", model.tensors.size) : undefined;
-        const doc = inspectDocument(model, { tensors: !!opts.tensors, digests: opts.digests, onTensor: (d) => bar?.update(d) });
+        const doc = await inspect({ model: path, tensors: !!opts.tensors, digests: opts.digests, onProgress: (e) => (bar ??= progress("hashing tensors", e.total)).update(e.done) });
         bar?.stop();
         if (opts.json) printJson(doc);
         else printText(inspectText(doc));
       } finally {
-        model.close();
+        bar?.stop();
       }
       process.exitCode = EXIT.clean;
     });

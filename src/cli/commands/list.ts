@@ -3,9 +3,8 @@
  * `pedigree list`: the registered models, one line each (`--json`: every record).
  */
 import type { Command } from "commander";
-import { withRegistry } from "../../registry/open.js";
-import { list } from "../../registry/store.js";
-import { listText } from "../../registry/text.js";
+import { list } from "../../api/list.js";
+import { listText } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
@@ -17,11 +16,9 @@ export function registerList(program: Command): void {
     .option("--registry <file>", REGISTRY_OPTION_HELP)
     .option("--json", "machine-readable output")
     .action(async (opts: { registry?: string; json?: boolean }) => {
-      await withRegistry(opts.registry, { create: false }, (db, file) => {
-        const models = list(db);
-        if (opts.json) printJson({ registry: file, models });
-        else printText(listText(models, file));
-      });
+      const { registry: file, models } = await list({ registry: opts.registry });
+      if (opts.json) printJson({ registry: file, models });
+      else printText(listText(models, file));
       process.exitCode = EXIT.clean;
     });
 }

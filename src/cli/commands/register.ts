@@ -6,13 +6,10 @@
  * exits 2 with the registry unchanged.
  */
 import { Option, type Command } from "commander";
-import { UsageError, q } from "../../errors.js";
-import { computeFingerprint } from "../../fingerprint/compute.js";
-import { loadModel } from "../../load-model.js";
-import { metaProblem, TIERS, type ModelMeta, type Tier } from "../../registry/metadata.js";
-import { withRegistry } from "../../registry/open.js";
-import { get, register } from "../../registry/store.js";
-import { kb } from "../../registry/text.js";
+import { register } from "../../api/register.js";
+import { q } from "../../errors.js";
+import { TIERS, type ModelMeta, type Tier } from "../../registry/metadata.js";
+import { kb } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { progress } from "../progress.js";
@@ -52,24 +49,18 @@ export function registerRegister(program: Command): void {
         name: opts.name, owner: opts.owner, tier: opts.tier, license: opts.license, declaredBase: opts.declaredBase, released: opts.released,
         recipients: opts.tier === "gated" || opts.recipient.length > 0 ? opts.recipient : undefined, notes: opts.notes,
       };
-      const problem = metaProblem(meta);
-      if (problem) throw new UsageError(problem);
-      await withRegistry(opts.registry, {}, (db, file) => {
-        // fail before the (slow) fingerprint when the name is taken; register() checks again
-        if (get(db, meta.name)) throw new UsageError(`a model named ${q(meta.name)} is already registered in ${file} (remove it first, or choose another --name)`);
-        const model = loadModel(path);
-        let fp;
-        const bar = progress("fingerprinting", Math.max(1, model.params.nLayers));
-        try {
-          fp = computeFingerprint(model, { onLayer: (d, t) => bar.update(d, t) });
-        } finally {
-          bar.stop();
-          model.close();
-        }
-        const entry = register(db, fp, meta);
-        if (opts.json) printJson({ registry: file, ...entry });
-        else printText(`registered ${q(entry.name)} (id ${entry.id}) in ${file}: ${entry.summary.architecture} ${entry.summary.format}, ${entry.summary.params.nLayers} layers, fingerprint ${kb(entry.fingerprintBytes)} in ${entry.partCount} parts, ${entry.postingCount} index keys`);
-      });
+      let bar: ReturnType<typeof progress> | undefined;
+      let done;
+      try {
+        done = await register({ model: path, meta, registry: opts.registry, onProgress: (e) => (bar ??= progress("fingerprinting", Math.max(1, e.total))).update(e.done, e.total) });
+      } finally {
+        bar?.stop();
+      }
+      const { registry: file, entry } = done;
+      if (opts.json) printJson({ registry: file, ...entry });
+      else {
+        printText(`registered ${q(entry.name)} (id ${entry.id}) in ${file}: ${entry.summary.architecture} ${entry.summary.format}, ${entry.summary.params.nLayers} layers, fingerprint ${kb(entry.fingerprintBytes)} in ${entry.partCount} parts, ${entry.postingCount} index keys`);
+      }
       process.exitCode = EXIT.clean;
     });
 }

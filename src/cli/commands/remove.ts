@@ -5,8 +5,7 @@
  */
 import type { Command } from "commander";
 import { q } from "../../errors.js";
-import { withRegistry } from "../../registry/open.js";
-import { remove } from "../../registry/store.js";
+import { remove } from "../../api/remove.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
@@ -19,11 +18,9 @@ export function registerRemove(program: Command): void {
     .option("--registry <file>", REGISTRY_OPTION_HELP)
     .option("--json", "machine-readable output")
     .action(async (name: string, opts: { registry?: string; json?: boolean }) => {
-      await withRegistry(opts.registry, { create: false }, (db, file) => {
-        const r = remove(db, name);
-        if (opts.json) printJson({ registry: file, removed: r });
-        else printText(`removed ${q(r.name)} (id ${r.id}) from ${file}`);
-      });
+      const { registry: file, removed: r } = await remove({ name, registry: opts.registry });
+      if (opts.json) printJson({ registry: file, removed: r });
+      else printText(`removed ${q(r.name)} (id ${r.id}) from ${file}`);
       process.exitCode = EXIT.clean;
     });
 }

@@ -4,9 +4,8 @@
  * and print the prompt with its continuation, or with `--logits` the next-token distribution.
  */
 import type { Command } from "commander";
+import { run } from "../../api/run.js";
 import { UsageError } from "../../errors.js";
-import { loadModel } from "../../load-model.js";
-import { generate, nextTokens, Transformer } from "../../run/index.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 
@@ -52,7 +51,7 @@ export function registerRun(program: Command): void {
     .option("--bos", "put the tokenizer's BOS token before the prompt (default: as the tokenizer does)")
     .option("--no-bos", "do not put a BOS token before the prompt")
     .option("--json", "machine-readable output")
-    .action((path: string, opts: RunOptions) => {
+    .action(async (path: string, opts: RunOptions) => {
       if (opts.prompt !== undefined && opts.tokens !== undefined) throw new UsageError("give either --prompt or --tokens, not both");
       const maxTokens = number("max-tokens", opts.maxTokens, (x) => Number.isInteger(x) && x >= 0, "a whole number >= 0");
       const temperature = number("temperature", opts.temperature, (x) => x >= 0, "a number >= 0");
@@ -60,18 +59,12 @@ export function registerRun(program: Command): void {
       const seed = opts.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : number("seed", opts.seed, (x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32, "a whole number in 0..2^32-1");
       const ids = opts.tokens === undefined ? undefined : parseIds(opts.tokens);
 
-      const model = loadModel(path);
-      let runner: Transformer;
-      try {
-        runner = new Transformer(model);
-      } finally {
-        model.close();
-      }
       const prompt: string | number[] = ids ?? opts.prompt ?? "";
       const promptText = typeof prompt === "string" ? prompt : null;
 
-      if (opts.logits) {
-        const { promptTokens, top } = nextTokens(runner, prompt, 10, opts.bos);
+      const r = await run({ model: path, prompt, bos: opts.bos, ...(opts.logits ? { logits: 10 } : { maxTokens, temperature, seed, ...(topP === undefined ? {} : { topP }) }) });
+      if (r.kind === "next-tokens") {
+        const { promptTokens, top } = r;
         if (opts.json) {
           printJson({ model: path, prompt: promptText, promptTokens, top });
         } else {
@@ -86,7 +79,7 @@ export function registerRun(program: Command): void {
         return;
       }
 
-      const g = generate(runner, prompt, { maxTokens, temperature, seed, bos: opts.bos, ...(topP === undefined ? {} : { topP }) });
+      const g = r;
       if (opts.json) {
         printJson({
           model: path, prompt: promptText, promptTokens: g.promptTokens, tokens: g.tokens, text: g.text ?? null, fullText: g.fullText ?? null,

@@ -7,24 +7,15 @@
  * derives from a registered model, or a finding is at least low), else 0.
  */
 import { Option, type Command } from "commander";
+import { scan } from "../../api/scan.js";
+import { scanExport } from "../../api/scan-export.js";
 import { UsageError } from "../../errors.js";
 import { writeAtomically } from "../../io/atomic-file.js";
-import { loadModel } from "../../load-model.js";
-import { DEFAULT_FAIL_ON, failing, parseFailOn } from "../../policy/fail-on.js";
-import { scanFindings, SEVERITIES } from "../../policy/findings/index.js";
-import { reportInputOfScan } from "../../policy/report-input-of-scan.js";
+import { DEFAULT_FAIL_ON, parseFailOn } from "../../policy/fail-on.js";
+import { SEVERITIES } from "../../policy/findings/index.js";
 import { FINDING_IDS } from "../../policy/report-input.js";
-import { suspectFacts } from "../../policy/suspect.js";
-import { withRegistry } from "../../registry/open.js";
-import { count as countModels } from "../../registry/store.js";
-import { cyclonedxBom } from "../../report/bom/cyclonedx.js";
-import { reportInputDocument } from "../../report/bom/json.js";
-import { sarifLog } from "../../report/bom/sarif.js";
-import { spdxDocument } from "../../report/bom/spdx.js";
-import { scanDocument } from "../../report/scan-document.js";
 import { scanText } from "../../report/scan-text.js";
-import { scanModel } from "../../scan/scan.js";
-import { DEFAULT_CANDIDATES, DEFAULT_EXHAUSTIVE_UP_TO } from "../../scan/select.js";
+import { DEFAULT_CANDIDATES } from "../../scan/select.js";
 import { EXIT } from "../exit-codes.js";
 import { printText, toJson } from "../output.js";
 import { progress } from "../progress.js";
@@ -69,38 +60,24 @@ export function registerScan(program: Command): void {
       const failOn = parseFailOn(opts.failOn);
       const candidates = count(opts.candidates, "--candidates", 10000);
       const deep = count(opts.deep, "--deep", 10000);
-      let exitCode: number = EXIT.clean;
-      await withRegistry(opts.registry, { create: false }, (db, file) => {
-        if (countModels(db) === 0) throw new UsageError(`no models are registered in ${file}: add the models to look for with \`pedigree register\``);
-        const model = loadModel(path);
-        const bar = progress("scanning", Math.max(1, model.params.nLayers));
-        let out: string;
-        try {
-          const scan = scanModel(db, model, {
-            candidates, deep, exhaustiveUpTo: DEFAULT_EXHAUSTIVE_UP_TO,
-            onStage: (stage, d, t) => bar.update(stage === "fingerprint" ? d : model.params.nLayers + d, model.params.nLayers + (stage === "compare" ? t : 0)),
-          });
-          bar.stop();
-          const facts = suspectFacts(model, opts.publisher);
-          const findings = scanFindings(facts, scan);
-          exitCode = failing(findings, failOn).length > 0 ? EXIT.findings : EXIT.clean;
-          const input = () => reportInputOfScan(facts, scan, findings);
-          switch (format) {
-            case "text":
-            case "table": out = scanText(scanDocument(facts, scan, findings, exitCode)); break;
-            case "json": out = toJson(scanDocument(facts, scan, findings, exitCode)); break;
-            case "cyclonedx": out = toJson(cyclonedxBom(input())); break;
-            case "spdx": out = toJson(spdxDocument(input())); break;
-            case "sarif": out = toJson(sarifLog(input())); break;
-            case "report-input": out = toJson(reportInputDocument(input())); break;
-          }
-        } finally {
-          bar.stop();
-          model.close();
-        }
-        if (opts.out) writeAtomically(opts.out, (f) => f.write(Buffer.from(out.endsWith("\n") ? out : `${out}\n`)));
-        else printText(out);
-      });
-      process.exitCode = exitCode;
+      let bar: ReturnType<typeof progress> | undefined;
+      let layers = 1;
+      let outcome;
+      try {
+        outcome = await scan({
+          model: path, registry: opts.registry, failOn, publisher: opts.publisher, candidates, deep,
+          onProgress: ({ stage, done: d, total: t }) => {
+            if (stage === "fingerprint") layers = Math.max(1, t);
+            bar ??= progress("scanning", layers);
+            bar.update(stage === "fingerprint" ? d : layers + d, layers + (stage === "compare" ? t : 0));
+          },
+        });
+      } finally {
+        bar?.stop();
+      }
+      const out = format === "text" || format === "table" ? scanText(outcome.document) : toJson(scanExport(outcome, format));
+      if (opts.out) writeAtomically(opts.out, (f) => f.write(Buffer.from(out.endsWith("\n") ? out : `${out}\n`)));
+      else printText(out);
+      process.exitCode = outcome.failing.length > 0 ? EXIT.findings : EXIT.clean;
     });
 }

@@ -4,10 +4,8 @@
  * declare, its shape and files, and its fingerprint's parts.
  */
 import type { Command } from "commander";
-import { PedigreeError, q } from "../../errors.js";
-import { withRegistry } from "../../registry/open.js";
-import { get } from "../../registry/store.js";
-import { showText } from "../../registry/text.js";
+import { show } from "../../api/show.js";
+import { showText } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
@@ -20,12 +18,9 @@ export function registerShow(program: Command): void {
     .option("--registry <file>", REGISTRY_OPTION_HELP)
     .option("--json", "machine-readable output")
     .action(async (name: string, opts: { registry?: string; json?: boolean }) => {
-      await withRegistry(opts.registry, { create: false }, (db, file) => {
-        const e = get(db, name);
-        if (!e) throw new PedigreeError("not-found", `no model named ${q(name)} in the registry`, file);
-        if (opts.json) printJson({ registry: file, ...e });
-        else printText(showText(e));
-      });
+      const shown = await show({ name, registry: opts.registry });
+      if (opts.json) printJson(shown);
+      else printText(showText(shown));
       process.exitCode = EXIT.clean;
     });
 }

@@ -5,9 +5,8 @@
  * derives from whom and how, merges with their parents. Text, JSON, Graphviz DOT or Mermaid.
  */
 import { Option, type Command } from "commander";
-import { registryTree } from "../../lineage/registry-tree.js";
+import { tree } from "../../api/tree.js";
 import { treeDot, treeMermaid, treeText } from "../../lineage/render.js";
-import { withRegistry } from "../../registry/open.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { progress } from "../progress.js";
@@ -29,19 +28,18 @@ export function registerTree(program: Command): void {
     .argument("[names...]", "only these registered models (default: all)")
     .action(async (names: string[], opts: Opts) => {
       const format = opts.json ? "json" : (opts.format ?? "text");
-      await withRegistry(opts.registry, { create: false }, (db, file) => {
-        const bar = progress("comparing pairs", 1);
-        let t;
-        try {
-          t = registryTree(db, { only: names.length ? names : undefined, onPair: (d, n) => bar.update(d, n) });
-        } finally {
-          bar.stop();
-        }
-        if (format === "json") printJson({ schema: "pedigree.tree/1", registry: file, models: t.models, pairsCompared: t.pairsCompared, testsCorrectedFor: t.tests, ...t.tree });
-        else if (format === "dot") printText(treeDot(t.tree));
-        else if (format === "mermaid") printText(treeMermaid(t.tree));
-        else printText(`${t.models} models in ${file}; ${t.pairsCompared} pairs compared, p-values corrected for ${t.tests}\n\n${treeText(t.tree)}`);
-      });
+      const bar = progress("comparing pairs", 1);
+      let t;
+      try {
+        t = await tree({ registry: opts.registry, only: names, onProgress: (e) => bar.update(e.done, e.total) });
+      } finally {
+        bar.stop();
+      }
+      const d = t.document;
+      if (format === "json") printJson(d);
+      else if (format === "dot") printText(treeDot(t.tree));
+      else if (format === "mermaid") printText(treeMermaid(t.tree));
+      else printText(`${d.models} models in ${d.registry}; ${d.pairsCompared} pairs compared, p-values corrected for ${d.testsCorrectedFor}\n\n${treeText(t.tree)}`);
       process.exitCode = EXIT.clean;
     });
 }

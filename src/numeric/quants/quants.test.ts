@@ -6,8 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-// The test reads ggml's GGUF files; numeric/ code itself never depends on formats/.
-// eslint-disable-next-line no-restricted-imports
+// The test reads ggml's GGUF files; numeric/ code itself never depends on formats/ (tests may).
 import { parseGguf } from "../../formats/gguf/parse.js";
 import { FileSource } from "../../io/byte-source.js";
 import { readRows, rowCount, type TensorEntry } from "../../model/tensor.js";

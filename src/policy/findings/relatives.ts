@@ -4,7 +4,7 @@
  * ancestors (the registered model came first, or the evidence cannot tell) and its descendants
  * (the registered model was built on the suspect). Findings about obligations follow ancestors only.
  */
-import { pText as pLog10Text } from "../../report/p-text.js";
+import { pText as pLog10Text } from "../../verdict/p-text.js";
 import { sameModelName } from "../../scan/names.js";
 import type { ScanMatch } from "../../scan/scan.js";
 import { ALPHA_DERIVED } from "../../verdict/decide.js";

@@ -1,5 +1,5 @@
 /**
- * @module report/p-text
+ * @module verdict/p-text
  * A p-value for people, from its log10 (exact far below the double range): "0.42", "3.1e-15".
  */
 export function pText(log10p: number): string {

@@ -1,9 +1,9 @@
 /**
- * @module evidence/transforms/structure
+ * @module verdict/transforms/structure
  * What a layer map says about depth: A layers used twice (stacked), missing (dropped), out of order
  * (reordered), and B layers from nowhere (a partial copy).
  */
-import type { LayerLink, Transform } from "../../verdict/result.js";
+import type { LayerLink, Transform } from "../result.js";
 
 export function layerTransforms(layerMap: readonly LayerLink[], LA: number, LB: number): Transform[] {
   const out: Transform[] = [];

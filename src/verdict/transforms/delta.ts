@@ -1,15 +1,15 @@
 /**
- * @module evidence/transforms/delta
+ * @module verdict/transforms/delta
  * The shape of the change from A to B in one aligned layer: its relative size, its effective rank
  * (a merged LoRA is low-rank; fine-tuning and continued pre-training are dense; added i.i.d. noise
  * is full-rank and Gaussian), computed on the matched units of the layer's gate (or up) matrix.
  */
 import type { CanonicalModel } from "../../model/canonical.js";
 import { mat, svd } from "../../numeric/linalg.js";
-import { toFrameA, type Frame } from "../frame.js";
-import type { UnitTestResult } from "../unit-test.js";
-import { selectColumns } from "../similarity.js";
-import { readUnits } from "../unit-views.js";
+import { toFrameA, type Frame } from "../../evidence/frame.js";
+import type { UnitTestResult } from "../../evidence/unit-test.js";
+import { selectColumns } from "../../evidence/similarity.js";
+import { readUnits } from "../../evidence/unit-views.js";
 
 export interface DeltaShape {
   /** ||Δ||_F / ||A||_F over the matched units. */

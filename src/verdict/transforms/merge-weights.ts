@@ -1,5 +1,5 @@
 /**
- * @module evidence/transforms/merge-weights
+ * @module verdict/transforms/merge-weights
  * With the suspected parents of a merge given (`--with`), estimate the mixing weights: least
  * squares B ≈ Σ w_k·P_k over sampled rows of the weight matrices that all of them share.
  */

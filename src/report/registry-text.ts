@@ -1,9 +1,9 @@
 /**
- * @module registry/text
+ * @module report/registry-text
  * The registry's reports for people: `list` as a table, `show` as labelled lines.
  */
-import { table } from "../report/table.js";
-import type { ModelEntry, ModelListing } from "./store.js";
+import { table } from "./table.js";
+import type { ModelEntry, ModelListing } from "../registry/store.js";
 
 function count(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} B`;

@@ -1,5 +1,5 @@
 /**
- * @module evidence/transforms/describe
+ * @module verdict/transforms/describe
  * What was done to A to make B, read off the evidence: format and storage changes, quantization,
  * obfuscations (permuted, rotated, rescaled units), structural edits (layers dropped, stacked,
  * reordered; MLP units pruned; vocabulary extended or trimmed; MoE upcycling; partial reuse), and
@@ -7,9 +7,9 @@
  * models is more likely the parent.
  */
 import type { CanonicalModel } from "../../model/canonical.js";
-import type { CompareResult, DirectionEstimate, Transform } from "../../verdict/result.js";
-import type { Frame } from "../frame.js";
-import type { UnitTestResult } from "../unit-test.js";
+import type { CompareResult, DirectionEstimate, Transform } from "../result.js";
+import type { Frame } from "../../evidence/frame.js";
+import type { UnitTestResult } from "../../evidence/unit-test.js";
 import { deltaShape } from "./delta.js";
 import { mergeWeights } from "./merge-weights.js";
 import { gridType, storedTypes } from "./quantization.js";

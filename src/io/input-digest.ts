@@ -1,5 +1,5 @@
 /**
- * @module report/input-digest
+ * @module io/input-digest
  * Identify the input files of a report so anyone can check they have the same bytes: size and
  * sha256 of each file (whole files up to FULL_LIMIT; above it, of the first and last MiB — marked
  * as partial, a quick identity, not a proof).

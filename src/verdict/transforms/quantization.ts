@@ -1,5 +1,5 @@
 /**
- * @module evidence/transforms/quantization
+ * @module verdict/transforms/quantization
  * Is a model quantized, and with which type? Stored quantized types are read off the files. For
  * weights stored as floats, the error structure tells: values that came out of a quantizer sit on
  * its grid, so quantizing them again with the same type returns them unchanged (up to the float

@@ -1,0 +1,23 @@
+/**
+ * @module api/import
+ * Add the models of a registry export (JSON Lines) to the registry, all or nothing; a name already
+ * registered is refused unless `replace`.
+ */
+import { resolve } from "node:path";
+import { importRegistry as importLines, type ImportResult } from "../registry/import.js";
+import { throwIfAborted, type OperationOptions } from "./cancel.js";
+import { useRegistry, type RegistryInput } from "./inputs.js";
+
+export interface ImportOptions extends Pick<OperationOptions, "signal"> {
+  /** A file written by exportRegistry / `pedigree export`. */
+  file: string;
+  replace?: boolean;
+  registry?: RegistryInput;
+}
+
+export type Imported = { registry: string } & ImportResult;
+
+export async function importRegistry(opts: ImportOptions): Promise<Imported> {
+  throwIfAborted(opts.signal, "import");
+  return useRegistry(opts.registry, {}, (db, file) => ({ registry: file, ...importLines(db, resolve(opts.file), { replace: !!opts.replace }) }));
+}

@@ -1,0 +1,58 @@
+/**
+ * @module api/scan
+ * Fingerprint a suspect model, compare it with the registered models most likely related, and
+ * say whose weights it carries and what follows: findings (leak, gated redistribution, base-model
+ * claims, licence obligations) and whether they fail the `failOn` rule. The document is
+ * pedigree.scan/1 (docs/json.md); scanExport turns the outcome into a BOM or findings log.
+ */
+import { UsageError } from "../errors.js";
+import { DEFAULT_FAIL_ON, failing, parseFailOn, type FailOn } from "../policy/fail-on.js";
+import { scanFindings } from "../policy/findings/index.js";
+import type { Finding } from "../policy/report-input.js";
+import { suspectFacts, type SuspectFacts } from "../policy/suspect.js";
+import { count as countModels } from "../registry/store.js";
+import { scanDocument, type ScanDocument } from "../report/scan-document.js";
+import { scanModel, type ScanResult } from "../scan/scan.js";
+import { DEFAULT_CANDIDATES, DEFAULT_EXHAUSTIVE_UP_TO } from "../scan/select.js";
+import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
+import { useRegistry, withModel, type ModelInput, type RegistryInput } from "./inputs.js";
+
+export interface ScanOptions extends OperationOptions {
+  model: ModelInput;
+  registry?: RegistryInput;
+  /** Which findings fail the scan: a --fail-on string or a parsed rule (default "derivation,low"). */
+  failOn?: string | FailOn;
+  /** Who publishes the suspect (default: the author it declares). */
+  publisher?: string;
+  /** Registered models taken from the index for comparison (default 8). */
+  candidates?: number;
+  /** Candidates also compared against the suspect's full weights when fingerprints do not settle it (default 3). */
+  deep?: number;
+}
+
+export interface ScanOutcome {
+  scan: ScanResult;
+  facts: SuspectFacts;
+  findings: Finding[];
+  /** The findings that match the failOn rule (the CLI exits 1 when there is any). */
+  failing: Finding[];
+  document: ScanDocument;
+}
+
+export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
+  const failOn = typeof opts.failOn === "object" ? opts.failOn : parseFailOn(opts.failOn ?? DEFAULT_FAIL_ON);
+  throwIfAborted(opts.signal, "scan");
+  const report = progressOf(opts, "scan");
+  return useRegistry(opts.registry, { readOnly: true }, (db, file) => {
+    if (countModels(db) === 0) throw new UsageError(`no models are registered in ${file}: add the models to look for with \`pedigree register\``);
+    return withModel(opts.model, (model) => {
+      const result = scanModel(db, model, {
+        candidates: opts.candidates ?? DEFAULT_CANDIDATES, deep: opts.deep ?? 3, exhaustiveUpTo: DEFAULT_EXHAUSTIVE_UP_TO, onStage: report,
+      });
+      const facts = suspectFacts(model, opts.publisher);
+      const findings = scanFindings(facts, result);
+      const fails = failing(findings, failOn);
+      return { scan: result, facts, findings, failing: fails, document: scanDocument(facts, result, findings, fails.length > 0 ? 1 : 0) };
+    });
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * @module server/job-worker
+ * Runs one job in a worker thread so the server's event loop stays free (the numeric work is
+ * synchronous): opens the registry itself, calls the api, posts progress and a JSON result.
+ * Cancelling a job terminates its worker.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { compare } from "../api/compare.js";
+import { register } from "../api/register.js";
+import { scan } from "../api/scan.js";
+import { scanExport, SCAN_EXPORTS } from "../api/scan-export.js";
+import { tree } from "../api/tree.js";
+import { PedigreeError } from "../errors.js";
+import type { ModelMeta } from "../registry/metadata.js";
+
+export type JobKind = "scan" | "register" | "compare" | "tree";
+
+export interface JobInput {
+  kind: JobKind;
+  registry: string;
+  params: Record<string, unknown>;
+}
+
+export type JobMessage =
+  | { type: "progress"; stage: string; done: number; total: number }
+  | { type: "done"; result: unknown }
+  | { type: "error"; error: { code: string; message: string } };
+
+async function runJob(job: JobInput, onProgress: (e: { stage: string; done: number; total: number }) => void): Promise<unknown> {
+  const p = job.params;
+  switch (job.kind) {
+    case "scan": {
+      const o = await scan({ model: String(p.path), registry: job.registry, onProgress, ...(typeof p.publisher === "string" ? { publisher: p.publisher } : {}) });
+      return { document: o.document, exports: Object.fromEntries(SCAN_EXPORTS.filter((k) => k !== "json").map((k) => [k, scanExport(o, k)])) };
+    }
+    case "register":
+      return { entry: (await register({ model: String(p.path), registry: job.registry, meta: p.meta as ModelMeta, onProgress })).entry };
+    case "compare":
+      return { document: (await compare({ a: String(p.a), b: String(p.b), onProgress, command: "pedigree serve: compare" })).document };
+    case "tree":
+      return { document: (await tree({ registry: job.registry, only: p.only as string[], onProgress })).document };
+  }
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const job = workerData as JobInput;
+  let last = "";
+  const onProgress = (e: { stage: string; done: number; total: number }) => {
+    const key = `${e.stage}:${e.done}`;
+    if (key !== last) port.postMessage({ type: "progress", ...e } satisfies JobMessage);
+    last = key;
+  };
+  runJob(job, onProgress).then(
+    (result) => port.postMessage({ type: "done", result: JSON.parse(JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as unknown } satisfies JobMessage),
+    (e: unknown) => port.postMessage({ type: "error", error: e instanceof PedigreeError ? { code: e.code, message: e.oneLine() } : { code: "internal", message: e instanceof Error ? e.message : String(e) } } satisfies JobMessage),
+  );
+}

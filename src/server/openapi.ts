@@ -1,0 +1,92 @@
+/**
+ * @module server/openapi
+ * The API's OpenAPI 3.1 description, served at /openapi.json. The tests check that it lists
+ * exactly the routes the server answers, with the roles of roles.ts.
+ */
+import { VERSION } from "../version.js";
+import { ACCESS, type Endpoint } from "./roles.js";
+
+type Op = { endpoint?: Endpoint; summary: string; body?: "json" | "scan"; ok: number; params?: string[]; query?: string[]; sse?: boolean };
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const error = { description: "an error", content: { "application/json": { schema: ref("Error") } } };
+
+function operation(id: string, o: Op) {
+  const roles = o.endpoint ? ACCESS[o.endpoint] : [];
+  return {
+    operationId: id,
+    summary: o.summary,
+    ...(o.endpoint ? { description: `Roles: ${roles.join(", ")}.`, "x-roles": roles, security: [{ bearer: [] }] } : { security: [] }),
+    parameters: [
+      ...(o.params ?? []).map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+      ...(o.query ?? []).map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+    ],
+    ...(o.body === "json" ? { requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } } } : {}),
+    ...(o.body === "scan" ? {
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": { schema: { type: "object", required: ["path"], properties: { path: { type: "string", description: "a model under the server's roots" }, publisher: { type: "string" } } } },
+          "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" }, description: "a single weight file (size-limited); give its name in ?filename=" },
+        },
+      },
+    } : {}),
+    responses: {
+      [String(o.ok)]: o.sse
+        ? { description: "Server-sent events: `progress` ({stage, done, total}), then one of `done`, `failed`, `cancelled` with the job", content: { "text/event-stream": { schema: { type: "string" } } } }
+        : { description: o.ok === 202 ? "the job, queued" : "ok", content: { "application/json": { schema: o.ok === 202 ? ref("Job") : { type: "object" } } } },
+      ...(o.endpoint ? { 401: error, 403: error, 429: error } : {}),
+      400: error,
+      404: error,
+    },
+  };
+}
+
+const PATHS: Record<string, Record<string, [string, Op]>> = {
+  "/openapi.json": { get: ["openapi", { summary: "this document", ok: 200 }] },
+  "/": { get: ["ui", { summary: "the web UI (HTML)", ok: 200 }] },
+  "/ui/{file}": { get: ["uiFile", { summary: "the web UI's script and style sheet", ok: 200, params: ["file"] }] },
+  "/api/health": { get: ["health", { summary: "liveness and version", ok: 200 }] },
+  "/api/models": {
+    get: ["listModels", { endpoint: "models.list", summary: "registered models the token may see (search: q, tier)", ok: 200, query: ["q", "tier"] }],
+    post: ["registerModel", { endpoint: "models.register", summary: "register a model under the server's roots (a job): {path, name, tier, license, owner (admins), declaredBase, released, recipients, notes}", body: "json", ok: 202 }],
+  },
+  "/api/models/{name}": {
+    get: ["showModel", { endpoint: "models.show", summary: "one registered model (reads of gated and closed models are audited)", ok: 200, params: ["name"] }],
+    delete: ["removeModel", { endpoint: "models.remove", summary: "remove a model (owners: their organisation's)", ok: 200, params: ["name"] }],
+  },
+  "/api/scans": { post: ["scan", { endpoint: "scan", summary: "scan a suspect model given by path or uploaded (a job)", body: "scan", ok: 202, query: ["filename"] }] },
+  "/api/compare": { post: ["compare", { endpoint: "compare", summary: "compare two models under the server's roots: {a, b} (a job)", body: "json", ok: 202 }] },
+  "/api/tree": { post: ["tree", { endpoint: "tree", summary: "family trees of the models the token may see: {only?} (a job)", body: "json", ok: 202 }] },
+  "/api/jobs/{id}": {
+    get: ["getJob", { endpoint: "jobs.show", summary: "a job of this token: status, progress, result (redacted for the token)", ok: 200, params: ["id"] }],
+    delete: ["cancelJob", { endpoint: "jobs.cancel", summary: "cancel a queued or running job", ok: 200, params: ["id"] }],
+  },
+  "/api/jobs/{id}/events": { get: ["jobEvents", { endpoint: "jobs.show", summary: "a job's progress and end as server-sent events", ok: 200, params: ["id"], sse: true }] },
+  "/api/jobs/{id}/export/{format}": { get: ["exportScan", { endpoint: "jobs.export", summary: "a finished scan as json, cyclonedx, spdx, sarif or report-input", ok: 200, params: ["id", "format"] }] },
+  "/api/alerts": { get: ["alerts", { endpoint: "alerts", summary: "scan matches against the organisation's gated and closed models", ok: 200 }] },
+  "/api/audit": { get: ["audit", { endpoint: "audit", summary: "the append-only audit log", ok: 200 }] },
+  "/api/tokens": {
+    get: ["listTokens", { endpoint: "tokens.list", summary: "API tokens (never their secrets)", ok: 200 }],
+    post: ["createToken", { endpoint: "tokens.create", summary: "make a token: {role, org (owners), label}; the secret is shown once", body: "json", ok: 201 }],
+  },
+};
+
+export const OPENAPI = {
+  openapi: "3.1.0",
+  info: { title: "pedigree serve", version: VERSION, description: "The pedigree registry as a service: models, scans, comparisons, family trees, jobs, alerts and audit. Roles: admin, owner, analyst, public." },
+  paths: Object.fromEntries(Object.entries(PATHS).map(([path, ops]) => [path, Object.fromEntries(Object.entries(ops).map(([method, [id, op]]) => [method, operation(id, op)]))])),
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "an API token (pdg_...)" } },
+    schemas: {
+      Error: { type: "object", required: ["error"], properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" } } } } },
+      Job: {
+        type: "object", required: ["id", "kind", "status"],
+        properties: {
+          id: { type: "string" }, kind: { enum: ["scan", "register", "compare", "tree"] }, status: { enum: ["queued", "running", "done", "failed", "cancelled"] },
+          progress: { type: ["object", "null"] }, result: {}, error: { type: ["object", "null"] }, createdAt: { type: "string" }, finishedAt: { type: ["string", "null"] },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,90 @@
+// The web UI end to end in Debian's Chromium (playwright-core; .ci/run installs `chromium`):
+// an owner registers a closed model (API), scans a forged leak of it through the UI (path form),
+// sees the leak finding and the layer heatmap; an analyst's UI never shows the closed model's
+// name. Screenshots (1400 px and 400 px wide) go to test-artifacts/ui/.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { forge } from "../../src/api/forge.js";
+import { startServer } from "../../src/server/start.js";
+import { devPath } from "../../src/test-support/dev-truth.js";
+import { tempDir } from "../../src/test-support/tmp.js";
+
+const CHROMIUM = [process.env.PEDIGREE_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => p && existsSync(p));
+const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts", "ui");
+
+test("web UI: register closed, scan a forged leak, leak finding + heatmap; analyst sees no closed name", { skip: CHROMIUM ? false : "chromium is not installed (apt-get install chromium)" }, async () => {
+  const dir = tempDir("pedigree-ui-");
+  const models = join(dir, "models");
+  mkdirSync(models);
+  await forge({ input: devPath("A"), steps: "permute,finetune-drift:0.05", out: join(models, "leak"), seed: 3 });
+  const s = await startServer({ registry: join(dir, "lab.db"), port: 0, roots: [models, devPath("")], workers: 1 });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  try {
+    const call = async (token: string, method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return (await r.json()) as Record<string, unknown>;
+    };
+    const admin = s.adminToken as string;
+    const owner = (await call(admin, "POST", "/api/tokens", { role: "owner", org: "Secret Lab" })).secret as string;
+    const analyst = (await call(admin, "POST", "/api/tokens", { role: "analyst" })).secret as string;
+    const reg = await call(owner, "POST", "/api/models", { path: "A", name: "crown-jewel", tier: "closed", license: "other" });
+    for (let i = 0; i < 600; i++) {
+      const j = await call(owner, "GET", `/api/jobs/${String(reg.id)}`);
+      if (j.status !== "queued" && j.status !== "running") {
+        assert.equal(j.status, "done", JSON.stringify(j.error));
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    // HTTP refusals the page shows (401 before the token is given) are not script errors
+    page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
+    await page.goto(s.url);
+    await page.fill("#token", owner);
+    await page.click("#token-form button");
+    await page.getByRole("link", { name: "crown-jewel" }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "models-owner-1400.png"), fullPage: true });
+
+    await page.click("nav >> text=Scan");
+    await page.fill("input[name=path]", join(models, "leak"));
+    await page.click("text=Scan path");
+    await page.locator("[data-testid=scan-result]").waitFor({ timeout: 300_000 });
+    await page.locator("[data-finding=leak]").waitFor();
+    assert.match(await page.locator("[data-finding=leak]").innerText(), /crown-jewel/);
+    const cells = await page.locator("[data-testid=heatmap] div").count();
+    assert.equal(cells, 6, "one heatmap cell per layer of the suspect");
+    await page.screenshot({ path: join(ARTIFACTS, "scan-owner-1400.png"), fullPage: true });
+    await page.setViewportSize({ width: 400, height: 900 });
+    await page.screenshot({ path: join(ARTIFACTS, "scan-owner-400.png"), fullPage: true });
+    const overflow = (await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) as number;
+    assert.ok(overflow <= 0, `readable at 400 px without sideways scrolling (overflow ${overflow} px)`);
+
+    // the analyst: the model list and the same scan never show the closed model's name
+    const other = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    other.on("pageerror", (e) => errors.push(e.message));
+    await other.goto(s.url);
+    await other.fill("#token", analyst);
+    await other.click("#token-form button");
+    await other.locator("main table").waitFor();
+    assert.doesNotMatch(await other.locator("main").innerText(), /crown-jewel/);
+    await other.click("nav >> text=Scan");
+    await other.fill("input[name=path]", join(models, "leak"));
+    await other.click("text=Scan path");
+    await other.locator("[data-testid=scan-result]").waitFor({ timeout: 300_000 });
+    const text = await other.locator("main").innerText();
+    assert.match(text, /a closed model of Secret Lab/);
+    assert.doesNotMatch(text, /crown-jewel/);
+    await other.screenshot({ path: join(ARTIFACTS, "scan-analyst-1400.png"), fullPage: true });
+    assert.deepEqual(errors, [], "no script errors and no CSP violations");
+  } finally {
+    await browser.close();
+    await s.close();
+  }
+});
