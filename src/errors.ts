@@ -83,9 +83,9 @@ export function escapeControls(text: string): string {
   return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-/** A whole multi-line text: escapes as escapeControls but keeps its line breaks. */
+/** A whole multi-line text: escapes as escapeControls but keeps its line breaks and tabs. */
 export function escapeControlsKeepLines(text: string): string {
-  return text.split("\n").map(escapeControls).join("\n");
+  return text.split("\n").map((line) => line.split("\t").map(escapeControls).join("\t")).join("\n");
 }
 
 /** A name read from a file, safe to put in a one-line message: control characters escaped, clipped. */

@@ -29,9 +29,9 @@ export function buildProgram(): Command {
   const program = new Command("pedigree")
     .description("where a model's weights came from")
     .version(VERSION)
-    .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // commander's own error text is replaced by one line in main() (usageLine)
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => undefined });
   registerInspect(program);
   registerDemo(program);
   registerCompare(program);
@@ -55,16 +55,68 @@ function message(e: unknown): string {
   return `internal error: ${e instanceof Error ? e.message : String(e)}`;
 }
 
+/** The subcommand argv names (its first word that is a command), for "see 'pedigree <cmd> --help'". */
+function commandOf(program: Command, argv: string[]): string | undefined {
+  const names = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
+  return argv.find((a) => names.has(a));
+}
+
+/** A usage error as one line: what is wrong, and where the help is. */
+function usageLine(e: CommanderError, cmd: string | undefined): string {
+  const what = e.message.replace(/^error:\s*/i, "").replace(/\s+/g, " ").trim();
+  return `${what}; see 'pedigree ${cmd ? `${cmd} ` : ""}--help'`;
+}
+
+/** `pedigree` alone: what it is and the commands, one line each (the full help is --help). */
+export function overview(program: Command): string {
+  const width = 80;
+  const cmds = program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
+  const pad = Math.max(...cmds.map((c) => c.name().length)) + 2;
+  const lines = [`pedigree ${VERSION}: ${program.description()}`, "", "usage: pedigree <command> [options]", "", "commands:"];
+  for (const c of cmds) {
+    const full = c.description().split("\n")[0] ?? "";
+    // the description's first clause (before ':' or ';'), which says what the command is for
+    const d = /^[^:;]{12,}?(?=[:;])/.exec(full)?.[0] ?? full;
+    const room = width - 2 - pad;
+    const comma = d.lastIndexOf(", ", room);
+    lines.push(`  ${c.name().padEnd(pad)}${d.length <= room ? d : comma > 20 ? d.slice(0, comma) : `${d.slice(0, room - 3)}...`}`);
+  }
+  lines.push("", "see 'pedigree <command> --help' for a command's options and an example");
+  return lines.join("\n");
+}
+
+/** Under --json, errors go to stderr as JSON too: {"error": {"code", "message", "file"}}. */
+function errorJson(code: string, message: string, file?: string): string {
+  return `${JSON.stringify({ error: { code, message, ...(file !== undefined ? { file } : {}) } })}\n`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = EXIT.clean;
   removePartialFilesOnExit();
   const program = buildProgram();
+  const json = argv.includes("--json");
+  if (argv.length === 0) {
+    process.stdout.write(`${overview(program)}\n`);
+    return EXIT.clean;
+  }
+  if (json && (argv[0] === "--version" || argv[0] === "-V")) {
+    process.stdout.write(`${JSON.stringify({ schema: "pedigree.version/1", version: VERSION }, null, 2)}\n`);
+    return EXIT.clean;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? EXIT.clean);
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.exitCode === 0 ? EXIT.clean : EXIT.error;
+      if (e.exitCode === 0) return EXIT.clean;
+      const line = usageLine(e, commandOf(program, argv));
+      process.stderr.write(json ? errorJson("usage", line) : `pedigree: ${line}\n`);
+      return EXIT.error;
+    }
+    if (json) {
+      const pe = e instanceof PedigreeError ? e : undefined;
+      process.stderr.write(errorJson(pe?.code ?? "internal", pe ? pe.message.replace(/\s+/g, " ").trim() : message(e), pe?.file));
+      return exitCodeOf(e);
     }
     process.stderr.write(`pedigree: ${message(e)}\n`);
     if (process.env.PEDIGREE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);

@@ -101,8 +101,8 @@ test("register, list, show, scan, tree, export, import, remove in a temporary re
 
   assert.equal((await remove({ name: "B", registry })).removed.name, "B");
   assert.deepEqual((await list({ registry })).models.map((m) => m.name), ["A"]);
-  // reading a registry that does not exist: empty, and nothing created
-  assert.deepEqual((await list({ registry: join(dir, "missing.db") })).models, []);
+  // reading a registry that does not exist: not-found (a read never invents a registry), nothing created
+  await assert.rejects(list({ registry: join(dir, "missing.db") }), (e: unknown) => e instanceof PedigreeError && e.code === "not-found");
   assert.ok(!existsSync(join(dir, "missing.db")));
 });
 

@@ -11,7 +11,7 @@ import { UsageError } from "../../errors.js";
 import { compareHtml } from "../../report/compare-html.js";
 import { compareText } from "../../report/compare-text.js";
 import { EXIT } from "../exit-codes.js";
-import { printJson, printText } from "../output.js";
+import { printJson, printText, textWidth } from "../output.js";
 import { progress } from "../progress.js";
 
 interface Opts {
@@ -43,7 +43,7 @@ export function registerCompare(program: Command): void {
         bar.stop();
         if (opts.html) writeFileSync(opts.html, compareHtml(doc));
         if (opts.json) printJson(doc);
-        else printText(compareText(doc));
+        else printText(compareText(doc, textWidth()));
       } finally {
         bar.stop();
       }

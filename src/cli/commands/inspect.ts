@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { inspect } from "../../api/inspect.js";
 import { inspectText } from "../../report/inspect-text.js";
 import { EXIT } from "../exit-codes.js";
-import { printJson, printText } from "../output.js";
+import { printJson, printText, textWidth } from "../output.js";
 import { progress } from "../progress.js";
 
 export function registerInspect(program: Command): void {
@@ -24,7 +24,7 @@ export function registerInspect(program: Command): void {
         const doc = await inspect({ model: path, tensors: !!opts.tensors, digests: opts.digests, onProgress: (e) => (bar ??= progress("hashing tensors", e.total)).update(e.done) });
         bar?.stop();
         if (opts.json) printJson(doc);
-        else printText(inspectText(doc));
+        else printText(inspectText(doc, textWidth()));
       } finally {
         bar?.stop();
       }

@@ -17,7 +17,7 @@ import { FINDING_IDS } from "../../policy/report-input.js";
 import { scanText } from "../../report/scan-text.js";
 import { DEFAULT_CANDIDATES } from "../../scan/select.js";
 import { EXIT } from "../exit-codes.js";
-import { printText, toJson } from "../output.js";
+import { printText, toJson, textWidth } from "../output.js";
 import { progress } from "../progress.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
 
@@ -75,7 +75,7 @@ export function registerScan(program: Command): void {
       } finally {
         bar?.stop();
       }
-      const out = format === "text" || format === "table" ? scanText(outcome.document) : toJson(scanExport(outcome, format));
+      const out = format === "text" || format === "table" ? scanText(outcome.document, textWidth()) : toJson(scanExport(outcome, format));
       if (opts.out) writeAtomically(opts.out, (f) => f.write(Buffer.from(out.endsWith("\n") ? out : `${out}\n`)));
       else printText(out);
       process.exitCode = outcome.failing.length > 0 ? EXIT.findings : EXIT.clean;
