@@ -16,12 +16,21 @@ export function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
+/** `s` cut to `n` columns, the cut marked with "~". */
+function clip(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}~`;
+}
+
+/**
+ * One line per model, in 80 columns: name, tier, owner, licence, format and size (long values
+ * clipped with "~"); `show <name>` and `list --json` have everything else.
+ */
 export function listText(models: ModelListing[], file: string): string {
   if (models.length === 0) return `no models registered in ${file}`;
   return [
-    table(["name", "tier", "owner", "licence", "architecture", "params", "layers", "released", "registered"],
-      models.map((m) => [m.name, m.tier, m.owner, m.license ?? "-", `${m.architecture} (${m.format})`, count(m.parameters), String(m.layers), m.released ?? "-", m.registeredAt.slice(0, 10)])),
-    `${models.length} model${models.length === 1 ? "" : "s"} in ${file}`,
+    table(["name", "tier", "owner", "licence", "format", "params"],
+      models.map((m) => [clip(m.name, 22), m.tier, clip(m.owner, 12), clip(m.license ?? "-", 14), clip(m.format, 11), count(m.parameters)])),
+    `${models.length} model${models.length === 1 ? "" : "s"} in ${file} ('pedigree show <name>' for one)`,
   ].join("\n");
 }
 

@@ -52,6 +52,7 @@ test("register, list, show, remove", () => {
   const listed = ok(runCli(["list", ...reg(r)])).stdout;
   assert.match(listed, /^A\s+open\s+acme\s+apache-2\.0/m);
   assert.match(listed, /3 models in /);
+  for (const line of listed.trim().split("\n").slice(0, -1)) assert.ok(line.length <= 80, `list wider than 80 columns: ${line}`);
   assert.deepEqual(names(r), ["A", "A-ft", "stories260K"]);
 
   const show = JSON.parse(ok(runCli(["show", "A-ft", "--json", ...reg(r)])).stdout) as Record<string, unknown> & { summary: { format: string; declared: { baseModels: string[] } } };

@@ -1,0 +1,53 @@
+/**
+ * The command line's surface as a new user meets it (issue 11): `pedigree` alone, usage errors in
+ * one line that say where the help is, JSON errors under --json, `--version --json`.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { runCli } from "../../src/test-support/cli.js";
+
+test("'pedigree' alone: a short overview on stdout naming every command, exit 0, 80 columns", () => {
+  const r = runCli([]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, "");
+  const lines = r.stdout.trimEnd().split("\n");
+  assert.ok(lines.length <= 24, `${lines.length} lines`);
+  for (const l of lines) assert.ok(l.length <= 80, l);
+  for (const cmd of ["inspect", "compare", "forge", "run", "register", "list", "show", "remove", "export", "import", "scan", "tree", "demo"]) {
+    assert.match(r.stdout, new RegExp(`^  ${cmd} +\\S`, "m"), cmd);
+  }
+  assert.match(r.stdout, /see 'pedigree <command> --help'/);
+});
+
+test("usage errors: one line naming the problem and the help to read, exit 2", () => {
+  const cases: Array<[string[], RegExp]> = [
+    [["frobnicate"], /^pedigree: unknown command 'frobnicate'; see 'pedigree --help'$/],
+    [["inspect"], /^pedigree: missing required argument 'path'; see 'pedigree inspect --help'$/],
+    [["inspect", "x", "--bogus"], /^pedigree: unknown option '--bogus'; see 'pedigree inspect --help'$/],
+    [["compare", "a"], /^pedigree: missing required argument 'B'; see 'pedigree compare --help'$/],
+    [["register", "x", "--tier", "public"], /^pedigree: option '--tier <tier>' argument 'public' is invalid.*; see 'pedigree register --help'$/],
+  ];
+  for (const [args, want] of cases) {
+    const r = runCli(args);
+    assert.equal(r.code, 2, args.join(" "));
+    assert.equal(r.stdout, "");
+    const lines = r.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 1, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(lines[0] as string, want);
+  }
+});
+
+test("--json: errors are JSON on stderr with code, message and file; --version --json", () => {
+  const missing = runCli(["inspect", "/nonexistent/model.gguf", "--json"]);
+  assert.equal(missing.code, 2);
+  assert.deepEqual(JSON.parse(missing.stderr), { error: { code: "not-found", message: "no such file or folder", file: "/nonexistent/model.gguf" } });
+  const usage = runCli(["inspect", "--json"]);
+  assert.equal(usage.code, 2);
+  const u = JSON.parse(usage.stderr) as { error: { code: string; message: string } };
+  assert.equal(u.error.code, "usage");
+  assert.match(u.error.message, /missing required argument 'path'; see 'pedigree inspect --help'/);
+  const v = runCli(["--version", "--json"]);
+  assert.equal(v.code, 0);
+  assert.deepEqual(Object.keys(JSON.parse(v.stdout) as object), ["schema", "version"]);
+  assert.match(runCli(["--version"]).stdout, /^\d+\.\d+\.\d+\n$/);
+});
