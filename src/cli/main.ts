@@ -46,8 +46,31 @@ export function buildProgram(): Command {
   registerScan(program);
   registerTree(program);
   registerServe(program);
+  for (const cmd of program.commands) {
+    // mandatory options say so in the help (commander lists them like any other)
+    for (const o of cmd.options) if (o.mandatory && !/\(required\)$/.test(o.description)) o.description = `${o.description} (required)`;
+    const example = EXAMPLES[cmd.name()];
+    if (example) cmd.addHelpText("after", `\nExample:\n${example.map((l) => `  $ ${l}`).join("\n")}\n`);
+  }
   return program;
 }
+
+/** One example per command, shown at the end of its --help (serve has its own). */
+const EXAMPLES: Record<string, string[]> = {
+  inspect: ["pedigree inspect ../shared/models/stories260K/stories260K.gguf --tensors"],
+  demo: ["pedigree demo --dir /tmp/pedigree-demo"],
+  compare: ["pedigree compare base/ suspect.gguf --html report.html"],
+  forge: ["pedigree forge base/ --steps permute,quantize:Q8_0 -o copy.gguf"],
+  run: ["pedigree run stories260K.bin --prompt \"Once upon a time\" --max-tokens 40"],
+  register: ["pedigree register base/ --name base --owner lab --tier closed --license mit"],
+  list: ["pedigree list --registry lab.db"],
+  show: ["pedigree show base --json"],
+  remove: ["pedigree remove base --registry lab.db"],
+  export: ["pedigree export -o registry.jsonl"],
+  import: ["pedigree import registry.jsonl --replace"],
+  scan: ["pedigree scan suspect/ --fail-on leak", "pedigree scan suspect/ -o sarif --out findings.sarif"],
+  tree: ["pedigree tree --format mermaid"],
+};
 
 function message(e: unknown): string {
   if (e instanceof PedigreeError) return e.oneLine();

@@ -36,9 +36,9 @@ export const STEP_SYNTAX: Record<StepName, [syntax: string, help: string]> = {
 };
 
 /** The steps as help text lines. */
+/** One entry per step: its syntax, then what it does on the next line (indented), so help fits 80 columns. */
 export function stepHelp(): string[] {
-  const w = Math.max(...Object.values(STEP_SYNTAX).map(([syntax]) => syntax.length));
-  return Object.values(STEP_SYNTAX).map(([syntax, help]) => `${syntax.padEnd(w)}  ${help}`);
+  return Object.values(STEP_SYNTAX).flatMap(([syntax, help]) => [syntax, `    ${help}`]);
 }
 
 const NAMES = Object.keys(STEP_SYNTAX) as StepName[];
