@@ -9,7 +9,7 @@ import { throwIfAborted, type OperationOptions } from "./cancel.js";
 import { useRegistry, type RegistryInput } from "./inputs.js";
 
 export interface ImportOptions extends Pick<OperationOptions, "signal"> {
-  /** A file written by exportRegistry / `pedigree export`. */
+  /** A file written by exportRegistry / `pedigree export`, or "-" for standard input. */
   file: string;
   replace?: boolean;
   registry?: RegistryInput;
@@ -19,5 +19,5 @@ export type Imported = { registry: string } & ImportResult;
 
 export async function importRegistry(opts: ImportOptions): Promise<Imported> {
   throwIfAborted(opts.signal, "import");
-  return useRegistry(opts.registry, {}, (db, file) => ({ registry: file, ...importLines(db, resolve(opts.file), { replace: !!opts.replace }) }));
+  return useRegistry(opts.registry, {}, (db, file) => ({ registry: file, ...importLines(db, opts.file === "-" ? "-" : resolve(opts.file), { replace: !!opts.replace }) }));
 }

@@ -11,9 +11,17 @@ const CHUNK = 1 << 20;
 /** Longest line accepted: a model line is ~150 KB; this bounds memory on a hostile file. */
 export const MAX_LINE = 64 << 20;
 
-/** Yields [1-based line number, text] for every line (a final line without "\n" included). */
-export function* readLines(file: string): Generator<[number, string]> {
-  const fd = openRegular(file).fd;
+/** Standard input's name in errors. */
+const STDIN = "<stdin>";
+
+/**
+ * Yields [1-based line number, text] for every line (a final line without "\n" included). `file`
+ * "-" reads standard input (a pipe or a redirected file), chunk by chunk like a file.
+ */
+export function* readLines(fileArg: string): Generator<[number, string]> {
+  const stdin = fileArg === "-";
+  const file = stdin ? STDIN : fileArg;
+  const fd = stdin ? 0 : openRegular(fileArg).fd;
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const text = (parts: Buffer[], n: number) => {
     try {
@@ -28,7 +36,7 @@ export function* readLines(file: string): Generator<[number, string]> {
     let pendingBytes = 0;
     let line = 1;
     for (;;) {
-      const got = readSync(fd, buf, 0, CHUNK, null);
+      const got = readChunk(fd, buf);
       if (got === 0) break;
       let start = 0;
       for (;;) {
@@ -49,6 +57,20 @@ export function* readLines(file: string): Generator<[number, string]> {
     }
     if (pendingBytes > 0) yield [line, text(pending, line)];
   } finally {
-    closeSync(fd);
+    if (!stdin) closeSync(fd);
+  }
+}
+
+/** One read; a non-blocking pipe (stdin) that has nothing yet is waited on, not taken for its end. */
+function readChunk(fd: number, buf: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EOF") return 0;
+      if (code !== "EAGAIN") throw new BadInputError(fd === 0 ? STDIN : "registry export", `cannot read (${code ?? "error"})`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
   }
 }

@@ -3,8 +3,12 @@
  * one line that say where the help is, JSON errors under --json, `--version --json`.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../../src/test-support/cli.js";
+import { REPO, sharedPath } from "../../src/test-support/shared.js";
+import { tempDir } from "../../src/test-support/tmp.js";
 
 test("'pedigree' alone: a short overview on stdout naming every command, exit 0, 80 columns", () => {
   const r = runCli([]);
@@ -50,4 +54,19 @@ test("--json: errors are JSON on stderr with code, message and file; --version -
   assert.equal(v.code, 0);
   assert.deepEqual(Object.keys(JSON.parse(v.stdout) as object), ["schema", "version"]);
   assert.match(runCli(["--version"]).stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test("import - reads the export from standard input", () => {
+  const dir = tempDir();
+  const src = join(dir, "src.db");
+  const dst = join(dir, "dst.db");
+  const reg = runCli(["register", sharedPath("models", "stories260K", "stories260K.gguf"), "--name", "stories", "--owner", "me", "--tier", "open", "--license", "mit", "--registry", src]);
+  assert.equal(reg.code, 0, reg.stderr);
+  const exported = runCli(["export", "--registry", src]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO, "src", "cli", "run.ts"), "import", "-", "--registry", dst, "--json"], { cwd: REPO, input: exported.stdout, encoding: "utf8", env: { ...process.env, PEDIGREE_NO_PROGRESS: "1" } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual((JSON.parse(r.stdout) as { names: string[] }).names, ["stories"]);
+  const listed = JSON.parse(runCli(["list", "--registry", dst, "--json"]).stdout) as { models: Array<{ name: string }> };
+  assert.deepEqual(listed.models.map((m) => m.name), ["stories"]);
 });

@@ -14,7 +14,7 @@ export function registerImport(program: Command): void {
   program
     .command("import")
     .description("add the models of a registry export (JSON Lines) to the registry, all or nothing")
-    .argument("<file>", "a file written by `pedigree export`")
+    .argument("<file>", "a file written by `pedigree export`, or - to read standard input")
     .option("--replace", "overwrite models whose names are already registered")
     .option("--registry <file>", REGISTRY_OPTION_HELP)
     .option("--json", "machine-readable output")
