@@ -3,11 +3,14 @@
  * Which residual frame to compare in. The identity is probed first; if it shows no shared units,
  * a signed permutation and a rotation are estimated from the shared tokens' embeddings and probed
  * too. The frame whose probe shows the strongest evidence is used; the number of frames that could
- * have been tried enters the multiple-testing correction.
+ * have been tried enters the multiple-testing correction. When the residual widths differ
+ * (residual-width pruning), B's coordinates are matched to a subset of A's instead (a partial
+ * signed permutation, frames/partial-permutation.ts), and that is the frame.
  */
 import type { CanonicalModel } from "../model/canonical.js";
 import { identityFrame, type Frame } from "./frame.js";
 import { estimateRotation, MAX_ROTATION_DIM } from "./frames/rotation.js";
+import { estimatePartialPermutation } from "./frames/partial-permutation.js";
 import { estimateRotationOnCoords } from "./frames/rotation-on-coords.js";
 import { estimateSignedPermutation, isNearIdentity } from "./frames/signed-permutation.js";
 import { layerCount } from "./layer-map.js";
@@ -67,7 +70,7 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
   // permutation that the embeddings already support almost everywhere
   const searchAll = !isLarge(a);
   const all = pairs ? Int32Array.from(pairs.a.keys()) : new Int32Array(0);
-  if (d !== residualWidth(b)) return { frame: null, probes: [{ kind: "none", logP: 0, note: `residual widths differ (${d} vs ${residualWidth(b)})` }], heldOut: all };
+  if (d !== residualWidth(b)) return partialFrame(a, b, pairs, all, opts.seed);
   const cache = new ComponentCache(8);
   const probes: FrameChoice["probes"] = [];
   const identity = identityFrame(d);
@@ -96,4 +99,19 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
     } else probes.push({ kind: "rotation", logP: 0, note: `not estimated (needs >= ${d} shared tokens)` });
   }
   return { frame: best.frame, probes, heldOut: best.heldOut };
+}
+
+/**
+ * Residual widths differ: B's coordinates matched to some of A's from half of the shared tokens'
+ * embeddings (the other half held out for the token tests). No token correspondence, no frame.
+ */
+function partialFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, all: Int32Array, seed: number): FrameChoice {
+  const widths = `residual widths differ (${residualWidth(a)} vs ${residualWidth(b)})`;
+  if (!pairs) return { frame: null, probes: [{ kind: "none", logP: 0, note: `${widths} and no shared tokens to match them by` }], heldOut: all };
+  const even = Int32Array.from(all.filter((i) => i % 2 === 0));
+  const odd = Int32Array.from(all.filter((i) => i % 2 === 1));
+  const est = estimatePartialPermutation(a, b, pairs, even, seed);
+  if (!est || est.frame.coords?.length === 0) return { frame: null, probes: [{ kind: "none", logP: 0, note: `${widths}; too few shared tokens to match them` }], heldOut: all };
+  const note = `${widths}: ${est.matched}/${residualWidth(b)} of B's matched to A's, ${est.frame.coords?.length ?? 0} compared`;
+  return { frame: est.frame, probes: [{ kind: "partial-permutation", logP: est.logP, note }], heldOut: odd };
 }

@@ -3,7 +3,9 @@
  * A residual-stream frame: how B's residual coordinates map onto A's. Every weight that reads or
  * writes the residual stream is compared after mapping B's vectors into A's coordinates:
  * - identity: the same basis (no obfuscation, or none needed);
- * - signed permutation: B dim r is ±A dim perm[r] (llama permute obfuscation, sign flips);
+ * - signed permutation: B dim r is ±A dim perm[r] (llama permute obfuscation, sign flips); with
+ *   `dimB`, B's residual stream is narrower or wider than A's (residual-width pruning): B dims map
+ *   onto some of A's (`coords`), a B dim with perm -1 onto none, and tests compare on `coords`;
  * - rotation: x_A = x_B·Rᵀ for an orthogonal R (gain-folded residual rotation); for wide models
  *   only some of R's rows, onto some of A's coordinates (`coords`), and tests compare on those.
  */
@@ -13,8 +15,11 @@ export type FrameKind = "identity" | "signed-permutation" | "rotation";
 
 export interface Frame {
   kind: FrameKind;
+  /** A's residual width: mapped vectors have this many coordinates. */
   dim: number;
-  /** signed-permutation: A coordinate of each B coordinate. */
+  /** B's residual width when it differs from A's (signed-permutation only). */
+  dimB?: number;
+  /** signed-permutation: A coordinate of each B coordinate (-1: none, with `dimB`). */
   perm?: Int32Array;
   /** signed-permutation: +1 or -1 per B coordinate. */
   sign?: Float32Array;
@@ -32,7 +37,12 @@ export function identityFrame(dim: number): Frame {
   return { kind: "identity", dim, support: 1, source: "none needed" };
 }
 
-/** Map `rows` B vectors (row-major, `dim` each) into A's coordinates. */
+/** B's residual width under this frame. */
+export function widthB(f: Frame): number {
+  return f.dimB ?? f.dim;
+}
+
+/** Map `rows` B vectors (row-major, `widthB(f)` each) into A's coordinates (`f.dim` each). */
 export function toFrameA(f: Frame, x: Float32Array, rows: number): Float32Array {
   const d = f.dim;
   if (f.kind === "identity") return x;
@@ -40,9 +50,14 @@ export function toFrameA(f: Frame, x: Float32Array, rows: number): Float32Array 
   if (f.kind === "signed-permutation") {
     const perm = f.perm as Int32Array;
     const sign = f.sign as Float32Array;
+    const db = widthB(f);
     for (let r = 0; r < rows; r++) {
       const o = r * d;
-      for (let j = 0; j < d; j++) out[o + (perm[j] as number)] = (sign[j] as number) * (x[o + j] as number);
+      const ob = r * db;
+      for (let j = 0; j < db; j++) {
+        const to = perm[j] as number;
+        if (to >= 0) out[o + to] = (sign[j] as number) * (x[ob + j] as number);
+      }
     }
     return out;
   }

@@ -70,7 +70,8 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   if (qa && (!qb || qa.type !== qb.type)) out.push({ kind: "quantized", detail: `A quantized to ${qa.type} (${qa.how}): A may be the quantized copy`, values: { type: qa.type, side: "a" } });
 
   // obfuscations
-  if (frame.kind === "signed-permutation") out.push({ kind: "permuted", detail: `residual stream permuted (${Math.round(frame.support * frame.dim)}/${frame.dim} dimensions matched, with sign flips where needed)` });
+  if (frame.kind === "signed-permutation" && frame.dimB !== undefined) out.push(...residualPrune(frame));
+  else if (frame.kind === "signed-permutation") out.push({ kind: "permuted", detail: `residual stream permuted (${Math.round(frame.support * frame.dim)}/${frame.dim} dimensions matched, with sign flips where needed)` });
   if (frame.kind === "rotation") out.push({ kind: "rotated", detail: "residual stream rotated by an orthogonal matrix (norm gains folded into the matrices)" });
   const inOrder = median(shared.map((u) => u.inOrder));
   if (shared.length && inOrder < 0.9) out.push({ kind: "permuted", detail: `MLP units permuted (unit order kept for ${pct(inOrder)} of neighbouring matches)`, values: { inOrder } });
@@ -113,6 +114,25 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   return out;
 }
 
+/**
+ * Residual-width pruning read off a partial frame: which side keeps a subset of the other's residual
+ * dimensions, and whether the kept ones were also reordered (a map that is not increasing).
+ */
+function residualPrune(frame: Frame): Transform[] {
+  const perm = Array.from(frame.perm ?? []).map((a, b) => ({ a, b })).filter((x) => x.a >= 0);
+  const dB = frame.dimB ?? frame.dim;
+  const out: Transform[] = [];
+  const narrowB = dB < frame.dim;
+  const kept = narrowB ? dB / frame.dim : frame.dim / dB;
+  out.push({ kind: "pruned", detail: narrowB ? `residual width pruned: B keeps ${dB} of A's ${frame.dim} residual dimensions (${perm.length} placed)` : `residual width pruned: A keeps ${frame.dim} of B's ${dB} residual dimensions (${perm.length} placed): A may be the pruned copy`, values: { keptHidden: kept, ...(narrowB ? {} : { side: "a" }) } });
+  let up = 0;
+  for (let i = 1; i < perm.length; i++) if ((perm[i] as { a: number }).a > (perm[i - 1] as { a: number }).a) up++;
+  const flips = Array.from(frame.sign ?? []).filter((s, i) => s < 0 && (frame.perm?.[i] ?? -1) >= 0).length;
+  if (perm.length > 1 && up < 0.9 * (perm.length - 1)) out.push({ kind: "permuted", detail: `residual stream permuted as well (order kept for ${pct(up / (perm.length - 1))} of neighbouring dimensions)` });
+  else if (flips > 0.1 * perm.length) out.push({ kind: "permuted", detail: `residual dimensions sign-flipped (${flips} of ${perm.length})` });
+  return out;
+}
+
 export function estimateDirection(a: CanonicalModel, b: CanonicalModel, r: CompareResult): DirectionEstimate {
   const reasons: string[] = [];
   const has = (k: string) => r.transforms.find((t) => t.kind === k);
@@ -123,6 +143,8 @@ export function estimateDirection(a: CanonicalModel, b: CanonicalModel, r: Compa
   }
   if (has("layers-stacked")) return { parent: "a", confidence: "high", reasons: ["B repeats layers of A (depth up-scaling)"] };
   if (has("upcycled")) return { parent: "a", confidence: "high", reasons: ["B's experts are copies of A's dense MLPs"] };
+  const hidden = r.transforms.find((t) => t.kind === "pruned" && typeof t.values?.keptHidden === "number");
+  if (hidden) return hidden.values?.side === "a" ? { parent: "b", confidence: "high", reasons: ["A keeps a subset of B's residual dimensions"] } : { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's residual dimensions"] };
   if (has("pruned")) return { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's MLP units"] };
   if (has("layers-dropped") && !has("partial")) return { parent: "a", confidence: "medium", reasons: ["B keeps a subset of A's layers"] };
   if (has("rotated")) {
