@@ -12,6 +12,7 @@ import { identityFrame, type Frame } from "./frame.js";
 import { estimateRotation, MAX_ROTATION_DIM } from "./frames/rotation.js";
 import { estimatePartialPermutation } from "./frames/partial-permutation.js";
 import { estimateRotationOnCoords } from "./frames/rotation-on-coords.js";
+import { estimateSemiOrthogonal } from "./frames/semi-orthogonal.js";
 import { estimateSignedPermutation, isNearIdentity } from "./frames/signed-permutation.js";
 import { layerCount } from "./layer-map.js";
 import type { TokenPairs } from "./token-pairs.js";
@@ -70,7 +71,7 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
   // permutation that the embeddings already support almost everywhere
   const searchAll = !isLarge(a);
   const all = pairs ? Int32Array.from(pairs.a.keys()) : new Int32Array(0);
-  if (d !== residualWidth(b)) return partialFrame(a, b, pairs, all, opts.seed);
+  if (d !== residualWidth(b)) return partialFrame(a, b, pairs, all, opts);
   const cache = new ComponentCache(8);
   const probes: FrameChoice["probes"] = [];
   const identity = identityFrame(d);
@@ -103,15 +104,33 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
 
 /**
  * Residual widths differ: B's coordinates matched to some of A's from half of the shared tokens'
- * embeddings (the other half held out for the token tests). No token correspondence, no frame.
+ * embeddings (the other half held out for the token tests). When that matches fewer than half of
+ * them, B's stream may also have been rotated: a semi-orthogonal map onto the A coordinates B
+ * reproduces is estimated too, and the frame whose probe shows more is used. No token
+ * correspondence, no frame.
  */
-function partialFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, all: Int32Array, seed: number): FrameChoice {
-  const widths = `residual widths differ (${residualWidth(a)} vs ${residualWidth(b)})`;
+function partialFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, all: Int32Array, opts: UnitTestOptions): FrameChoice {
+  const dA = residualWidth(a);
+  const dB = residualWidth(b);
+  const widths = `residual widths differ (${dA} vs ${dB})`;
   if (!pairs) return { frame: null, probes: [{ kind: "none", logP: 0, note: `${widths} and no shared tokens to match them by` }], heldOut: all };
   const even = Int32Array.from(all.filter((i) => i % 2 === 0));
   const odd = Int32Array.from(all.filter((i) => i % 2 === 1));
-  const est = estimatePartialPermutation(a, b, pairs, even, seed);
-  if (!est || est.frame.coords?.length === 0) return { frame: null, probes: [{ kind: "none", logP: 0, note: `${widths}; too few shared tokens to match them` }], heldOut: all };
-  const note = `${widths}: ${est.matched}/${residualWidth(b)} of B's matched to A's, ${est.frame.coords?.length ?? 0} compared`;
-  return { frame: est.frame, probes: [{ kind: "partial-permutation", logP: est.logP, note }], heldOut: odd };
+  const est = estimatePartialPermutation(a, b, pairs, even, opts.seed);
+  const probes: FrameChoice["probes"] = [];
+  let best: { frame: Frame; heldOut: Int32Array } | null = null;
+  if (est && (est.frame.coords?.length ?? 0) > 0) {
+    probes.push({ kind: "partial-permutation", logP: est.logP, note: `${widths}: ${est.matched}/${dB} of B's matched to A's, ${est.frame.coords?.length ?? 0} compared` });
+    best = { frame: est.frame, heldOut: odd };
+  } else probes.push({ kind: "partial-permutation", logP: 0, note: `${widths}; too few shared tokens to match them` });
+  if (!est || est.matched < 0.5 * Math.min(dA, dB)) {
+    const rot = estimateSemiOrthogonal(a, b, pairs, opts.seed, probeCoords(dA));
+    if (rot) {
+      const cache = new ComponentCache(8);
+      const lp = probe(a, b, rot, cache, opts);
+      probes.push({ kind: "rotation", logP: lp, note: `${rot.coords?.length ?? 0} of A's coordinates reproducible from B's ${dB}` });
+      if (!best || lp < probe(a, b, best.frame, cache, opts)) best = { frame: rot, heldOut: new Int32Array(0) };
+    } else probes.push({ kind: "rotation", logP: 0, note: `no map: too few of A's coordinates reproducible from B's ${dB}` });
+  }
+  return best ? { frame: best.frame, probes, heldOut: best.heldOut } : { frame: null, probes, heldOut: all };
 }

@@ -7,7 +7,8 @@
  *   `dimB`, B's residual stream is narrower or wider than A's (residual-width pruning): B dims map
  *   onto some of A's (`coords`), a B dim with perm -1 onto none, and tests compare on `coords`;
  * - rotation: x_A = x_B·Rᵀ for an orthogonal R (gain-folded residual rotation); for wide models
- *   only some of R's rows, onto some of A's coordinates (`coords`), and tests compare on those.
+ *   only some of R's rows, onto some of A's coordinates (`coords`), and tests compare on those;
+ *   with `dimB`, those rows are a semi-orthogonal map from B's narrower or wider stream.
  */
 import { dotsWasm } from "../numeric/wasm/dots.js";
 
@@ -23,7 +24,7 @@ export interface Frame {
   perm?: Int32Array;
   /** signed-permutation: +1 or -1 per B coordinate. */
   sign?: Float32Array;
-  /** rotation: R (dim x dim, row-major) with E_B ≈ E_A·R; with `coords`, only R's rows for them. */
+  /** rotation: R (dim x dim, row-major) with E_B ≈ E_A·R; with `coords`, only R's rows for them (each of width `dimB` when set). */
   rotation?: Float64Array;
   /** rotation onto these A coordinates only (ascending): mapped vectors are zero elsewhere. */
   coords?: Int32Array;
@@ -81,6 +82,7 @@ const rows32 = new WeakMap<Float64Array, Float32Array>();
 /** x_A[coords[i]] = Σ_j x_B[j]·R[i][j] (the kernel does the products), zero at other coordinates. */
 function toCoords(f: Frame, coords: Int32Array, x: Float32Array, rows: number): Float32Array {
   const d = f.dim;
+  const db = widthB(f);
   const R = f.rotation as Float64Array;
   let r32 = rows32.get(R);
   if (!r32) {
@@ -88,7 +90,7 @@ function toCoords(f: Frame, coords: Int32Array, x: Float32Array, rows: number): 
     rows32.set(R, r32);
   }
   const s = coords.length;
-  const y = dotsWasm(x, rows, r32, s, d);
+  const y = dotsWasm(x, rows, r32, s, db);
   const out = new Float32Array(rows * d);
   for (let r = 0; r < rows; r++) for (let i = 0; i < s; i++) out[r * d + (coords[i] as number)] = y[r * s + i] as number;
   return out;

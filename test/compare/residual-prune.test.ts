@@ -2,7 +2,8 @@
  * Residual-width pruning (Sheared-LLaMA, Minitron): B's residual coordinates are matched to a
  * subset of A's from the shared tokens' embeddings, and units compared there. Pruned derivatives —
  * healed by a drift, permuted, either side first — come out derived with the kept dimensions found
- * as forge.json records them; independent models of other widths come out independent.
+ * as forge.json records them; pruned and rotated ones through a semi-orthogonal map; independent
+ * models of other widths come out independent.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -74,6 +75,21 @@ for (const [a, b, why] of [["A", "D", "other data, 128 vs 96 wide"], ["D", "S", 
     assert.ok(probe && probe.logP > Math.log(1e-3), `the embeddings support no coordinate map: ${JSON.stringify(probe)}`);
   });
 }
+
+test("pruned, healed and rotated: found through a semi-orthogonal map; A's twin treated the same is not", () => {
+  const rotated = join(dir, "A-ph-rot");
+  const twin = join(dir, "B-ph-rot");
+  forge({ input: dev("A"), steps: "prune-hidden,finetune-drift:0.05,rotate", out: rotated, seed: 5 });
+  forge({ input: dev("B"), steps: "prune-hidden,finetune-drift:0.05,rotate", out: twin, seed: 6 });
+  const r = compare(dev("A"), rotated);
+  assert.equal(r.verdict, "derived");
+  assert.equal(r.frame.kind, "rotation");
+  assert.match(r.frame.source, /96 of 128 A coordinates reproducible from B's 96/);
+  const kinds = r.transforms.map((t) => t.kind);
+  assert.ok(kinds.includes("pruned") && kinds.includes("rotated"), kinds.join());
+  const other = compare(dev("A"), twin);
+  assert.equal(other.verdict, "independent", other.reason);
+});
 
 test("a synthesized 768-wide model pruned 25 % and healed: derived at 768, an independent one is not", () => {
   const shape = { family: "llama" as const, dim: 768, layers: 1, ffn: 512, heads: 12, kvHeads: 4, vocab: 512 };

@@ -70,7 +70,7 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   if (qa && (!qb || qa.type !== qb.type)) out.push({ kind: "quantized", detail: `A quantized to ${qa.type} (${qa.how}): A may be the quantized copy`, values: { type: qa.type, side: "a" } });
 
   // obfuscations
-  if (frame.kind === "signed-permutation" && frame.dimB !== undefined) out.push(...residualPrune(frame));
+  if (frame.dimB !== undefined) out.push(...residualPrune(frame));
   else if (frame.kind === "signed-permutation") out.push({ kind: "permuted", detail: `residual stream permuted (${Math.round(frame.support * frame.dim)}/${frame.dim} dimensions matched, with sign flips where needed)` });
   if (frame.kind === "rotation") out.push({ kind: "rotated", detail: "residual stream rotated by an orthogonal matrix (norm gains folded into the matrices)" });
   const inOrder = median(shared.map((u) => u.inOrder));
@@ -124,7 +124,9 @@ function residualPrune(frame: Frame): Transform[] {
   const out: Transform[] = [];
   const narrowB = dB < frame.dim;
   const kept = narrowB ? dB / frame.dim : frame.dim / dB;
-  out.push({ kind: "pruned", detail: narrowB ? `residual width pruned: B keeps ${dB} of A's ${frame.dim} residual dimensions (${perm.length} placed)` : `residual width pruned: A keeps ${frame.dim} of B's ${dB} residual dimensions (${perm.length} placed): A may be the pruned copy`, values: { keptHidden: kept, ...(narrowB ? {} : { side: "a" }) } });
+  const placed = frame.kind === "rotation" ? `compared on ${frame.coords?.length ?? 0} of A's coordinates` : `${perm.length} placed`;
+  out.push({ kind: "pruned", detail: narrowB ? `residual width pruned: B keeps ${dB} of A's ${frame.dim} residual dimensions (${placed})` : `residual width pruned: A keeps ${frame.dim} of B's ${dB} residual dimensions (${placed}): A may be the pruned copy`, values: { keptHidden: kept, ...(narrowB ? {} : { side: "a" }) } });
+  if (frame.kind === "rotation") return out;
   let up = 0;
   for (let i = 1; i < perm.length; i++) if ((perm[i] as { a: number }).a > (perm[i - 1] as { a: number }).a) up++;
   const flips = Array.from(frame.sign ?? []).filter((s, i) => s < 0 && (frame.perm?.[i] ?? -1) >= 0).length;
