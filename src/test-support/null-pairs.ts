@@ -31,8 +31,8 @@ export const OTHER_WIDTHS: Array<Omit<SynthesizeSpec, "seed">> = [
 
 /**
  * The null across residual widths: independently synthesized pairs of different widths, every
- * other pair with B a residual-pruned copy (prune-hidden 25 % + drift) of a third, independent
- * model — the shape a pruned derivative has, without the shared weights.
+ * other pair with B a residual-pruned copy (prune-hidden 25 % + drift, half of them rotated too)
+ * of a third, independent model — the shape a pruned derivative has, without the shared weights.
  */
 export function nullPValuesOtherWidths(pairs: number): Array<{ log10p: number; verdict: string }> {
   const out: Array<{ log10p: number; verdict: string }> = [];
@@ -42,7 +42,8 @@ export function nullPValuesOtherWidths(pairs: number): Array<{ log10p: number; v
     const a = materialize(synthesize({ ...(flip ? wide : narrow), seed: 5000 + 2 * i }));
     let b = materialize(synthesize({ ...(flip ? narrow : wide), seed: 5001 + 2 * i }));
     if (i % 2 === 1) {
-      const pruned = forgeInMemory(materialize(synthesize({ ...wide, seed: 5001 + 2 * i })), "prune-hidden:0.25,finetune-drift:0.05", i);
+      const steps = i % 4 === 1 ? "prune-hidden:0.25,finetune-drift:0.05" : "prune-hidden:0.25,finetune-drift:0.05,rotate";
+      const pruned = forgeInMemory(materialize(synthesize({ ...wide, seed: 5001 + 2 * i })), steps, i);
       b = materialize(pruned.draft);
     }
     const r = compareModels(a, b);
