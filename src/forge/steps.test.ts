@@ -211,6 +211,39 @@ test("prune-hidden removes the least important residual dimensions everywhere th
   usage(() => forgeInMemory(A(), "prune-hidden:1"), /would remove every residual dimension/);
 });
 
+test("prune-heads removes whole key/value groups, weakest first, from q, k, v and o", () => {
+  const G = open(dev("G"));
+  assert.equal(G.params.nHeads, 4);
+  assert.equal(G.params.nKvHeads, 2);
+  const { a, f } = forged(G, "prune-heads:0.5");
+  assert.equal(f.params.nHeads, 2);
+  assert.equal(f.params.nKvHeads, 1);
+  const hd = 32;
+  const keptKv = (a.chain[0]?.record as { keptKvHeads: number[][] }).keptKvHeads;
+  assert.equal(keptKv.length, 6);
+  for (const l of [0, 3]) {
+    const norm2 = (x: Float32Array, from: number, to: number) => x.subarray(from, to).reduce((s, v) => s + v * v, 0);
+    const [q, k, v, o] = (["q", "k", "v", "o"] as const).map((t) => values(G, `layers.${l}.attn.${t}`));
+    const score = [0, 1].map((g) => {
+      let os = 0;
+      for (let r = 0; r < 128; r++) os += norm2(o as Float32Array, r * 128 + g * 64, r * 128 + (g + 1) * 64);
+      return norm2(q as Float32Array, g * 64 * 128, (g + 1) * 64 * 128) * norm2(k as Float32Array, g * hd * 128, (g + 1) * hd * 128) * norm2(v as Float32Array, g * hd * 128, (g + 1) * hd * 128) * os;
+    });
+    const g = (score[0] as number) >= (score[1] as number) ? 0 : 1;
+    assert.deepEqual(keptKv[l], [g]);
+    // the kept group's query heads (2g, 2g+1), kv head g, and o's columns for those query heads
+    assert.deepEqual(values(f, `layers.${l}.attn.q`), (q as Float32Array).subarray(g * 64 * 128, (g + 1) * 64 * 128));
+    assert.deepEqual(values(f, `layers.${l}.attn.v`), (v as Float32Array).subarray(g * hd * 128, (g + 1) * hd * 128));
+    const fo = values(f, `layers.${l}.attn.o`);
+    assert.equal(fo.length, 128 * 64);
+    assert.equal(fo[5 * 64 + 40], (o as Float32Array)[5 * 128 + g * 64 + 40]);
+  }
+  // still runs
+  assert.ok(logitsOf(f, tokenBatch(256)).every(Number.isFinite));
+  usage(() => forgeInMemory(G, "prune-heads:0.1"), /removes no key\/value group of 2/);
+  usage(() => forgeInMemory(A(), "prune-heads:1"), /would remove every head \(4\)/);
+});
+
 test("vocab-extend appends tokens made of frequent tokens with mean rows (byte-level BPE and SentencePiece)", () => {
   const dir = tempDir("pedigree-forge-vocab-");
   const r = forge({ input: dev("A"), steps: "vocab-extend:64", out: join(dir, "a-vocab"), dtype: "F32" });

@@ -42,6 +42,7 @@ export type StepSpec =
   | { name: "reorder-layers"; order?: number[] }
   | { name: "prune-width"; frac: number }
   | { name: "prune-hidden"; frac: number }
+  | { name: "prune-heads"; frac: number }
   | { name: "vocab-extend"; n: number }
   | { name: "vocab-trim"; n?: number; frac?: number }
   | { name: "moe-upcycle"; experts: number; topk: number; noise: number }
