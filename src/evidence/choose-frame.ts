@@ -71,7 +71,11 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
   // permutation that the embeddings already support almost everywhere
   const searchAll = !isLarge(a);
   const all = pairs ? Int32Array.from(pairs.a.keys()) : new Int32Array(0);
-  if (d !== residualWidth(b)) return partialFrame(a, b, pairs, all, opts);
+  if (d !== residualWidth(b)) {
+    // inputs declared aligned (fingerprint views) are compared as they are, or not at all
+    if (force.identityOnly) return { frame: null, probes: [{ kind: "none", logP: 0, note: `residual widths differ (${d} vs ${residualWidth(b)})` }], heldOut: all };
+    return partialFrame(a, b, pairs, all, opts);
+  }
   const cache = new ComponentCache(8);
   const probes: FrameChoice["probes"] = [];
   const identity = identityFrame(d);
