@@ -37,9 +37,10 @@ const rows: Row[] = [];
 function run(pair: string, a: string, b: string): void {
   const t = performance.now();
   const r = compare(a, b);
-  const probe = r.frame.probes.find((p) => p.kind === "partial-permutation");
-  const placed = r.frame.coordinateMap?.filter((x) => x >= 0).length ?? 0;
-  rows.push({ pair, verdict: r.verdict, log10p: r.logP / Math.LN10, frameProbe: (probe?.logP ?? 0) / Math.LN10, matchedDims: `${placed}/${r.frame.coordinateMap?.length ?? 0}`, seconds: (performance.now() - t) / 1000 });
+  // the chosen frame's own evidence: the partial permutation's support test, or the rotation's probe
+  const probe = r.frame.probes.find((p) => p.kind === (r.frame.kind === "rotation" ? "rotation" : "partial-permutation"));
+  const placed = r.frame.coordinateMap ? `${r.frame.coordinateMap.filter((x) => x >= 0).length}/${r.frame.coordinateMap.length}` : `${r.frame.kind}`;
+  rows.push({ pair, verdict: r.verdict, log10p: r.logP / Math.LN10, frameProbe: (probe?.logP ?? 0) / Math.LN10, matchedDims: placed, seconds: (performance.now() - t) / 1000 });
   const x = rows[rows.length - 1] as Row;
   console.error(`${x.pair.padEnd(34)} ${x.verdict.padEnd(12)} log10 p ${x.log10p.toFixed(1).padStart(8)}  frame ${x.frameProbe.toFixed(1).padStart(7)}  ${x.matchedDims.padStart(10)}  ${x.seconds.toFixed(1)} s`);
 }
