@@ -127,3 +127,16 @@ test("the partial coordinate map is a function of embedding rows alone (what fin
     b.close();
   }
 });
+
+test("heads, residual dimensions and MLP units pruned together (Sheared-LLaMA's recipe), then healed: derived, each reported", () => {
+  const out = join(dir, "A-sheared");
+  forge({ input: dev("A"), steps: "prune-heads,prune-hidden,prune-width,finetune-drift:0.05", out, seed: 8 });
+  const r = compare(dev("A"), out);
+  assert.equal(r.verdict, "derived");
+  const details = r.transforms.filter((t) => t.kind === "pruned").map((t) => t.detail);
+  assert.equal(details.length, 3, details.join("; "));
+  assert.ok(details.some((d) => /B keeps 3 of A's 4/.test(d)) && details.some((d) => /96 of A's 128 residual/.test(d)), details.join("; "));
+  assert.equal(r.direction.parent, "a");
+  const back = compare(out, dev("A"));
+  assert.equal(back.verdict, "derived");
+});

@@ -85,6 +85,8 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   if (!mapped.length && embed?.status === "shared") out.push({ kind: "component-reuse", detail: "embeddings (and head) reused; every layer independent" });
   const ratios = shared.map((u) => u.unitsB / u.unitsA);
   if (shared.length && median(ratios) < 0.98 && b.params.nExperts === 0) out.push({ kind: "pruned", detail: `MLP units pruned: B keeps ${pct(median(ratios))} of A's units`, values: { kept: median(ratios) } });
+  const [ha, hb] = [a.params.nHeads, b.params.nHeads];
+  if (shared.length && ha > 0 && hb > 0 && ha !== hb) out.push({ kind: "pruned", detail: hb < ha ? `attention heads pruned: B keeps ${hb} of A's ${ha}` : `attention heads pruned: A keeps ${ha} of B's ${hb}: A may be the pruned copy`, values: { keptHeads: Math.min(ha, hb) / Math.max(ha, hb), ...(hb < ha ? {} : { side: "a" }) } });
   if (b.params.nExperts > 0 && a.params.nExperts === 0 && shared.length) out.push({ kind: "upcycled", detail: `dense MLPs of A copied into ${b.params.nExperts} experts per layer of B` });
   if (r.tokens && r.tokens.method === "strings") {
     const { vocabA, added, removed } = r.tokens;
@@ -147,7 +149,9 @@ export function estimateDirection(a: CanonicalModel, b: CanonicalModel, r: Compa
   if (has("upcycled")) return { parent: "a", confidence: "high", reasons: ["B's experts are copies of A's dense MLPs"] };
   const hidden = r.transforms.find((t) => t.kind === "pruned" && typeof t.values?.keptHidden === "number");
   if (hidden) return hidden.values?.side === "a" ? { parent: "b", confidence: "high", reasons: ["A keeps a subset of B's residual dimensions"] } : { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's residual dimensions"] };
-  if (has("pruned")) return { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's MLP units"] };
+  if (r.transforms.some((t) => t.kind === "pruned" && typeof t.values?.kept === "number")) return { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's MLP units"] };
+  const heads = r.transforms.find((t) => t.kind === "pruned" && typeof t.values?.keptHeads === "number");
+  if (heads) return heads.values?.side === "a" ? { parent: "b", confidence: "high", reasons: ["A keeps a subset of B's attention heads"] } : { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's attention heads"] };
   if (has("layers-dropped") && !has("partial")) return { parent: "a", confidence: "medium", reasons: ["B keeps a subset of A's layers"] };
   if (has("rotated")) {
     const folded = (m: CanonicalModel) => [...m.tensors.values()].filter((t) => t.role.endsWith("norm") && t.shape.length === 1).every((t) => t.read().every((x) => x === 1));
