@@ -38,9 +38,20 @@ export const STEP_SYNTAX: Record<StepName, [syntax: string, help: string]> = {
 };
 
 /** The steps as help text lines. */
-/** One entry per step: its syntax, then what it does on the next line (indented), so help fits 80 columns. */
-export function stepHelp(): string[] {
-  return Object.values(STEP_SYNTAX).flatMap(([syntax, help]) => [syntax, `    ${help}`]);
+/** One entry per step: its syntax, then what it does under it (indented, wrapped), so help fits 80 columns. */
+export function stepHelp(width = 74): string[] {
+  return Object.values(STEP_SYNTAX).flatMap(([syntax, help]) => {
+    const lines = [syntax];
+    let cur = "   ";
+    for (const word of help.split(" ")) {
+      if (cur.length > 3 && cur.length + 1 + word.length > width) {
+        lines.push(cur);
+        cur = "   ";
+      }
+      cur += ` ${word}`;
+    }
+    return [...lines, cur];
+  });
 }
 
 const NAMES = Object.keys(STEP_SYNTAX) as StepName[];
