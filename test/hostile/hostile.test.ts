@@ -29,7 +29,11 @@ for (const c of HOSTILE_CASES.filter((x) => !only || x.id === only)) {
     if (c.expect.code === 2) {
       const lines = r.stderr.trim().split("\n");
       assert.equal(lines.length, 1, `${c.id}: one line expected, got: ${r.stderr.slice(0, 500)}`);
-      assert.match(lines[0] as string, c.expect.error as RegExp);
+      // under --json the error is {"error": {code, message, file}}: matched as "<file>: <message>"
+      const line = args.includes("--json")
+        ? ((e: { error: { message: string; file?: string } }) => `${e.error.file ?? ""}: ${e.error.message}`)(JSON.parse(lines[0] as string) as { error: { message: string; file?: string } })
+        : (lines[0] as string);
+      assert.match(line, c.expect.error as RegExp);
       assert.doesNotMatch(r.stderr, /internal error|\bat .*\.(ts|js):\d+/);
     }
     // eslint-disable-next-line no-control-regex -- whatever the input, stderr never carries a raw control or bidi character
