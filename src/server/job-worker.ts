@@ -1,10 +1,11 @@
 /**
  * @module server/job-worker
- * Runs one job in a worker thread so the server's event loop stays free (the numeric work is
- * synchronous): opens the registry itself, calls the api, posts progress and a JSON result.
- * Cancelling a job terminates its worker.
+ * Runs jobs in a worker thread so the server's event loop stays free (the numeric work is
+ * synchronous): one job per message, each opening the registry itself, calling the api, posting
+ * progress and a JSON result. The worker stays for the next job (starting one costs more than a
+ * small scan under tsx); cancelling a job terminates its worker.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { compare } from "../api/compare.js";
 import { register } from "../api/register.js";
 import { scan } from "../api/scan.js";
@@ -44,15 +45,17 @@ async function runJob(job: JobInput, onProgress: (e: { stage: string; done: numb
 
 if (parentPort) {
   const port = parentPort;
-  const job = workerData as JobInput;
-  let last = "";
-  const onProgress = (e: { stage: string; done: number; total: number }) => {
-    const key = `${e.stage}:${e.done}`;
-    if (key !== last) port.postMessage({ type: "progress", ...e } satisfies JobMessage);
-    last = key;
-  };
-  runJob(job, onProgress).then(
-    (result) => port.postMessage({ type: "done", result: JSON.parse(JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as unknown } satisfies JobMessage),
-    (e: unknown) => port.postMessage({ type: "error", error: e instanceof PedigreeError ? { code: e.code, message: e.oneLine() } : { code: "internal", message: e instanceof Error ? e.message : String(e) } } satisfies JobMessage),
-  );
+  // one job at a time: the pool sends the next only after this one's done or error message
+  port.on("message", (job: JobInput) => {
+    let last = "";
+    const onProgress = (e: { stage: string; done: number; total: number }) => {
+      const key = `${e.stage}:${e.done}`;
+      if (key !== last) port.postMessage({ type: "progress", ...e } satisfies JobMessage);
+      last = key;
+    };
+    runJob(job, onProgress).then(
+      (result) => port.postMessage({ type: "done", result: JSON.parse(JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as unknown } satisfies JobMessage),
+      (e: unknown) => port.postMessage({ type: "error", error: e instanceof PedigreeError ? { code: e.code, message: e.oneLine() } : { code: "internal", message: e instanceof Error ? e.message : String(e) } } satisfies JobMessage),
+    );
+  });
 }

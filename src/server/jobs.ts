@@ -1,6 +1,7 @@
 /**
  * @module server/jobs
- * Jobs in the registry database, run by a bounded pool of worker threads. A job is queued, then
+ * Jobs in the registry database, run by a bounded pool of worker threads (kept for the next job;
+ * a cancelled job's worker is terminated and replaced when needed). A job is queued, then
  * running, then done, failed or cancelled; its parameters, last progress and result are rows of
  * `server_jobs`, so a restart finds queued jobs (and re-queues those that were running) and keeps
  * finished ones. Listeners get progress and the final state (the server streams them as SSE).
@@ -50,6 +51,8 @@ export interface JobPoolOptions {
 export class JobPool {
   readonly events = new EventEmitter();
   private readonly running = new Map<string, Worker>();
+  /** Workers waiting for their next job. */
+  private readonly idle: Worker[] = [];
   private closed = false;
 
   constructor(private readonly o: JobPoolOptions) {
@@ -101,32 +104,42 @@ export class JobPool {
 
   private start(job: Job): void {
     this.o.db.prepare("UPDATE server_jobs SET status = 'running' WHERE id = ?").run(job.id);
-    const input: JobInput = { kind: job.kind, registry: this.o.registryFile, params: job.params };
-    const worker = startModuleWorker(new URL("./job-worker.ts", import.meta.url), import.meta.url, input);
+    const worker = this.idle.pop() ?? startModuleWorker(new URL("./job-worker.ts", import.meta.url), import.meta.url, null);
     if (!worker) {
       this.finish(job.id, "failed", null, { code: "internal", message: "no worker thread could be started" });
       return;
     }
     this.running.set(job.id, worker);
     let ended = false;
-    const settle = (status: JobStatus, result: unknown, error: Job["error"]) => {
+    const detach = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    const settle = (status: JobStatus, result: unknown, error: Job["error"], reusable: boolean) => {
       if (ended) return;
       ended = true;
-      if (this.running.get(job.id) !== worker) return; // cancelled
+      detach();
+      if (this.running.get(job.id) !== worker) return; // cancelled: the worker was terminated
       this.running.delete(job.id);
-      void worker.terminate();
+      if (reusable && !this.closed) this.idle.push(worker);
+      else void worker.terminate();
       this.finish(job.id, status, result, error);
     };
-    worker.on("message", (m: JobMessage) => {
+    const onMessage = (m: JobMessage) => {
       if (m.type === "progress") {
         const progress = { stage: m.stage, done: m.done, total: m.total };
         this.o.db.prepare("UPDATE server_jobs SET progress_json = ? WHERE id = ? AND status = 'running'").run(JSON.stringify(progress), job.id);
         this.events.emit(job.id, { type: "progress", progress } satisfies JobEvent);
-      } else if (m.type === "done") settle("done", m.result, null);
-      else settle("failed", null, m.error);
-    });
-    worker.on("error", (e) => settle("failed", null, { code: "internal", message: e.message }));
-    worker.on("exit", (code) => settle("failed", null, { code: "internal", message: `the job's worker stopped (exit code ${code})` }));
+      } else if (m.type === "done") settle("done", m.result, null, true);
+      else settle("failed", null, m.error, true);
+    };
+    const onError = (e: Error) => settle("failed", null, { code: "internal", message: e.message }, false);
+    const onExit = (code: number) => settle("failed", null, { code: "internal", message: `the job's worker stopped (exit code ${code})` }, false);
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage({ kind: job.kind, registry: this.o.registryFile, params: job.params } satisfies JobInput);
   }
 
   private finish(id: string, status: JobStatus, result: unknown, error: Job["error"]): void {
@@ -149,8 +162,9 @@ export class JobPool {
   /** Stop every worker; running jobs stay `running` in the database and restart with the server. */
   async close(): Promise<void> {
     this.closed = true;
-    const workers = [...this.running.values()];
+    const workers = [...this.running.values(), ...this.idle];
     this.running.clear();
+    this.idle.length = 0;
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
