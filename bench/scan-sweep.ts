@@ -30,7 +30,7 @@ const keep = args.includes("--keep");
 const SHAPES: Record<number, Omit<SynthesizeSpec, "seed" | "family">> = {
   768: { dim: 768, layers: 4, ffn: 2048, heads: 12, kvHeads: 12, vocab: 8000 },
   2048: { dim: 2048, layers: 3, ffn: 5632, heads: 16, kvHeads: 4, vocab: 8000 },
-  4096: { dim: 4096, layers: 2, ffn: 11008, heads: 32, kvHeads: 8, vocab: 8000 },
+  4096: { dim: 4096, layers: 3, ffn: 11008, heads: 32, kvHeads: 8, vocab: 8000 },
 };
 
 interface Case { id: string; steps: (w: number) => string; derived: boolean }
