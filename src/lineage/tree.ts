@@ -56,7 +56,7 @@ export interface FamilyTree {
   hints: string[];
 }
 
-const RELATION_ORDER = ["merged", "upcycled", "layers-stacked", "layers-dropped", "pruned", "partial", "component-reuse", "vocab-extended", "vocab-trimmed", "rotated", "permuted", "quantized", "low-rank-update", "noise", "fine-tuned", "identical", "converted", "weights-changed"];
+const RELATION_ORDER = ["merged", "upcycled", "layers-stacked", "layers-dropped", "pruned", "partial", "component-reuse", "vocab-extended", "vocab-trimmed", "rotated", "permuted", "quantized", "low-rank-update", "noise", "fine-tuned", "identical", "no-other-change", "converted", "weights-changed"];
 
 function relationOf(r: CompareResult): string {
   const kinds = r.transforms.map((t) => t.kind);

@@ -20,7 +20,8 @@ export function selfOf(matches: readonly ScanMatch[]): ScanMatch | undefined {
 
 /** A copy with the registered model's weights and name (a mirror, not a new model). */
 export function isMirror(suspectName: string, m: ScanMatch): boolean {
-  return sameModelName(suspectName, m.model.name) && m.result.transforms.some((t) => t.kind === "identical");
+  const kinds = m.result.transforms.map((t) => t.kind);
+  return sameModelName(suspectName, m.model.name) && kinds.some((k) => k === "identical" || k === "no-other-change") && kinds.every((k) => ["identical", "no-other-change", "converted", "quantized"].includes(k));
 }
 
 export function descendantsOf(matches: readonly ScanMatch[]): ScanMatch[] {
