@@ -45,7 +45,12 @@ export function directionFromTransforms(ts: readonly Transform[]): DirectionEsti
   const q = ts.filter((t) => t.kind === "quantized");
   if (q.length === 1) {
     const side = q[0]?.values?.side === "a" ? "b" : "a";
-    return { parent: side, confidence: "high", reasons: [`the ${side === "a" ? "B" : "A"} copy is quantized (${String(q[0]?.values?.type ?? "")}); quantized copies are made from unquantized ones`] };
+    const copy = side === "a" ? "B" : "A";
+    const type = String(q[0]?.values?.type ?? "");
+    // a quantized copy with no other change is its unquantized source's child; with other changes
+    // it is only known not to be the other's parent (both may descend from a third model)
+    if (isSameWeights(ts)) return { parent: side, confidence: "high", reasons: [`${copy} is a ${type} copy of ${side.toUpperCase()}; quantized copies are made from unquantized ones`] };
+    return { parent: side, confidence: "low", reasons: [`${copy} is quantized (${type}) and its weights changed too: it is not ${side.toUpperCase()}'s parent (quantized copies are leaves), but it may descend from a relative of ${side.toUpperCase()}`] };
   }
   if (has("layers-stacked")) return { parent: "a", confidence: "high", reasons: ["B repeats layers of A (depth up-scaling)"] };
   if (has("upcycled")) return { parent: "a", confidence: "high", reasons: ["B's experts are copies of A's dense MLPs"] };
