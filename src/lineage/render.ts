@@ -14,7 +14,7 @@ export function treeText(t: FamilyTree): string {
       const last = i === cs.length - 1;
       const merge = t.merges.find((m) => m.child === e.child);
       const again = printed.has(e.child);
-      lines.push(`${prefix}${last ? "└─ " : "├─ "}${e.child}  [${e.relation}, p=${pText(e.log10PValue)}${e.direction === "weight-evidence" ? ", direction from weights" : ""}${merge ? `, merge of ${merge.parents.join(" + ")}` : ""}]${again ? " (see above)" : ""}`);
+      lines.push(`${prefix}${last ? "└─ " : "├─ "}${e.child}  [${e.relation}, p=${pText(e.log10PValue)}${e.direction === "weight-evidence" ? ", direction from weights" : e.direction === "undirected" ? ", which came first: unknown" : ""}${merge ? `, merge of ${merge.parents.join(" + ")}` : ""}]${again ? " (see above)" : ""}`);
       if (again) return;
       printed.add(e.child);
       walk(e.child, prefix + (last ? "   " : "│  "));
@@ -36,7 +36,7 @@ export function treeDot(t: FamilyTree): string {
   const lines = ["digraph pedigree {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"];
   for (const f of t.families) for (const m of f.members) lines.push(`  ${q(m)}${m === f.root ? " [style=bold]" : ""};`);
   for (const s of t.singletons) lines.push(`  ${q(s)} [style=dashed];`);
-  for (const e of t.edges) lines.push(`  ${q(e.parent)} -> ${q(e.child)} [label=${q(e.relation)}${e.direction === "family-structure" ? ", style=dashed" : ""}];`);
+  for (const e of t.edges) lines.push(`  ${q(e.parent)} -> ${q(e.child)} [label=${q(e.relation)}${e.direction === "family-structure" ? ", style=dashed" : e.direction === "undirected" ? ", dir=none, style=dotted" : ""}];`);
   lines.push("}");
   return lines.join("\n");
 }
@@ -50,6 +50,6 @@ export function treeMermaid(t: FamilyTree): string {
   const lines = ["graph LR"];
   const all = [...t.families.flatMap((f) => f.members), ...t.singletons];
   for (const n of all) lines.push(`  ${id(n)}["${n.replace(/"/g, "#quot;")}"]`);
-  for (const e of t.edges) lines.push(`  ${id(e.parent)} -->|${e.relation}| ${id(e.child)}`);
+  for (const e of t.edges) lines.push(`  ${id(e.parent)} ${e.direction === "undirected" ? "---" : "-->"}|${e.relation}| ${id(e.child)}`);
   return lines.join("\n");
 }
