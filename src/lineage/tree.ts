@@ -92,11 +92,11 @@ export function buildTree(nodes: TreeNode[], pairs: PairVerdict[]): FamilyTree {
   // every member still counts for the medoid: a model with copies is that much more central
   const weight = new Map<string, number>();
   const into = (x: string) => representative.get(x) ?? x;
-  for (const n of nodes) if (folded(n.name)) {
+  for (const n of nodes) {if (folded(n.name)) {
     const p = sources.get(n.name);
     const to = p ? into(p.a === n.name ? p.b : p.a) : into(n.name);
     weight.set(to, (weight.get(to) ?? 1) + 1);
-  }
+  }}
   const t = buildCore(nodes.filter((n) => !folded(n.name)), pairs.filter((p) => !folded(p.a) && !folded(p.b)), weight);
   const join = (parent: string, child: string) => {
     let f = t.families.find((x) => x.members.includes(parent));
