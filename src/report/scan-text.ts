@@ -29,7 +29,7 @@ export function scanText(doc: ScanDocument): string {
     if (m.transforms.length) lines.push(`  what was done: ${[...new Set(m.transforms.map((t) => t.kind))].join(", ")}`);
     if (m.layerMap.length) lines.push(`  layers ${strip(m.layerMap)}  (█ same layer, ▓ another layer, · independent)`);
     if (m.relation) lines.push(`  ${m.relation}; ${m.direction === "unknown" ? "which came first: not settled by the pair" : m.direction}`);
-    if (m.kinship && m.kinship !== "ancestor" && m.kinshipWhy) lines.push(`  ${m.kinship}: ${m.kinshipWhy}`);
+    if (m.kinship && m.kinship !== "ancestor" && m.kinship !== "parent" && m.kinshipWhy) lines.push(`  ${m.kinship}: ${m.kinshipWhy}`);
   }
   const rest = doc.matches.filter((m) => m.verdict !== "derived");
   if (rest.length) {

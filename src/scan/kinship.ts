@@ -94,8 +94,10 @@ function offBranch(p: Relative, x: Relative, suspect: Fingerprint): { yes: boole
 export function kinships(relatives: readonly Relative[], suspect: Fingerprint): KinshipOf[] {
   const out: KinshipOf[] = relatives.map(() => ({ kinship: "ancestor", why: "" }));
   relatives.forEach((r, i) => {
-    if (r.direction === "suspect is the ancestor") out[i] = { kinship: "descendant", why: r.result.direction.reasons[0] ?? "built on the suspect" };
-    else if (quantizedLeaf(r.result)) out[i] = { kinship: "relative", why: `${r.model.name} is quantized and differs beyond its quantization: a quantized copy is no ancestor` };
+    // a quantized relative that also changed is no ancestor, and a descendant only when the weights
+    // say so beyond the quantization (which they cannot: it may as well descend from a relative)
+    if (quantizedLeaf(r.result)) out[i] = { kinship: "relative", why: `${r.model.name} is quantized and differs beyond its quantization: a quantized copy is no ancestor` };
+    else if (r.direction === "suspect is the ancestor") out[i] = { kinship: "descendant", why: r.result.direction.reasons[0] ?? "built on the suspect" };
   });
   const candidates = () => relatives.map((r, i) => ({ r, i })).filter(({ i }) => (out[i] as KinshipOf).kinship === "ancestor");
   // frames: S's own frame wins over scrambled copies

@@ -48,9 +48,9 @@ export function directionFromTransforms(ts: readonly Transform[]): DirectionEsti
     const copy = side === "a" ? "B" : "A";
     const type = String(q[0]?.values?.type ?? "");
     // a quantized copy with no other change is its unquantized source's child; with other changes
-    // it is only known not to be the other's parent (both may descend from a third model)
+    // it is known not to be the other's parent, and most likely its descendant (or a relative's)
     if (isSameWeights(ts)) return { parent: side, confidence: "high", reasons: [`${copy} is a ${type} copy of ${side.toUpperCase()}; quantized copies are made from unquantized ones`] };
-    return { parent: side, confidence: "low", reasons: [`${copy} is quantized (${type}) and its weights changed too: it is not ${side.toUpperCase()}'s parent (quantized copies are leaves), but it may descend from a relative of ${side.toUpperCase()}`] };
+    return { parent: side, confidence: "medium", reasons: [`${copy} is quantized (${type}) and its weights changed too: it is not ${side.toUpperCase()}'s parent (quantized copies are leaves); ${side.toUpperCase()} is its ancestor, or both descend from a third model`] };
   }
   if (has("layers-stacked")) return { parent: "a", confidence: "high", reasons: ["B repeats layers of A (depth up-scaling)"] };
   if (has("upcycled")) return { parent: "a", confidence: "high", reasons: ["B's experts are copies of A's dense MLPs"] };
