@@ -52,6 +52,7 @@ export function directionFromTransforms(ts: readonly Transform[]): DirectionEsti
     if (isSameWeights(ts)) return { parent: side, confidence: "high", reasons: [`${copy} is a ${type} copy of ${side.toUpperCase()}; quantized copies are made from unquantized ones`] };
     return { parent: side, confidence: "medium", reasons: [`${copy} is quantized (${type}) and its weights changed too: it is not ${side.toUpperCase()}'s parent (quantized copies are leaves); ${side.toUpperCase()} is its ancestor, or both descend from a third model`] };
   }
+  if (has("merged")) return { parent: "a", confidence: "high", reasons: ["B is a weighted mix of A and the other parents given"] };
   if (has("layers-stacked")) return { parent: "a", confidence: "high", reasons: ["B repeats layers of A (depth up-scaling)"] };
   if (has("upcycled")) return { parent: "a", confidence: "high", reasons: ["B's experts are copies of A's dense MLPs"] };
   if (has("pruned")) return { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's MLP units"] };
