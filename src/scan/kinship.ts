@@ -6,7 +6,8 @@
  * registry knows more:
  * - registered X is S's ancestor candidate unless the pair's evidence says otherwise (S is the
  *   ancestor; or X is quantized and S is not, while the weights changed too: quantized copies are
- *   leaves, so X is a relative, not an ancestor);
+ *   leaves, so X is a relative, not an ancestor), or X's registrant declared S (this very file,
+ *   registered) as X's base;
  * - a candidate in another residual frame than S (permuted or rotated relative to it) is not S's
  *   parent while a candidate in S's own frame matches: S was not un-scrambled back into that frame;
  * - when X descends from another matching relative P (P -> X: the registrant declared P as X's base,
@@ -91,12 +92,14 @@ function offBranch(p: Relative, x: Relative, suspect: Fingerprint): { yes: boole
 }
 
 /** The kinship of every relative (same order as given) to the suspect fingerprinted in `suspect`. */
-export function kinships(relatives: readonly Relative[], suspect: Fingerprint): KinshipOf[] {
+export function kinships(relatives: readonly Relative[], suspect: Fingerprint, suspectNames: readonly string[] = []): KinshipOf[] {
   const out: KinshipOf[] = relatives.map(() => ({ kinship: "ancestor", why: "" }));
+  const namesSuspect = (base: string | null) => base !== null && suspectNames.some((n) => sameModelName(base, n));
   relatives.forEach((r, i) => {
     // a quantized relative that also changed is no ancestor, and a descendant only when the weights
     // say so beyond the quantization (which they cannot: it may as well descend from a relative)
-    if (quantizedLeaf(r.result)) out[i] = { kinship: "relative", why: `${r.model.name} is quantized and differs beyond its quantization: a quantized copy is no ancestor` };
+    if (namesSuspect(r.model.declaredBase)) out[i] = { kinship: "descendant", why: `${r.model.name}'s registrant declares the suspect (${r.model.declaredBase}) as its base` };
+    else if (quantizedLeaf(r.result)) out[i] = { kinship: "relative", why: `${r.model.name} is quantized and differs beyond its quantization: a quantized copy is no ancestor` };
     else if (r.direction === "suspect is the ancestor") out[i] = { kinship: "descendant", why: r.result.direction.reasons[0] ?? "built on the suspect" };
   });
   const candidates = () => relatives.map((r, i) => ({ r, i })).filter(({ i }) => (out[i] as KinshipOf).kinship === "ancestor");

@@ -130,7 +130,9 @@ export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declare
   // derived relatives by kinship (the parent first, then further ancestors, siblings, other
   // relatives, descendants), closest first within each; then the rest by evidence
   const relatives = matches.filter((m) => m.verdict === "derived" && !m.sameFile);
-  kinships(relatives.map((m) => ({ model: m.model, result: m.result, direction: m.direction, fingerprint: prints.get(m.model.id) as Fingerprint })), fp).forEach((k, i) => {
+  // the name the suspect is registered under, when this very file is registered (not its card's: the uploader writes that)
+  const suspectNames = matches.filter((m) => m.sameFile).map((m) => m.model.name);
+  kinships(relatives.map((m) => ({ model: m.model, result: m.result, direction: m.direction, fingerprint: prints.get(m.model.id) as Fingerprint })), fp, suspectNames).forEach((k, i) => {
     const m = relatives[i] as ScanMatch;
     m.kinship = k.kinship;
     m.kinshipWhy = k.why;
