@@ -91,3 +91,14 @@ test("A-lora against A's family: A is the parent, A-ft a sibling; copies of A ar
   assert.ok(!p.ancestors?.includes("A-ft") && !p.descendants?.includes("A-ft"), JSON.stringify(p));
   assert.ok(p.variants?.includes("A-ft"), JSON.stringify(p));
 });
+
+test("A-ft, itself registered: A its parent, A-ft-ft (declared on it) a descendant, A's copies not ancestors", () => {
+  const { scan, bom } = scanOf(family, devPath("A-ft"));
+  const derived = scan.matches.filter((m) => m.verdict === "derived" && !m.sameFile);
+  assert.equal(derived[0]?.model.name, "A");
+  assert.equal(derived[0]?.kinship, "parent");
+  const kin = Object.fromEntries(derived.map((m) => [m.model.name, m.kinship]));
+  assert.equal(kin["A-ft-ft"], "descendant");
+  for (const copy of ["A-q8", "A-perm"]) assert.ok(kin[copy] === "relative" || kin[copy] === "sibling", `${copy}: ${kin[copy]}`);
+  assert.deepEqual(pedigreeOf(bom).descendants, ["A-ft-ft"]);
+});
