@@ -36,7 +36,10 @@ export function settledTransforms(r: CompareResult): Transform[] {
   const rest = ts.filter((_, j) => j !== i);
   const t = ts[i] as Transform;
   const why = t.detail.replace(/^no change beyond the [^:]*: |^the weights B kept are unchanged: /, "");
-  return [...rest, sameWeights(rest, why, t.values)];
+  const settled = sameWeights(rest, why, t.values);
+  // frame-free comparisons (anchor-token descriptors) do not see a residual permutation or rotation
+  if (settled.kind === "identical" && /frame-free/.test(r.frame.source)) return [...rest, { kind: "no-other-change", detail: `no change up to the residual stream's symmetries, which frame-free descriptors do not see: ${why}`, values: t.values }];
+  return [...rest, settled];
 }
 
 /** Which side is the parent, from the transforms alone (null when they do not say). */
