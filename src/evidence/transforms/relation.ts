@@ -58,6 +58,12 @@ export function directionFromTransforms(ts: readonly Transform[]): DirectionEsti
   if (has("merged")) return { parent: "a", confidence: "high", reasons: ["B is a weighted mix of A and the other parents given"] };
   if (has("layers-stacked")) return { parent: "a", confidence: "high", reasons: ["B repeats layers of A (depth up-scaling)"] };
   if (has("upcycled")) return { parent: "a", confidence: "high", reasons: ["B's experts are copies of A's dense MLPs"] };
+  const pruned = (key: string) => ts.find((t) => t.kind === "pruned" && typeof t.values?.[key] === "number");
+  const hidden = pruned("keptHidden");
+  if (hidden) return hidden.values?.side === "a" ? { parent: "b", confidence: "high", reasons: ["A keeps a subset of B's residual dimensions"] } : { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's residual dimensions"] };
+  if (pruned("kept")) return { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's MLP units"] };
+  const heads = pruned("keptHeads");
+  if (heads) return heads.values?.side === "a" ? { parent: "b", confidence: "high", reasons: ["A keeps a subset of B's attention heads"] } : { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's attention heads"] };
   if (has("pruned")) return { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's MLP units"] };
   if (has("layers-dropped") && !has("partial")) return { parent: "a", confidence: "medium", reasons: ["B keeps a subset of A's layers"] };
   return null;
