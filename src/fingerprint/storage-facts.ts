@@ -3,16 +3,16 @@
  * What a comparison through fingerprints can say about storage and small changes. Fingerprint rows
  * are int8 sketches, so the views compared are float32 whatever the files held, and changes below
  * the sketches' resolution cannot be told from none. The files' own storage types (kept in the
- * summary) say whether a side is quantized; a change within quantization or sketch resolution is
- * described as such, never as a fine-tune.
+ * summary) say whether a side is quantized; a change within what that type's quantization gives
+ * (and the sketches resolve) is described as such, and one beyond it as a change hidden under the
+ * quantization (verdict/transforms/change.ts: the same rule `compare` applies).
  */
+import { CHANGE_KINDS, quantizedChange, sameWeights } from "../verdict/transforms/change.js";
 import { layerTransforms } from "../verdict/transforms/structure.js";
 import type { HyperParams } from "../model/hyper-params.js";
 import type { LayerLink, Transform } from "../verdict/result.js";
 import { sketchNoise } from "./sketch.js";
 import type { Fingerprint } from "./types.js";
-
-const CHANGE_KINDS = new Set(["identical", "fine-tuned", "noise", "low-rank-update", "weights-changed"]);
 
 /** Median relative resolution of a fingerprint's unit rows. */
 export function fingerprintNoise(fp: Fingerprint): number {
@@ -39,10 +39,16 @@ export function withStorageFacts(transforms: Transform[], s: StorageSides): Tran
   if (s.quantA && s.quantA !== s.quantB) quant.push({ kind: "quantized", detail: `A stored as ${s.quantA}: A may be the quantized copy`, values: { type: s.quantA, side: "a" } });
   if (!change) return [...rest, ...quant];
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  // the fingerprints' floor: int8 sketch rounding of both sides, with room for the frame fitted on them
+  const floor = 3 * s.noise;
+  const done = [...rest, ...quant];
+  const types = [s.quantA, s.quantB].filter((t): t is string => t !== null);
   let described: Transform = change;
-  if (quant.length) described = { kind: "weights-changed", detail: `weights differ by ${rel === null ? "?" : pct(rel)} (quantization error, perhaps with a fine-tune)`, values: change.values };
-  else if (rel !== null && rel <= 3 * s.noise) described = { kind: "identical", detail: `identical within the fingerprints' resolution (${pct(rel)} relative, resolution ${pct(s.noise)})`, values: change.values };
-  return [...rest, ...quant, described];
+  if (rel === null) described = change;
+  else if (types.length) described = quantizedChange(change, rel, types, floor, done);
+  else if (rel <= floor) described = sameWeights(done, `identical within the fingerprints' resolution (${pct(rel)} relative, resolution ${pct(s.noise)})`, change.values);
+  else if (change.kind === "identical" || change.kind === "no-other-change") described = sameWeights(done, change.detail, change.values);
+  return [...done, described];
 }
 
 /** Transforms that depend on which side is which, or on unit counts a fingerprint's kept units do not show. */

@@ -5,6 +5,7 @@
  * width); every p-value is then corrected for all pairs of the registry, whichever were compared,
  * before tree.ts joins families by the derived pairs and orients them.
  */
+import { relate } from "../verdict/transforms/relation.js";
 import { compareFingerprints } from "../fingerprint/compare-fp.js";
 import type { Fingerprint } from "../fingerprint/types.js";
 import { q, UsageError } from "../errors.js";
@@ -70,7 +71,7 @@ export function registryTree(db: Registry, opts: RegistryTreeOptions = {}): Regi
     opts.onPair?.(i, pairs.length);
     const fx = prints.get(x.id) as Fingerprint;
     const fy = prints.get(y.id) as Fingerprint;
-    const r = compareFingerprints(fx, fy);
+    const r = relate(compareFingerprints(fx, fy));
     const d = decide(r.logP, tests, r.verdict !== "inconclusive", r.reason);
     const verdict = r.verdict === "derived" ? d.verdict : r.verdict;
     verdicts.push({ a: x.name, b: y.name, result: { ...r, verdict, logP: d.logP, tests: r.tests * tests }, distance: fixedUnitDistance(fx, fy) });

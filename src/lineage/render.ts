@@ -15,7 +15,7 @@ export function treeText(t: FamilyTree): string {
       const last = i === cs.length - 1;
       const merge = t.merges.find((m) => m.child === e.child);
       const again = printed.has(e.child);
-      lines.push(`${prefix}${last ? "└─ " : "├─ "}${e.child}  [${e.relation}, p=${pText(e.log10PValue)}${e.direction === "weight-evidence" ? ", direction from weights" : ""}${merge ? `, merge of ${merge.parents.join(" + ")}` : ""}]${again ? " (see above)" : ""}`);
+      lines.push(`${prefix}${last ? "└─ " : "├─ "}${e.child}  [${e.relation}, p=${pText(e.log10PValue)}${e.direction === "weight-evidence" ? ", direction from weights" : e.direction === "undirected" ? ", which came first: unknown" : ""}${merge ? `, merge of ${merge.parents.join(" + ")}` : ""}]${again ? " (see above)" : ""}`);
       if (again) return;
       printed.add(e.child);
       walk(e.child, prefix + (last ? "   " : "│  "));
@@ -47,6 +47,8 @@ const DOT_LEGEND = [
   "    legend_c [label=\"\"]; legend_d [label=\"dashed: direction from family structure only\"];",
   "    legend_a -> legend_b [arrowhead=normal];",
   "    legend_c -> legend_d [style=dashed];",
+  "    legend_e [label=\"\"]; legend_f [label=\"dotted, no arrow: same weights up to a symmetry\"];",
+  "    legend_e -> legend_f [dir=none, style=dotted];",
   "  }",
 ];
 
@@ -54,7 +56,7 @@ export function treeDot(t: FamilyTree): string {
   const lines = ["digraph pedigree {", "  rankdir=LR;", `  graph [fontname=${FONT}];`, `  node [shape=box, fontname=${FONT}];`, `  edge [fontname=${FONT}, fontsize=10];`];
   for (const f of t.families) for (const m of f.members) lines.push(`  ${q(m)}${m === f.root ? " [style=bold]" : ""};`);
   for (const s of t.singletons) lines.push(`  ${q(s)} [style=dashed];`);
-  for (const e of t.edges) lines.push(`  ${q(e.parent)} -> ${q(e.child)} [label=${q(e.relation)}${e.direction === "family-structure" ? ", style=dashed" : ""}];`);
+  for (const e of t.edges) lines.push(`  ${q(e.parent)} -> ${q(e.child)} [label=${q(e.relation)}${e.direction === "family-structure" ? ", style=dashed" : e.direction === "undirected" ? ", dir=none, style=dotted" : ""}];`);
   lines.push(...DOT_LEGEND);
   lines.push("}");
   return lines.join("\n");
@@ -75,6 +77,6 @@ export function treeMermaid(t: FamilyTree): string {
   const lines = ["graph LR"];
   const all = [...t.families.flatMap((f) => f.members), ...t.singletons];
   for (const n of all) lines.push(`  ${id(n)}["${mermaidText(n)}"]`);
-  for (const e of t.edges) lines.push(`  ${id(e.parent)} ${e.direction === "family-structure" ? "-.->" : "-->"}|${mermaidText(e.relation)}| ${id(e.child)}`);
+  for (const e of t.edges) lines.push(`  ${id(e.parent)} ${e.direction === "undirected" ? "---" : e.direction === "family-structure" ? "-.->" : "-->"}|${mermaidText(e.relation)}| ${id(e.child)}`);
   return lines.join("\n");
 }

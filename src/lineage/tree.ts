@@ -9,10 +9,14 @@
  * 4. relatives that kept their unit order hang from the root, or from a relative they are clearly
  *    closer to (fine-tunes of fine-tunes), nearest the root first;
  * 5. the rest (scrambled or restructured copies) hang from their closest placed relative.
+ * Before all that, copies with the same weights up to a symmetry and no direction (permuted or rotated
+ * copies) become one node (aliases.ts), shown with undirected "same weights" edges; quantized copies
+ * with no other change hang from their source by weight evidence. Both still count for the medoid.
  * Metadata hints (release dates, "quantized copies are leaves") are reported separately: an
  * adversary controls them.
  */
 import type { CompareResult } from "../verdict/result.js";
+import { aliasGroups, copyRelation, copySources } from "./aliases.js";
 import { aligned, dot, sub } from "./deltas.js";
 
 export interface TreeNode {
@@ -42,8 +46,8 @@ export interface TreeEdge {
   relation: string;
   log10PValue: number;
   distance: number;
-  /** Where the direction came from. */
-  direction: "weight-evidence" | "family-structure";
+  /** Where the direction came from; "undirected": same weights up to a symmetry, which came first unknown (`parent` is the member in the family's frame). */
+  direction: "weight-evidence" | "family-structure" | "undirected";
 }
 
 export interface FamilyTree {
@@ -56,7 +60,7 @@ export interface FamilyTree {
   hints: string[];
 }
 
-const RELATION_ORDER = ["merged", "upcycled", "layers-stacked", "layers-dropped", "pruned", "partial", "component-reuse", "vocab-extended", "vocab-trimmed", "rotated", "permuted", "quantized", "low-rank-update", "noise", "fine-tuned", "identical", "converted", "weights-changed"];
+const RELATION_ORDER = ["merged", "upcycled", "layers-stacked", "layers-dropped", "pruned", "partial", "component-reuse", "vocab-extended", "vocab-trimmed", "rotated", "permuted", "quantized", "low-rank-update", "noise", "fine-tuned", "identical", "no-other-change", "converted", "weights-changed"];
 
 function relationOf(r: CompareResult): string {
   const kinds = r.transforms.map((t) => t.kind);
@@ -77,7 +81,45 @@ function markedChild(p: PairVerdict, name: string): boolean {
   return child === name;
 }
 
+/**
+ * The family trees: same-weight copies with no direction are folded into one node first
+ * (aliases.ts) and joined back by undirected "same weights" edges.
+ */
 export function buildTree(nodes: TreeNode[], pairs: PairVerdict[]): FamilyTree {
+  const { representative, links } = aliasGroups(nodes.map((n) => n.name), pairs);
+  const sources = copySources(pairs, (x) => representative.has(x));
+  const folded = (x: string) => representative.has(x) || sources.has(x);
+  // every member still counts for the medoid: a model with copies is that much more central
+  const weight = new Map<string, number>();
+  const into = (x: string) => representative.get(x) ?? x;
+  for (const n of nodes) {if (folded(n.name)) {
+    const p = sources.get(n.name);
+    const to = p ? into(p.a === n.name ? p.b : p.a) : into(n.name);
+    weight.set(to, (weight.get(to) ?? 1) + 1);
+  }}
+  const t = buildCore(nodes.filter((n) => !folded(n.name)), pairs.filter((p) => !folded(p.a) && !folded(p.b)), weight);
+  const join = (parent: string, child: string) => {
+    let f = t.families.find((x) => x.members.includes(parent));
+    if (!f) {
+      t.singletons = t.singletons.filter((x) => x !== parent);
+      f = { root: parent, members: [parent] };
+      t.families.push(f);
+    }
+    f.members = [...f.members, child].sort();
+  };
+  for (const [copy, p] of sources) {
+    const src = p.a === copy ? p.b : p.a;
+    t.edges.push({ parent: src, child: copy, relation: relationOf(p.result), log10PValue: p.result.logP / Math.LN10, distance: p.distance ?? distanceOf(p.result), direction: "weight-evidence" });
+    join(src, copy);
+  }
+  for (const l of links) {
+    t.edges.push({ parent: l.a, child: l.b, relation: copyRelation(l), log10PValue: l.result.logP / Math.LN10, distance: l.distance ?? 0, direction: "undirected" });
+    join(l.a, l.b);
+  }
+  return t;
+}
+
+function buildCore(nodes: TreeNode[], pairs: PairVerdict[], weight: Map<string, number>): FamilyTree {
   const names = nodes.map((n) => n.name);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const derived = pairs.filter((p) => p.result.verdict === "derived");
@@ -148,7 +190,7 @@ export function buildTree(nodes: TreeNode[], pairs: PairVerdict[]): FamilyTree {
     const marked = new Set(members.filter((m) => mergeOf.has(m) || derived.some((p) => (p.a === m || p.b === m) && markedChild(p, m))));
     const pool = members.filter((m) => !marked.has(m));
     const spread = (m: string) => {
-      const ds = members.filter((o) => o !== m).map((o) => dist.get(key(m, o)) ?? 10).sort((x, y) => x - y);
+      const ds = members.flatMap((o) => Array<number>(o === m ? (weight.get(o) ?? 1) - 1 : (weight.get(o) ?? 1)).fill(o === m ? 0 : (dist.get(key(m, o)) ?? 10))).sort((x, y) => x - y);
       return ds.length ? (ds[(ds.length - 1) >> 1] as number) : 0;
     };
     const root = (pool.length ? pool : members).reduce((b, m) => (spread(m) < spread(b) ? m : b));

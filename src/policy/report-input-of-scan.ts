@@ -15,7 +15,8 @@ function ancestor(m: ScanMatch): AncestorInfo {
     relation: derivationKind(m),
     transforms: [...new Set(m.result.transforms.map((t) => t.kind))],
     layerMap: m.result.layerMap.map((l) => ({ a: l.a, b: l.b })),
-    direction: m.direction === "registered is the ancestor" ? "ancestor" : m.direction === "suspect is the ancestor" ? "descendant" : "unknown",
+    // siblings and other relatives are variants whatever the pair alone suggested
+    direction: m.kinship === "sibling" || m.kinship === "relative" ? "unknown" : m.kinship === "descendant" || m.direction === "suspect is the ancestor" ? "descendant" : m.direction === "registered is the ancestor" ? "ancestor" : "unknown",
   };
 }
 

@@ -4,6 +4,7 @@
  * registered model with its verdict and p-value (corrected for the registry's size), what was
  * done, the layer map, and the findings.
  */
+import { ancestorsOf, collateralOf, descendantsOf } from "../policy/findings/relatives.js";
 import type { Finding } from "../policy/report-input.js";
 import type { SuspectFacts } from "../policy/suspect.js";
 import type { ScanMatch, ScanResult } from "../scan/scan.js";
@@ -19,6 +20,7 @@ function match(m: ScanMatch) {
   return {
     name: m.model.name, owner: m.model.owner, tier: m.model.tier, license: m.model.license, declaredBase: m.model.declaredBase,
     verdict: m.verdict, pValue: pOf(m.logP), log10PValue: log10(m.logP), direction: m.direction,
+    relation: m.verdict === "derived" ? m.relation : null, kinship: m.kinship, kinshipWhy: m.kinshipWhy || null,
     selectedBy: m.selectedBy, indexHits: m.indexHits, route: m.route,
     effectSizes: { matchedFraction: r3(m.result.effect.matchedFraction), unitSimilarity: r3(m.result.effect.unitSimilarity), relativeChange: m.result.effect.relativeChange === null ? null : r3(m.result.effect.relativeChange) },
     frame: m.result.frame.kind,
@@ -40,8 +42,9 @@ export function scanDocument(s: SuspectFacts, scan: ScanResult, findings: Findin
     registry: scan.registry,
     alpha: { derived: ALPHA_DERIVED },
     testsCorrectedFor: scan.tests,
-    derivedFrom: scan.matches.filter((m) => m.verdict === "derived" && m.direction !== "suspect is the ancestor").map((m) => m.model.name),
-    ancestorOf: scan.matches.filter((m) => m.verdict === "derived" && m.direction === "suspect is the ancestor").map((m) => m.model.name),
+    derivedFrom: scan.matches.filter((m) => m.verdict === "derived" && (m.sameFile || ancestorsOf([m]).length > 0)).map((m) => m.model.name),
+    ancestorOf: descendantsOf(scan.matches).map((m) => m.model.name),
+    relatives: collateralOf(scan.matches).map((m) => m.model.name),
     matches: scan.matches.map(match),
     findings,
     exitCode,

@@ -24,13 +24,14 @@ export function scanText(doc: ScanDocument, width = DEFAULT_WIDTH): string {
   const derived = doc.matches.filter((m) => m.verdict === "derived");
   if (derived.length === 0) lines.push("no registered model shares weights with the suspect (derived needs p <= " + doc.alpha.derived + ")");
   for (const m of derived) {
-    const rel = m.direction === "suspect is the ancestor" ? "ANCESTOR OF" : "DERIVED FROM";
+    const rel = m.kinship === "descendant" || (!m.kinship && m.direction === "suspect is the ancestor") ? "ANCESTOR OF" : m.kinship === "sibling" ? "SIBLING OF" : m.kinship === "relative" ? "RELATIVE OF" : "DERIVED FROM";
     lines.push(`${rel} ${m.name} (${m.owner}, ${m.tier}, ${m.license ?? "licence unknown"})  p = ${pText(m.log10PValue)}`);
     const e = m.effectSizes;
     lines.push(`  ${(100 * e.matchedFraction).toFixed(0)}% of tested units matched, cosine ${e.unitSimilarity.toFixed(3)}${e.relativeChange !== null ? `, relative change ${(100 * e.relativeChange).toFixed(1)}%` : ""}; frame ${m.frame}; via ${m.route}`);
     if (m.transforms.length) lines.push(`  what was done: ${[...new Set(m.transforms.map((t) => t.kind))].join(", ")}`);
     if (m.layerMap.length) lines.push(`  layers ${strip(m.layerMap)}  (█ same layer, ▓ another layer, · independent)`);
-    if (m.direction !== "unknown" && m.direction !== "suspect is the ancestor") lines.push(`  direction: ${m.direction}`);
+    if (m.relation) lines.push(`  ${m.relation}; ${m.direction === "unknown" ? "which came first: not settled by the pair" : m.direction}`);
+    if (m.kinship && m.kinship !== "ancestor" && m.kinship !== "parent" && m.kinshipWhy) lines.push(`  ${m.kinship}: ${m.kinshipWhy}`);
   }
   const rest = doc.matches.filter((m) => m.verdict !== "derived");
   if (rest.length) {

@@ -4,7 +4,9 @@
  * worth comparing (select.ts), compare each (match.ts), and correct every p-value for the size of
  * the registry — the null "independent of every registered model" is tested against all of them,
  * so a p-value is multiplied by the number of registered models (Bonferroni), whichever were
- * compared. Returns every compared model, best evidence first.
+ * compared. Returns every compared model: derived relatives by kinship (kinship.ts: the parent —
+ * the closest ancestor — first, then further ancestors, siblings, other relatives, descendants),
+ * then the rest by evidence.
  */
 import { resolve } from "node:path";
 import { computeFingerprint } from "../fingerprint/compute.js";
@@ -16,6 +18,8 @@ import { registryFile } from "../registry/open.js";
 import { get, loadFingerprint, type ModelEntry } from "../registry/store.js";
 import { ALPHA_DERIVED, type VerdictKind } from "../verdict/decide.js";
 import type { CompareResult } from "../verdict/result.js";
+import { relationName } from "../verdict/transforms/relation.js";
+import { distanceOf, kinships, type Kinship } from "./kinship.js";
 import { matchOne, type Route } from "./match.js";
 import { DEFAULT_CANDIDATES, selectCandidates, type Selected, type SelectOptions } from "./select.js";
 
@@ -37,8 +41,13 @@ export interface ScanMatch {
   result: CompareResult;
   /** The suspect is the very file that was registered (same path, same bytes). */
   sameFile: boolean;
-  /** Direction of descent between the registered model and the suspect. */
+  /** Direction of descent between the registered model and the suspect (from this pair's evidence). */
   direction: "registered is the ancestor" | "suspect is the ancestor" | "unknown";
+  /** The relation in a word or two ("quantized copy", "fine-tune", ...), as `compare` names it. */
+  relation: string;
+  /** Where the registered model stands to the suspect among all derived matches (kinship.ts); null when not derived. */
+  kinship: Kinship | null;
+  kinshipWhy: string;
 }
 
 export interface ScanResult {
@@ -93,6 +102,7 @@ export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declare
   let deepUsed = 0;
   const matches: ScanMatch[] = [];
   const done = new Set<number>();
+  const prints = new Map<number, Fingerprint>();
   const compareOne = (s: Selected) => {
     done.add(s.listing.id);
     const registeredFp = loadFingerprint(db, s.listing.id);
@@ -101,7 +111,8 @@ export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declare
     const logP = Math.min(0, outcome.result.logP + Math.log(tests));
     const model = get(db, s.listing.name) as ModelEntry;
     const sameFile = sameFiles(model.summary, fp.summary);
-    matches.push({ model, selectedBy: s.why, indexHits: s.indexHits, route: outcome.route, verdict: registryVerdict(outcome.result, logP), logP, result: outcome.result, sameFile, direction: directionOf(outcome.result) });
+    prints.set(model.id, registeredFp);
+    matches.push({ model, selectedBy: s.why, indexHits: s.indexHits, route: outcome.route, verdict: registryVerdict(outcome.result, logP), logP, result: outcome.result, sameFile, direction: directionOf(outcome.result), relation: relationName(outcome.result.transforms), kinship: null, kinshipWhy: "" });
   };
   for (;;) {
     selected.forEach((s, i) => {
@@ -116,10 +127,19 @@ export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declare
     ({ selected } = selectCandidates(db, fp, declared.baseModels, { ...opts, candidates: limit }));
   }
   opts.onStage?.("compare", selected.length, selected.length);
-  // derived relatives closest first (their p-values often all sit at the floor), then the rest by evidence
-  const distance = (m: ScanMatch) => m.result.effect.relativeChange ?? 1 - m.result.effect.unitSimilarity;
-  const rank = (m: ScanMatch) => (m.verdict === "derived" ? 0 : 1);
-  matches.sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? distance(a) - distance(b) : 0) || a.logP - b.logP || b.indexHits - a.indexHits);
+  // derived relatives by kinship (the parent first, then further ancestors, siblings, other
+  // relatives, descendants), closest first within each; then the rest by evidence
+  const relatives = matches.filter((m) => m.verdict === "derived" && !m.sameFile);
+  // the name the suspect is registered under, when this very file is registered (not its card's: the uploader writes that)
+  const suspectNames = matches.filter((m) => m.sameFile).map((m) => m.model.name);
+  kinships(relatives.map((m) => ({ model: m.model, result: m.result, direction: m.direction, fingerprint: prints.get(m.model.id) as Fingerprint })), fp, suspectNames).forEach((k, i) => {
+    const m = relatives[i] as ScanMatch;
+    m.kinship = k.kinship;
+    m.kinshipWhy = k.why;
+  });
+  const order: Array<Kinship | null> = ["parent", "ancestor", "sibling", "relative", "descendant", null];
+  const rank = (m: ScanMatch) => (m.verdict === "derived" ? (m.sameFile ? 0 : 1 + order.indexOf(m.kinship)) : 99);
+  matches.sort((a, b) => rank(a) - rank(b) || (a.verdict === "derived" ? distanceOf(a.result) - distanceOf(b.result) : 0) || a.logP - b.logP || b.indexHits - a.indexHits);
   return {
     suspect: { path: fp.summary.path, summary: fp.summary, declared, fingerprint: fp },
     registry: { file: registryFile(db), models: registered, compared: matches.length },

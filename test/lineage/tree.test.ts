@@ -45,10 +45,11 @@ test("family trees of the dev tree subset from the registry", (ctx) => {
   const truthEdges = subset.flatMap((c) => (c === "A-distil" ? [] : (TRUTH.models[c]?.parents ?? []).filter((p) => subset.includes(p)).map((p) => [p, c] as const)));
   const und = (a: string, b: string) => [a, b].sort().join("~");
   const gotUnd = new Set(t.edges.map((e) => und(e.parent, e.child)));
-  const gotDir = new Set(t.edges.map((e) => `${e.parent}->${e.child}`));
+  const gotDir = new Set(t.edges.filter((e) => e.direction !== "undirected").map((e) => `${e.parent}->${e.child}`));
   const edgesRight = truthEdges.filter(([p, c]) => gotUnd.has(und(p, c))).length;
   const dirsRight = truthEdges.filter(([p, c]) => gotDir.has(`${p}->${c}`)).length;
-  ctx.diagnostic(`tree subset: ${edgesRight}/${truthEdges.length} true edges found, ${dirsRight}/${truthEdges.length} with the right direction; ${t.pairsCompared} pairs compared`);
+  const undirected = t.edges.filter((e) => e.direction === "undirected").length;
+  ctx.diagnostic(`tree subset: ${edgesRight}/${truthEdges.length} true edges found, ${dirsRight}/${truthEdges.length} with the right direction, ${undirected} undirected; ${t.pairsCompared} pairs compared`);
   for (const line of treeText(t).split("\n")) ctx.diagnostic(line);
   assert.ok(edgesRight >= Math.ceil(0.75 * truthEdges.length), `${edgesRight}/${truthEdges.length} edges`);
   const merge = t.merges.find((m) => m.child === "A-merge");
@@ -87,9 +88,33 @@ test("family trees of every dev family: no edge across families, most true edges
   const weightEdges = truthEdges.filter(([p, c]) => origin(c) === origin(p));
   const und = (a: string, b: string) => [a, b].sort().join("~");
   const gotUnd = new Set(r.tree.edges.map((e) => und(e.parent, e.child)));
-  const gotDir = new Set(r.tree.edges.map((e) => `${e.parent}->${e.child}`));
+  const gotDir = new Set(r.tree.edges.filter((e) => e.direction !== "undirected").map((e) => `${e.parent}->${e.child}`));
   const found = weightEdges.filter(([p, c]) => gotUnd.has(und(p, c))).length;
   const directed = weightEdges.filter(([p, c]) => gotDir.has(`${p}->${c}`)).length;
-  ctx.diagnostic(`all dev families: ${found}/${weightEdges.length} weight-sharing edges found, ${directed}/${weightEdges.length} directed right (${truthEdges.length - weightEdges.length} distillation edge(s) not in the weights); ${r.pairsCompared} pairs compared`);
+  const reversed = weightEdges.filter(([p, c]) => gotDir.has(`${c}->${p}`)).length;
+  const undirected = r.tree.edges.filter((e) => e.direction === "undirected").length;
+  ctx.diagnostic(`all dev families: ${found}/${weightEdges.length} weight-sharing edges found, ${directed}/${weightEdges.length} directed right, ${reversed} reversed, ${undirected} undirected (same weights) (${truthEdges.length - weightEdges.length} distillation edge(s) not in the weights); ${r.pairsCompared} pairs compared`);
   assert.ok(found >= Math.ceil(0.75 * weightEdges.length), `${found}/${weightEdges.length}`);
+  // what weight evidence settles is never drawn the other way: quantized copies hang from their source
+  const wrongEvidence = r.tree.edges.filter((e) => e.direction === "weight-evidence" && TRUTH.models[e.parent]?.parents.includes(e.child));
+  assert.deepEqual(wrongEvidence.map((e) => `${e.parent}->${e.child}`), []);
+  for (const l of treeText(r.tree).split("\n")) ctx.diagnostic(l);
+
+  // the six-model subset of issue 10: A -> {A-ft, A-perm (same weights, undirected), A-q8}, C apart
+  const db6 = openRegistry(join(tempDir(), "six.db"));
+  for (const id of ["A", "A-ft", "A-ft-ft", "A-perm", "A-q8", "C"]) {
+    const m = loadModel(devPath(id));
+    register(db6, computeFingerprint(m), { name: id, owner: "dev", tier: "open", license: "apache-2.0" });
+    m.close();
+  }
+  const six = registryTree(db6).tree;
+  db6.close();
+  for (const l of treeText(six).split("\n")) ctx.diagnostic(`six: ${l}`);
+  assert.deepEqual(six.families.map((f) => f.root), ["A"]);
+  assert.deepEqual(six.singletons, ["C"]);
+  const edge = (c: string) => six.edges.find((e) => e.child === c || (e.direction === "undirected" && e.parent === c));
+  assert.equal(edge("A-q8")?.parent, "A");
+  assert.equal(edge("A-q8")?.direction, "weight-evidence");
+  assert.deepEqual([edge("A-perm")?.parent, edge("A-perm")?.child, edge("A-perm")?.direction], ["A", "A-perm", "undirected"]);
+  assert.ok(six.edges.some((e) => und(e.parent, e.child) === und("A-ft", "A-ft-ft")), "A-ft and A-ft-ft joined");
 });

@@ -15,7 +15,7 @@ export function derivationKind(m: ScanMatch): DerivationKind {
   const kinds = new Set(m.result.transforms.map((t) => t.kind));
   if (kinds.has("merged")) return "merge";
   if (kinds.has("low-rank-update")) return "adapter";
-  const changed = [...kinds].filter((k) => !["quantized", "converted", "identical", "permuted", "rotated"].includes(k));
+  const changed = [...kinds].filter((k) => !["quantized", "converted", "identical", "no-other-change", "permuted", "rotated", "scaled"].includes(k));
   if (changed.length === 0) return kinds.has("quantized") ? "quantized" : "conversion";
   return "finetune";
 }

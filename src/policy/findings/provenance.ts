@@ -8,7 +8,7 @@ import { q } from "../../errors.js";
 import type { ScanMatch } from "../../scan/scan.js";
 import type { Finding } from "../report-input.js";
 import type { SuspectFacts } from "../suspect.js";
-import { ancestorsOf, descendantsOf, selfOf, pText, weightEvidence, whatWasDone } from "./relatives.js";
+import { ancestorsOf, collateralOf, descendantsOf, selfOf, pText, weightEvidence, whatWasDone } from "./relatives.js";
 
 export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[]): Finding[] {
   const out: Finding[] = [];
@@ -59,6 +59,15 @@ export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[
       detail: `${q(s.name)} shares weights with registered model ${who}${m.direction === "unknown" ? " (which came first is not settled)" : ""}: ${how}.`,
       evidence: { ...weightEvidence(m), relation: "ancestor" },
       fix: "None needed in itself; see the other findings for what it entails.",
+    });
+  }
+  for (const m of collateralOf(matches)) {
+    out.push({
+      id: "derivation", severity: "info", about: m.model.name,
+      title: `${q(m.model.name)} is a ${m.kinship === "sibling" ? "sibling" : "relative"}, not an ancestor`,
+      detail: `Registered model ${q(m.model.name)} (${m.model.owner}) shares weights with ${q(s.name)} (p ${pText(m.logP)}; ${whatWasDone(m)}), but not as its ancestor: ${m.kinshipWhy}.`,
+      evidence: { ...weightEvidence(m), relation: m.kinship === "sibling" ? "sibling" : "relative" },
+      fix: "None needed in itself; its terms do not bind this model unless it also derives from it.",
     });
   }
   for (const m of descendantsOf(matches)) {

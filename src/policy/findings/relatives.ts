@@ -1,8 +1,10 @@
 /**
  * @module policy/findings/relatives
- * The registered models a scan found sharing weights with the suspect, split by direction: its
- * ancestors (the registered model came first, or the evidence cannot tell) and its descendants
- * (the registered model was built on the suspect). Findings about obligations follow ancestors only.
+ * The registered models a scan found sharing weights with the suspect, split by kinship (scan/kinship.ts):
+ * its ancestors (the registered model came first, or the evidence cannot tell; the parent first),
+ * its descendants (built on the suspect), and collateral relatives (siblings on another branch
+ * below an ancestor, quantized or scrambled copies that cannot be its ancestors). Findings about
+ * obligations follow ancestors only.
  */
 import { pText as pLog10Text } from "../../verdict/p-text.js";
 import { sameModelName } from "../../scan/names.js";
@@ -10,7 +12,12 @@ import type { ScanMatch } from "../../scan/scan.js";
 import { ALPHA_DERIVED } from "../../verdict/decide.js";
 
 export function ancestorsOf(matches: readonly ScanMatch[]): ScanMatch[] {
-  return matches.filter((m) => m.verdict === "derived" && m.direction !== "suspect is the ancestor" && !m.sameFile);
+  return matches.filter((m) => m.verdict === "derived" && !m.sameFile && (m.kinship ? m.kinship === "parent" || m.kinship === "ancestor" : m.direction !== "suspect is the ancestor"));
+}
+
+/** Relatives that are neither ancestors nor descendants: siblings (another branch below an ancestor) and other relatives. */
+export function collateralOf(matches: readonly ScanMatch[]): ScanMatch[] {
+  return matches.filter((m) => m.verdict === "derived" && !m.sameFile && (m.kinship === "sibling" || m.kinship === "relative"));
 }
 
 /** The registered entry whose very file is being scanned, if any. */
@@ -20,11 +27,12 @@ export function selfOf(matches: readonly ScanMatch[]): ScanMatch | undefined {
 
 /** A copy with the registered model's weights and name (a mirror, not a new model). */
 export function isMirror(suspectName: string, m: ScanMatch): boolean {
-  return sameModelName(suspectName, m.model.name) && m.result.transforms.some((t) => t.kind === "identical");
+  const kinds = m.result.transforms.map((t) => t.kind);
+  return sameModelName(suspectName, m.model.name) && kinds.some((k) => k === "identical" || k === "no-other-change") && kinds.every((k) => ["identical", "no-other-change", "converted", "quantized"].includes(k));
 }
 
 export function descendantsOf(matches: readonly ScanMatch[]): ScanMatch[] {
-  return matches.filter((m) => m.verdict === "derived" && m.direction === "suspect is the ancestor" && !m.sameFile);
+  return matches.filter((m) => m.verdict === "derived" && !m.sameFile && (m.kinship ? m.kinship === "descendant" : m.direction === "suspect is the ancestor"));
 }
 
 /** p-value for display, from ln p. */
@@ -44,6 +52,7 @@ export function weightEvidence(m: ScanMatch): Record<string, string | number | b
     transforms: m.result.transforms.map((t) => t.kind).join(", ") || null,
     route: m.route,
     direction: m.direction,
+    kinship: m.kinship,
   };
 }
 

@@ -10,7 +10,9 @@ import type { CanonicalModel } from "../../model/canonical.js";
 import type { CompareResult, DirectionEstimate, Transform } from "../result.js";
 import type { Frame } from "../../evidence/frame.js";
 import type { UnitTestResult } from "../../evidence/unit-test.js";
+import { quantizedChange, sameWeights } from "./change.js";
 import { deltaShape } from "./delta.js";
+import { directionFromTransforms, weakDirection } from "./relation.js";
 import { mergeWeights } from "./merge-weights.js";
 import { gridType, storedTypes } from "./quantization.js";
 import { layerTransforms } from "./structure.js";
@@ -103,13 +105,19 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
     const values: Record<string, number | string> = { relativeChange: rel };
     if (shape) Object.assign(values, { rank90: shape.rank90, fullRank: shape.fullRank, stableFraction: shape.stableFraction, kurtosis: shape.kurtosis, spreadRatio: shape.spreadRatio });
     const rounding = Math.max(storageRounding(a), storageRounding(b));
-    if (rel < 1e-6 || (shape && shape.relative < 1e-6)) out.push({ kind: "identical", detail: "the compared weights are identical", values });
-    else if (rel <= 3 * rounding && !qa && !qb) out.push({ kind: "identical", detail: `identical up to storage rounding (${pct(rel)} relative, ${a.tensors.get("layers.0.mlp.gate")?.dtype ?? "?"} vs ${b.tensors.get("layers.0.mlp.gate")?.dtype ?? "?"})`, values });
-    else if (frame.coords && rel <= FITTED_FRAME_ERROR && !qa && !qb) out.push({ kind: "identical", detail: `identical up to the error of the fitted frame (${pct(rel)} relative)`, values });
-    else if (qb || qa) out.push({ kind: "weights-changed", detail: `weights differ by ${pct(rel)} (consistent with quantization error)`, values });
-    else if (shape && shape.rank90 <= Math.max(8, 0.06 * shape.fullRank)) out.push({ kind: "low-rank-update", detail: `low-rank change (LoRA-like): 90% of it in ${shape.rank90} of ${shape.fullRank} directions, ${pct(rel)} relative`, values });
-    else if (shape && shape.stableFraction >= 0.8 * marchenkoPastur(shape) && Math.abs(shape.kurtosis) < 0.25) out.push({ kind: "noise", detail: `i.i.d.-looking noise of ${pct(shape.spreadRatio)} of the weights' spread (full-rank, Gaussian)`, values });
-    else out.push({ kind: "fine-tuned", detail: `dense change of ${pct(rel)} relative${shape ? `, effective rank ${shape.rank90}/${shape.fullRank}` : ""}`, values });
+    // what the comparison resolves with no change at all: float rounding, and a fitted frame's error
+    const floor = Math.max(3 * rounding, frame.coords ? FITTED_FRAME_ERROR : 0);
+    const quantTypes = [qa?.type, qb?.type].filter((t): t is string => typeof t === "string");
+    const dtypes = `${a.tensors.get("layers.0.mlp.gate")?.dtype ?? "?"} vs ${b.tensors.get("layers.0.mlp.gate")?.dtype ?? "?"}`;
+    let shaped: Transform;
+    if (shape && shape.rank90 <= Math.max(8, 0.06 * shape.fullRank)) shaped = { kind: "low-rank-update", detail: `low-rank change (LoRA-like): 90% of it in ${shape.rank90} of ${shape.fullRank} directions, ${pct(rel)} relative`, values };
+    else if (shape && shape.stableFraction >= 0.8 * marchenkoPastur(shape) && Math.abs(shape.kurtosis) < 0.25) shaped = { kind: "noise", detail: `i.i.d.-looking noise of ${pct(shape.spreadRatio)} of the weights' spread (full-rank, Gaussian)`, values };
+    else shaped = { kind: "fine-tuned", detail: `dense change of ${pct(rel)} relative${shape ? `, effective rank ${shape.rank90}/${shape.fullRank}` : ""}`, values };
+    if (rel < 1e-6 || (shape && shape.relative < 1e-6)) out.push(sameWeights(out, "the compared weights are identical", values));
+    else if (quantTypes.length) out.push(quantizedChange(shaped, rel, quantTypes, floor, out));
+    else if (rel <= 3 * rounding) out.push(sameWeights(out, `identical up to storage rounding (${pct(rel)} relative, ${dtypes})`, values));
+    else if (rel <= floor) out.push(sameWeights(out, `identical up to the error of the fitted frame (${pct(rel)} relative)`, values));
+    else out.push(shaped);
   }
   const fit = mergeWeights(b, parents);
   if (fit) out.push({ kind: "merged", detail: `B ≈ ${fit.weights.map((w, i) => `${w.toFixed(3)}·parent${i + 1}`).join(" + ")} (R² ${fit.r2.toFixed(4)} over ${fit.tensors} tensors)`, values: { r2: fit.r2, ...Object.fromEntries(fit.weights.map((w, i) => [`w${i + 1}`, w])) } });
@@ -137,34 +145,14 @@ function residualPrune(frame: Frame): Transform[] {
   return out;
 }
 
+/** Which of A and B is the parent: from the transforms (relation.ts), else from folded norm gains of a rotated copy. */
 export function estimateDirection(a: CanonicalModel, b: CanonicalModel, r: CompareResult): DirectionEstimate {
-  const reasons: string[] = [];
-  const has = (k: string) => r.transforms.find((t) => t.kind === k);
-  const q = r.transforms.filter((t) => t.kind === "quantized");
-  if (q.length === 1) {
-    const side = q[0]?.values?.side === "a" ? "b" : "a";
-    return { parent: side, confidence: "high", reasons: [`the ${side === "a" ? "B" : "A"} copy is quantized; quantized copies are made from unquantized ones`] };
-  }
-  if (has("layers-stacked")) return { parent: "a", confidence: "high", reasons: ["B repeats layers of A (depth up-scaling)"] };
-  if (has("upcycled")) return { parent: "a", confidence: "high", reasons: ["B's experts are copies of A's dense MLPs"] };
-  const hidden = r.transforms.find((t) => t.kind === "pruned" && typeof t.values?.keptHidden === "number");
-  if (hidden) return hidden.values?.side === "a" ? { parent: "b", confidence: "high", reasons: ["A keeps a subset of B's residual dimensions"] } : { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's residual dimensions"] };
-  if (r.transforms.some((t) => t.kind === "pruned" && typeof t.values?.kept === "number")) return { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's MLP units"] };
-  const heads = r.transforms.find((t) => t.kind === "pruned" && typeof t.values?.keptHeads === "number");
-  if (heads) return heads.values?.side === "a" ? { parent: "b", confidence: "high", reasons: ["A keeps a subset of B's attention heads"] } : { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's attention heads"] };
-  if (has("layers-dropped") && !has("partial")) return { parent: "a", confidence: "medium", reasons: ["B keeps a subset of A's layers"] };
-  if (has("rotated")) {
+  const strong = directionFromTransforms(r.transforms);
+  if (strong) return strong;
+  if (r.transforms.some((t) => t.kind === "rotated")) {
     const folded = (m: CanonicalModel) => [...m.tensors.values()].filter((t) => t.role.endsWith("norm") && t.shape.length === 1).every((t) => t.read().every((x) => x === 1));
     if (folded(b) && !folded(a)) return { parent: "a", confidence: "medium", reasons: ["B's norm gains are all exactly 1: they were folded into its matrices"] };
     if (folded(a) && !folded(b)) return { parent: "b", confidence: "medium", reasons: ["A's norm gains are all exactly 1: they were folded into its matrices"] };
   }
-  const ext = has("vocab-extended");
-  const trim = has("vocab-trimmed");
-  if (ext && !trim) reasons.push("B has more tokens than A");
-  if (trim && !ext) reasons.push("B has fewer tokens than A");
-  if (has("partial") || has("component-reuse")) reasons.push("B reuses only part of A");
-  if (reasons.length) return { parent: "a", confidence: "low", reasons };
-  void a;
-  void b;
-  return { parent: "unknown", confidence: "low", reasons: ["same shape, no structural or quantization cue: weight evidence does not tell which came first"] };
+  return weakDirection(r.transforms);
 }

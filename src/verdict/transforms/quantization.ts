@@ -98,3 +98,26 @@ export function gridType(m: CanonicalModel, seed = 11): GridEvidence | null {
   }
   return best;
 }
+
+const expected = new Map<string, number | null>();
+
+/**
+ * The relative RMS error quantizing to `type` alone gives, measured with its own kernel on
+ * bell-shaped (Gaussian) rows — what trained weight matrices look like to a block quantizer. Null
+ * for types without a quantizer here. Computed once per type (a few ms).
+ */
+export function expectedQuantError(label: string): number | null {
+  // storage labels may say more than the type ("Q8_0 (llama2.c int8, group 32)": the same grid)
+  const type = label.split(/[\s(]/)[0] ?? label;
+  if (expected.has(type)) return expected.get(type) as number | null;
+  const k = (QUANT_KERNELS as Record<string, (typeof QUANT_KERNELS)[QuantDtype] | undefined>)[type];
+  let e: number | null = null;
+  if (k?.quantize) {
+    const rng = new Rng(17);
+    const blocks = Math.max(64, Math.ceil(16384 / k.blockSize));
+    const x = Float32Array.from({ length: blocks * k.blockSize }, () => rng.normal());
+    e = roundTripError(type as QuantDtype, x);
+  }
+  expected.set(type, e);
+  return e;
+}
