@@ -18,6 +18,8 @@ import { registerExport } from "./commands/export.js";
 import { registerImport } from "./commands/import.js";
 import { registerScan } from "./commands/scan.js";
 import { registerTree } from "./commands/tree.js";
+import { registerMark } from "./commands/mark.js";
+import { registerRecipients } from "./commands/recipients.js";
 import { EXIT } from "./exit-codes.js";
 import { VERSION } from "../version.js";
 
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   registerImport(program);
   registerScan(program);
   registerTree(program);
+  registerMark(program);
+  registerRecipients(program);
   return program;
 }
 
