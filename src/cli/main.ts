@@ -20,6 +20,7 @@ import { registerScan } from "./commands/scan.js";
 import { registerTree } from "./commands/tree.js";
 import { registerMark } from "./commands/mark.js";
 import { registerRecipients } from "./commands/recipients.js";
+import { registerTrace } from "./commands/trace.js";
 import { EXIT } from "./exit-codes.js";
 import { VERSION } from "../version.js";
 
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerTree(program);
   registerMark(program);
   registerRecipients(program);
+  registerTrace(program);
   return program;
 }
 
