@@ -22,7 +22,7 @@ import { recipientSeed, tensorSeed } from "./keys.js";
 import { isMarkable, wordBits } from "./pattern.js";
 
 /** Default amplitude, as a fraction of each row's RMS. */
-export const DEFAULT_STRENGTH = 0.01;
+export const DEFAULT_STRENGTH = 0.005;
 export const MAX_STRENGTH = 0.2;
 
 /** One tensor with the recipient's pattern added (streamed chunk by chunk). */
