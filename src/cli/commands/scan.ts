@@ -10,6 +10,7 @@ import { Option, type Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { writeAtomically } from "../../io/atomic-file.js";
 import { loadModel } from "../../load-model.js";
+import { readKeyFile } from "../../mark/keys.js";
 import { DEFAULT_FAIL_ON, failing, parseFailOn } from "../../policy/fail-on.js";
 import { scanFindings, SEVERITIES } from "../../policy/findings/index.js";
 import { reportInputOfScan } from "../../policy/report-input-of-scan.js";
@@ -25,6 +26,7 @@ import { scanDocument } from "../../report/scan-document.js";
 import { scanText } from "../../report/scan-text.js";
 import { scanModel } from "../../scan/scan.js";
 import { DEFAULT_CANDIDATES, DEFAULT_EXHAUSTIVE_UP_TO } from "../../scan/select.js";
+import { traceMatches } from "../../trace/scan-trace.js";
 import { EXIT } from "../exit-codes.js";
 import { printText, toJson } from "../output.js";
 import { progress } from "../progress.js";
@@ -42,6 +44,8 @@ interface Opts {
   publisher?: string;
   candidates: string;
   deep: string;
+  master?: string;
+  keyFile?: string;
 }
 
 function count(v: string, what: string, max: number): number {
@@ -63,12 +67,16 @@ export function registerScan(program: Command): void {
     .option("--publisher <name>", "who publishes the suspect (default: the author it declares); a registered recipient of a gated model may hold its weights")
     .option("--candidates <n>", "registered models taken from the index for comparison", String(DEFAULT_CANDIDATES))
     .option("--deep <n>", "candidates also compared against the suspect's full weights when fingerprints do not settle it", "3")
+    .option("--master <path>", "with --key-file: the unmarked weights of the gated/closed model, to name whose marked copy leaked")
+    .option("--key-file <file>", "with --master: the secret the issued copies were marked with (pedigree mark)")
     .action(async (path: string, opts: Opts) => {
       if (opts.json && opts.output && opts.output !== "json") throw new UsageError("--json and -o disagree: give one");
       const format: Format = opts.json ? "json" : (opts.output ?? "text");
       const failOn = parseFailOn(opts.failOn);
       const candidates = count(opts.candidates, "--candidates", 10000);
       const deep = count(opts.deep, "--deep", 10000);
+      if (!opts.master !== !opts.keyFile) throw new UsageError("--master and --key-file go together");
+      const key = opts.keyFile ? readKeyFile(opts.keyFile) : null;
       let exitCode: number = EXIT.clean;
       await withRegistry(opts.registry, { create: false }, (db, file) => {
         if (countModels(db) === 0) throw new UsageError(`no models are registered in ${file}: add the models to look for with \`pedigree register\``);
@@ -82,7 +90,8 @@ export function registerScan(program: Command): void {
           });
           bar.stop();
           const facts = suspectFacts(model, opts.publisher);
-          const findings = scanFindings(facts, scan);
+          const traced = key && opts.master ? traceMatches(db, model, scan.matches, opts.master, key) : undefined;
+          const findings = scanFindings(facts, scan, traced);
           exitCode = failing(findings, failOn).length > 0 ? EXIT.findings : EXIT.clean;
           const input = () => reportInputOfScan(facts, scan, findings);
           switch (format) {
