@@ -10,7 +10,7 @@ import { recipientSeed, tensorSeed } from "../mark/keys.js";
 import { wordBits } from "../mark/pattern.js";
 import { WORD_SLOTS, type Residuals } from "./residuals.js";
 
-export const DEFAULT_MAX_WORDS = 1 << 15;
+export const DEFAULT_MAX_WORDS = 1 << 13;
 
 export interface Tables {
   /** Per kept word: its tensor (index into `tensors`) and word index. */
@@ -67,25 +67,36 @@ export function buildTables(res: Residuals, maxWords = DEFAULT_MAX_WORDS): Table
   return { tensorOf, word, tensors, table, sumSq, weight, entries };
 }
 
-/** S for one recipient seed. */
-export function score(t: Tables, seed: Uint32Array): number {
-  const seeds = t.tensors.map((name) => tensorSeed(seed, name));
-  let s = 0;
-  let cur = -1;
-  let s0 = 0;
-  let s1 = 0;
+/**
+ * S for every recipient seed. Words outer, recipients inner: a word's 4 KB of tables stays in the
+ * first-level cache while every recipient's signs for it are looked up (recipients outer would
+ * fetch every table from memory once per recipient).
+ */
+export function scoreAll(t: Tables, seeds: readonly Uint32Array[]): Float64Array {
+  const R = seeds.length;
+  const s0 = t.tensors.map(() => new Int32Array(R));
+  const s1 = t.tensors.map(() => new Int32Array(R));
+  seeds.forEach((seed, r) => {
+    t.tensors.forEach((name, ti) => {
+      const [a, b] = tensorSeed(seed, name);
+      (s0[ti] as Int32Array)[r] = a;
+      (s1[ti] as Int32Array)[r] = b;
+    });
+  });
+  const S = new Float64Array(R);
   const { table, tensorOf, word } = t;
   for (let i = 0; i < word.length; i++) {
     const ti = tensorOf[i] as number;
-    if (ti !== cur) {
-      cur = ti;
-      [s0, s1] = seeds[ti] as [number, number];
-    }
-    const h = wordBits(s0, s1, word[i] as number);
+    const a = s0[ti] as Int32Array;
+    const b = s1[ti] as Int32Array;
+    const w = word[i] as number;
     const o = i * 1024;
-    s += (table[o + (h & 255)] as number) + (table[o + 256 + ((h >>> 8) & 255)] as number) + (table[o + 512 + ((h >>> 16) & 255)] as number) + (table[o + 768 + (h >>> 24)] as number);
+    for (let r = 0; r < R; r++) {
+      const h = wordBits(a[r] as number, b[r] as number, w);
+      S[r] = (S[r] as number) + (table[o + (h & 255)] as number) + (table[o + 256 + ((h >>> 8) & 255)] as number) + (table[o + 512 + ((h >>> 16) & 255)] as number) + (table[o + 768 + (h >>> 24)] as number);
+    }
   }
-  return s;
+  return S;
 }
 
 export interface RecipientScore {
@@ -99,8 +110,9 @@ export interface RecipientScore {
 
 /** Every recipient's statistic, bound and strength estimate. */
 export function scoreRecipients(t: Tables, key: Uint8Array, model: string, recipients: readonly string[]): RecipientScore[] {
-  return recipients.map((recipient) => {
-    const s = score(t, recipientSeed(key, model, recipient));
+  const S = scoreAll(t, recipients.map((r) => recipientSeed(key, model, r)));
+  return recipients.map((recipient, i) => {
+    const s = S[i] as number;
     const logP = s > 0 && t.sumSq > 0 ? -(s * s) / (2 * t.sumSq) : 0;
     return { recipient, s, logP, strength: t.weight > 0 ? s / t.weight : 0 };
   });
