@@ -34,7 +34,7 @@ export function registerTrace(program: Command): void {
     .action(async (suspect: string, opts: Opts) => {
       const key = readKeyFile(opts.keyFile);
       const r = await withRegistry(opts.registry, { create: false }, (db) => traceIssued(db, { suspect, master: opts.master, model: opts.model, key }));
-      if (opts.json) printJson({ suspect, ...r });
+      if (opts.json) printJson({ schema: "pedigree.trace/1", suspect, ...r });
       else printText(traceText(r, suspect));
       process.exitCode = r.named.length > 0 ? EXIT.findings : EXIT.clean;
     });
