@@ -32,21 +32,24 @@ export function markTensor(t: DraftTensor, seed: Uint32Array, strength: number):
   return mapChunks(t, (c, row0, cols) => {
     const out = new Float32Array(c.length);
     const rows = c.length / cols;
-    let k = row0 * cols;
-    let w = -1;
-    let bits = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       let ss = 0;
       for (let j = 0; j < cols; j++) ss += (c[o + j] as number) ** 2;
       const amp = strength * Math.sqrt(ss / cols);
-      for (let j = 0; j < cols; j++, k++) {
-        const wk = k >>> 5;
-        if (wk !== w) {
-          w = wk;
-          bits = wordBits(s0, s1, w);
-        }
-        out[o + j] = (c[o + j] as number) + ((bits >>> (k & 31)) & 1 ? amp : -amp);
+      const two = 2 * amp;
+      // word by word: one hash per 32 entries, then a branch-free sign per entry
+      let k = (row0 + r) * cols;
+      let j = 0;
+      while (j < cols) {
+        const w = Math.floor(k / 32);
+        const first = k - w * 32;
+        const n = Math.min(32 - first, cols - j);
+        const bits = wordBits(s0, s1, w) >>> first;
+        const at = o + j;
+        for (let b = 0; b < n; b++) out[at + b] = (c[at + b] as number) + (((bits >>> b) & 1) * two - amp);
+        j += n;
+        k += n;
       }
     }
     return out;

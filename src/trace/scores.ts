@@ -1,24 +1,27 @@
 /**
  * @module trace/scores
- * S = Σ c_k · P_k for every recipient's pattern P over the same aligned entries, in one pass per
- * recipient over the kept words: each word's 32 coefficients become four 256-entry tables (the sum
- * of ±c over 8 entries for every byte of signs), so a word costs one hash and four lookups. Words
- * are kept by their information (Σ c² — a function of the residual only) up to a budget, which
- * bounds time and memory whatever the model's size.
+ * S = Σ c_k · P_k for every recipient's pattern P over the same aligned entries. Words (32
+ * entries) outer, recipients inner: each word's 32 coefficients become four 256-entry tables (the
+ * sum of ±c over 8 entries for every byte of signs), built once into a 4 KB scratch buffer that
+ * stays in the first-level cache while every recipient's signs for the word are looked up — one
+ * hash and four lookups per word and recipient, no table memory beyond one word's. Words are kept
+ * by their information (Σ c², a function of the residual only) up to a budget of word × recipient
+ * steps, which bounds the time whatever the model's size.
  */
 import { recipientSeed, tensorSeed } from "../mark/keys.js";
 import { wordBits } from "../mark/pattern.js";
 import { WORD_SLOTS, type Residuals } from "./residuals.js";
 
-export const DEFAULT_MAX_WORDS = 1 << 13;
+/** Word × recipient steps allowed (about 15-40 s on one busy core); at least MIN_WORDS words are kept. */
+export const DEFAULT_BUDGET = 1.5e9;
+export const MIN_WORDS = 1 << 13;
 
-export interface Tables {
-  /** Per kept word: its tensor (index into `tensors`) and word index. */
+export interface Kept {
+  /** Per kept word: its tensor (index into `tensors`), word index and coefficients (WORD_SLOTS each). */
   tensorOf: Int32Array;
   word: Int32Array;
+  coef: Float32Array;
   tensors: string[];
-  /** 1024 floats per word: 4 tables of 256. */
-  table: Float32Array;
   /** Σ c² over kept entries (the Hoeffding variance proxy). */
   sumSq: number;
   /** Σ 1/σ² over kept entries (strength scale). */
@@ -26,8 +29,8 @@ export interface Tables {
   entries: number;
 }
 
-/** Keep the most informative words (at most `maxWords`) and build their tables. */
-export function buildTables(res: Residuals, maxWords = DEFAULT_MAX_WORDS): Tables {
+/** Keep the most informative `maxWords` words. */
+export function keepWords(res: Residuals, maxWords: number): Kept {
   const all: Array<{ t: number; w: number; c: Float32Array; info: number }> = [];
   const tensors = [...res.words.keys()].sort();
   tensors.forEach((name, t) => {
@@ -40,7 +43,7 @@ export function buildTables(res: Residuals, maxWords = DEFAULT_MAX_WORDS): Table
   if (all.length > maxWords) all.sort((x, y) => y.info - x.info);
   const kept = all.slice(0, maxWords).sort((x, y) => x.t - y.t || x.w - y.w);
   const n = kept.length;
-  const table = new Float32Array(n * 1024);
+  const coef = new Float32Array(n * WORD_SLOTS);
   const tensorOf = new Int32Array(n);
   const word = new Int32Array(n);
   let sumSq = 0;
@@ -49,30 +52,31 @@ export function buildTables(res: Residuals, maxWords = DEFAULT_MAX_WORDS): Table
   kept.forEach((k, i) => {
     tensorOf[i] = k.t;
     word[i] = k.w;
+    coef.set(k.c, i * WORD_SLOTS);
     sumSq += k.info;
     weight += k.c[WORD_SLOTS - 1] as number;
     for (let b = 0; b < 32; b++) if (k.c[b] !== 0) entries++;
-    for (let q = 0; q < 4; q++) {
-      const base = i * 1024 + q * 256;
-      let neg = 0;
-      for (let b = 0; b < 8; b++) neg -= k.c[q * 8 + b] as number;
-      table[base] = neg;
-      for (let v = 1; v < 256; v++) {
-        const low = v & -v;
-        const bit = 31 - Math.clz32(low);
-        table[base + v] = (table[base + (v ^ low)] as number) + 2 * (k.c[q * 8 + bit] as number);
-      }
-    }
   });
-  return { tensorOf, word, tensors, table, sumSq, weight, entries };
+  return { tensorOf, word, coef, tensors, sumSq, weight, entries };
 }
 
-/**
- * S for every recipient seed. Words outer, recipients inner: a word's 4 KB of tables stays in the
- * first-level cache while every recipient's signs for it are looked up (recipients outer would
- * fetch every table from memory once per recipient).
- */
-export function scoreAll(t: Tables, seeds: readonly Uint32Array[]): Float64Array {
+/** The four byte tables of one word's coefficients into `table` (1024 floats). */
+function fillTables(coef: Float32Array, at: number, table: Float32Array): void {
+  for (let q = 0; q < 4; q++) {
+    const base = q * 256;
+    let neg = 0;
+    for (let b = 0; b < 8; b++) neg -= coef[at + q * 8 + b] as number;
+    table[base] = neg;
+    for (let v = 1; v < 256; v++) {
+      const low = v & -v;
+      const bit = 31 - Math.clz32(low);
+      table[base + v] = (table[base + (v ^ low)] as number) + 2 * (coef[at + q * 8 + bit] as number);
+    }
+  }
+}
+
+/** S for every recipient seed. */
+export function scoreAll(t: Kept, seeds: readonly Uint32Array[]): Float64Array {
   const R = seeds.length;
   const s0 = t.tensors.map(() => new Int32Array(R));
   const s1 = t.tensors.map(() => new Int32Array(R));
@@ -84,16 +88,16 @@ export function scoreAll(t: Tables, seeds: readonly Uint32Array[]): Float64Array
     });
   });
   const S = new Float64Array(R);
-  const { table, tensorOf, word } = t;
+  const table = new Float32Array(1024);
+  const { tensorOf, word, coef } = t;
   for (let i = 0; i < word.length; i++) {
-    const ti = tensorOf[i] as number;
-    const a = s0[ti] as Int32Array;
-    const b = s1[ti] as Int32Array;
+    const a = s0[tensorOf[i] as number] as Int32Array;
+    const b = s1[tensorOf[i] as number] as Int32Array;
     const w = word[i] as number;
-    const o = i * 1024;
+    fillTables(coef, i * WORD_SLOTS, table);
     for (let r = 0; r < R; r++) {
       const h = wordBits(a[r] as number, b[r] as number, w);
-      S[r] = (S[r] as number) + (table[o + (h & 255)] as number) + (table[o + 256 + ((h >>> 8) & 255)] as number) + (table[o + 512 + ((h >>> 16) & 255)] as number) + (table[o + 768 + (h >>> 24)] as number);
+      S[r] = (S[r] as number) + (table[h & 255] as number) + (table[256 + ((h >>> 8) & 255)] as number) + (table[512 + ((h >>> 16) & 255)] as number) + (table[768 + (h >>> 24)] as number);
     }
   }
   return S;
@@ -108,8 +112,13 @@ export interface RecipientScore {
   strength: number;
 }
 
+/** Words to keep for `recipients` recipients under a budget of word × recipient steps. */
+export function wordsFor(recipients: number, budget = DEFAULT_BUDGET): number {
+  return Math.max(MIN_WORDS, Math.floor(budget / Math.max(1, recipients)));
+}
+
 /** Every recipient's statistic, bound and strength estimate. */
-export function scoreRecipients(t: Tables, key: Uint8Array, model: string, recipients: readonly string[]): RecipientScore[] {
+export function scoreRecipients(t: Kept, key: Uint8Array, model: string, recipients: readonly string[]): RecipientScore[] {
   const S = scoreAll(t, recipients.map((r) => recipientSeed(key, model, r)));
   return recipients.map((recipient, i) => {
     const s = S[i] as number;

@@ -10,7 +10,7 @@
 import { loadModel } from "../load-model.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { align, type AlignOptions, type Alignment } from "./align.js";
-import { buildTables, DEFAULT_MAX_WORDS, scoreRecipients, type RecipientScore } from "./scores.js";
+import { keepWords, scoreRecipients, wordsFor, type RecipientScore } from "./scores.js";
 
 /** Corrected p-value at or below which a recipient is named. */
 export const ACCUSE_LEVEL = 1e-9;
@@ -21,7 +21,7 @@ export interface TraceOptions extends AlignOptions {
   key: Uint8Array;
   /** Recipients whose copies were marked with this key. */
   recipients: readonly string[];
-  /** Most words (32 entries each) scored per recipient. */
+  /** Most words (32 entries each) scored per recipient (default: a budget of word × recipient steps). */
   maxWords?: number;
 }
 
@@ -61,7 +61,7 @@ export function traceModels(master: CanonicalModel, suspect: CanonicalModel, o: 
   const al = align(master, suspect, o);
   const alignMs = Math.round(performance.now() - t0);
   t0 = performance.now();
-  const tables = buildTables(al.residuals, o.maxWords ?? DEFAULT_MAX_WORDS);
+  const tables = keepWords(al.residuals, o.maxWords ?? wordsFor(o.recipients.length));
   const scores = scoreRecipients(tables, o.key, o.model, o.recipients);
   const scoreMs = Math.round(performance.now() - t0);
   const tested = o.recipients.length;
