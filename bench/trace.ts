@@ -29,7 +29,9 @@ const SHARED = "/work/shared";
 const root = arg("out") ?? "/tmp/mark/bench";
 mkdirSync(root, { recursive: true });
 const key = new Uint8Array(Buffer.from("bench-trace-key: not a secret, 32+ bytes long"));
-const RECIPIENTS = Array.from({ length: 1000 }, (_, i) => `partner-${String(i).padStart(4, "0")}`);
+/** Recipients tested in the robustness table (`--recipients`; the false-accusation run always uses 1,000). */
+const ALL_RECIPIENTS = Array.from({ length: 1000 }, (_, i) => `partner-${String(i).padStart(4, "0")}`);
+const RECIPIENTS = ALL_RECIPIENTS.slice(0, Number(arg("recipients") ?? 1000));
 const TEXT = "When you open a file, the editor reads it into a buffer in memory. Every change you make is kept there until you write the buffer back to the disk. If you quit without writing, the changes are lost, so the editor warns you first.";
 const STORY = "Tom had a small dog named Max. Every morning, Max waited by the door with his red leash in his mouth. One day it was raining hard, and Tom did not want to go out. Max looked at him with big sad eyes. Tom laughed and put on his yellow coat. They walked to the pond and saw three ducks swimming in the rain. Max barked, and the ducks flew away. Tom and Max ran home, wet and happy. His mom gave them a warm towel and a cup of milk. That night, Max slept at the end of Tom's bed, dreaming of ducks.";
 
@@ -154,7 +156,7 @@ for (const c of allCases) {
     results[`${c.name}.${row}`] = { named: r.named, tested: r.tested, frame: r.frame.kind, entries: r.entries, change: r.change, ms, guilty: [...guilty], innocentsNamed: r.named.filter((a) => !guiltyAll.has(a.recipient) || !guilty.has(a.recipient)).map((a) => a.recipient) };
     log(`${c.name.padEnd(12)} ${row.padEnd(24)} ${text.padEnd(36)} frame ${r.frame.kind}, ${r.entries.scored} entries, strength ${r.named.map((a) => a.strength.toFixed(4)).join("/")}, ${ms} ms`);
   }
-  writeFileSync(join(root, "results.json"), JSON.stringify({ results, table }, null, 1));
+  writeFileSync(join(root, `results-${only ?? "all"}.json`), JSON.stringify({ results, table }, null, 1));
 }
 
 // ---- false accusations: innocents' p-values against the null, 1,000 recipients
@@ -166,12 +168,12 @@ if (!only || only === "null") {
   // suspects from recipients' copies: tested against the 1,000 minus their source
   for (const c of cases().slice(0, 3)) {
     const dir = join(root, c.name);
-    for (let i = 0; i < 8; i++) if (existsSync(join(dir, `r${i}${c.ext}`))) suspects.push([c.name, c.master, join(dir, `r${i}${c.ext}`), RECIPIENTS.filter((x) => x !== RECIPIENTS[i])]);
-    suspects.push([c.name, c.master, c.master, RECIPIENTS]);
+    for (let i = 0; i < 8; i++) if (existsSync(join(dir, `r${i}${c.ext}`))) suspects.push([c.name, c.master, join(dir, `r${i}${c.ext}`), ALL_RECIPIENTS.filter((x) => x !== ALL_RECIPIENTS[i])]);
+    suspects.push([c.name, c.master, c.master, ALL_RECIPIENTS]);
   }
-  suspects.push([st.name, st.master, st.unrelated, RECIPIENTS]);
-  suspects.push(["dev-A", `${SHARED}/dev-families/A`, `${SHARED}/dev-families/A-ft`, RECIPIENTS]);
-  suspects.push(["dev-A", `${SHARED}/dev-families/A`, `${SHARED}/dev-families/B`, RECIPIENTS]);
+  suspects.push([st.name, st.master, st.unrelated, ALL_RECIPIENTS]);
+  suspects.push(["dev-A", `${SHARED}/dev-families/A`, `${SHARED}/dev-families/A-ft`, ALL_RECIPIENTS]);
+  suspects.push(["dev-A", `${SHARED}/dev-families/A`, `${SHARED}/dev-families/B`, ALL_RECIPIENTS]);
   for (const [model, master, suspect, recips] of suspects) {
     const m = loadModel(master);
     const s = loadModel(suspect);
@@ -214,7 +216,7 @@ if (!only || only === "cost") {
     s.close();
   }
 }
-writeFileSync(join(root, "results.json"), JSON.stringify({ results, table }, null, 1));
+writeFileSync(join(root, `results-${only ?? "all"}.json`), JSON.stringify({ results, table }, null, 1));
 const cols = Object.keys(Object.values(table)[0] ?? {});
 log(`\n| attack | ${cols.join(" | ")} |\n|---|${cols.map(() => "---").join("|")}|`);
 for (const [row, r] of Object.entries(table)) log(`| ${row} | ${cols.map((c) => r[c] ?? "-").join(" | ")} |`);
