@@ -62,6 +62,8 @@ export class Residuals {
     const mean = Math.max(total / n, MIN_VAR);
     let words = this.words.get(b.tensor);
     if (!words) this.words.set(b.tensor, (words = new Map()));
+    let lastW = -1;
+    let word: Float32Array = new Float32Array(WORD_SLOTS);
     for (let i = 0; i < rows; i++) {
       if (rowN[i] === 0) continue;
       const ri = Math.max((rowMs[i] as number) / (rowN[i] as number), MIN_VAR) / mean;
@@ -72,8 +74,12 @@ export class Residuals {
         const s2 = Math.max(mean * ri * cj, MIN_VAR);
         const k = b.index(i, j);
         const w = Math.floor(k / 32);
-        let word = words.get(w);
-        if (!word) words.set(w, (word = new Float32Array(WORD_SLOTS)));
+        if (w !== lastW) {
+          lastW = w;
+          const seen = words.get(w);
+          if (seen) word = seen;
+          else words.set(w, (word = new Float32Array(WORD_SLOTS)));
+        }
         word[k - w * 32] = (word[k - w * 32] as number) + v / s2;
         word[32] = (word[32] as number) + 1 / s2;
         this.weight += 1 / s2;
