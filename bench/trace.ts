@@ -7,7 +7,8 @@
  * - false accusations: suspects from other recipients' copies, the unmarked master and independent
  *   models, against 1,000 recipients; the innocents' uncorrected p-values against their null;
  * - cost: mark throughput (MB/s) and scoring time against 100 / 1,000 / 10,000 recipients.
- * Run: npm run bench:trace  (or: node --import tsx bench/trace.ts [--only <model>] [--wide DIM] [--out dir] [--skip-wide])
+ * Run: npm run bench:trace  (or: node --import tsx bench/trace.ts [--only <model>|null|cost] [--wide DIM] [--recipients N]
+ *   [--rows "Q4_K;average of 8"] [--out dir] [--skip-wide])
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -131,7 +132,9 @@ for (const c of allCases) {
   }
   if (markMBs) log(`${c.name}: mark ${markMBs.toFixed(1)} MB/s wall, ${markCpuMBs.toFixed(1)} MB per CPU second (load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores)`);
   const guiltyAll = new Set(RECIPIENTS.slice(0, 8));
+  const rows = arg("rows")?.split(";");
   for (const [row, steps] of ATTACKS) {
+    if (rows && !rows.includes(row)) continue;
     const s = steps(c, copy);
     let suspect = copy(0);
     if (s) {
