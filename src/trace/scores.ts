@@ -5,7 +5,7 @@
  * sum of ±c over 8 entries for every byte of signs), built once into a 4 KB scratch buffer that
  * stays in the first-level cache while every recipient's signs for the word are looked up — one
  * hash and four lookups per word and recipient, no table memory beyond one word's. Words are kept
- * by their information (Σ c², a function of the residual only) up to a budget of word × recipient
+ * by their weight (Σ 1/σ², a function of the residual only) up to a budget of word × recipient
  * steps, which bounds the time whatever the model's size.
  */
 import { recipientSeed, tensorSeed } from "../mark/keys.js";
@@ -31,13 +31,15 @@ export interface Kept {
 
 /** Keep the most informative `maxWords` words. */
 export function keepWords(res: Residuals, maxWords: number): Kept {
-  const all: Array<{ t: number; w: number; c: Float32Array; info: number }> = [];
+  const all: Array<{ t: number; w: number; c: Float32Array; info: number; sq: number }> = [];
   const tensors = [...res.words.keys()].sort();
   tensors.forEach((name, t) => {
     for (const [w, c] of res.words.get(name) ?? []) {
-      let info = 0;
-      for (let i = 0; i < 32; i++) info += (c[i] as number) ** 2;
-      if (info > 0) all.push({ t, w, c, info });
+      let sq = 0;
+      for (let i = 0; i < 32; i++) sq += (c[i] as number) ** 2;
+      // ranked by Σ 1/σ² (how many low-noise entries the word holds), not by Σc², which would
+      // favour words whose noise happens to line up with the true pattern and bias its strength
+      if (sq > 0) all.push({ t, w, c, info: c[WORD_SLOTS - 1] as number, sq });
     }
   });
   if (all.length > maxWords) all.sort((x, y) => y.info - x.info);
@@ -53,7 +55,7 @@ export function keepWords(res: Residuals, maxWords: number): Kept {
     tensorOf[i] = k.t;
     word[i] = k.w;
     coef.set(k.c, i * WORD_SLOTS);
-    sumSq += k.info;
+    sumSq += k.sq;
     weight += k.c[WORD_SLOTS - 1] as number;
     for (let b = 0; b < 32; b++) if (k.c[b] !== 0) entries++;
   });
