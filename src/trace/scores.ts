@@ -12,8 +12,10 @@ import { recipientSeed, tensorSeed } from "../mark/keys.js";
 import { wordBits } from "../mark/pattern.js";
 import { WORD_SLOTS, type Residuals } from "./residuals.js";
 
-/** Word × recipient steps allowed (about 15-40 s on one busy core); at least MIN_WORDS words are kept. */
-export const DEFAULT_BUDGET = 1.5e9;
+/** Word × recipient steps allowed; at least MIN_WORDS words are kept. */
+export const DEFAULT_BUDGET = 3e8;
+/** Recipients from which per-word byte tables pay for themselves. */
+const TABLES_FROM = 48;
 export const MIN_WORDS = 1 << 13;
 
 export interface Kept {
@@ -96,6 +98,17 @@ export function scoreAll(t: Kept, seeds: readonly Uint32Array[]): Float64Array {
     const a = s0[tensorOf[i] as number] as Int32Array;
     const b = s1[tensorOf[i] as number] as Int32Array;
     const w = word[i] as number;
+    if (R < TABLES_FROM) {
+      // few recipients: building a word's tables (1,024 sums) would cost more than 32 signs each
+      const at = i * WORD_SLOTS;
+      for (let r = 0; r < R; r++) {
+        const h = wordBits(a[r] as number, b[r] as number, w);
+        let sum = 0;
+        for (let k = 0; k < 32; k++) sum += (h >>> k) & 1 ? (coef[at + k] as number) : -(coef[at + k] as number);
+        S[r] = (S[r] as number) + sum;
+      }
+      continue;
+    }
     fillTables(coef, i * WORD_SLOTS, table);
     for (let r = 0; r < R; r++) {
       const h = wordBits(a[r] as number, b[r] as number, w);
