@@ -7,7 +7,7 @@
  * master's declarations and nothing that says a mark is there.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { PedigreeError, UsageError } from "../errors.js";
 import { storedType } from "../formats/export/gguf-model.js";
@@ -95,8 +95,21 @@ export function fileDigest(path: string): string {
   return h.digest("hex");
 }
 
+/** Streamed in 8 MB reads: a 7B copy is never held in memory. */
 function sha256File(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
+  const h = createHash("sha256");
+  const buf = Buffer.alloc(8 << 20);
+  const fd = openSync(path, "r");
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest("hex");
 }
 
 function outputDtype(format: OutputFormat, asked: string | undefined, masterDtype: string | undefined): Dtype {
