@@ -19,3 +19,5 @@ export { exportRegistry, type ExportOptions, type Exported } from "./export.js";
 export { importRegistry, type ImportOptions, type Imported } from "./import.js";
 export { abortedError, throwIfAborted, type OperationOptions, type ProgressEvent } from "./cancel.js";
 export type { ModelInput, RegistryInput } from "./inputs.js";
+export { mark, type MarkOptions, type Marked } from "./mark.js";
+export { trace, recipients, TRACE_SCHEMA, type TraceOptions, type RecipientsOptions, type Recipients } from "./trace.js";

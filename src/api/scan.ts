@@ -14,7 +14,9 @@ import { count as countModels } from "../registry/store.js";
 import { scanDocument, type ScanDocument } from "../report/scan-document.js";
 import { scanModel, type ScanResult } from "../scan/scan.js";
 import { DEFAULT_CANDIDATES, DEFAULT_EXHAUSTIVE_UP_TO } from "../scan/select.js";
+import { traceMatches } from "../trace/scan-trace.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
+import { keyOf } from "./mark.js";
 import { useRegistry, withModel, type ModelInput, type RegistryInput } from "./inputs.js";
 
 export interface ScanOptions extends OperationOptions {
@@ -28,6 +30,11 @@ export interface ScanOptions extends OperationOptions {
   candidates?: number;
   /** Candidates also compared against the suspect's full weights when fingerprints do not settle it (default 3). */
   deep?: number;
+  /**
+   * With the key the registered models' copies were marked with, and the unmarked weights: a leak
+   * or gated-redistribution finding names the recipient(s) whose copy the suspect was made from.
+   */
+  trace?: { master: string; key: Uint8Array | { file: string } };
 }
 
 export interface ScanOutcome {
@@ -41,6 +48,7 @@ export interface ScanOutcome {
 
 export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   const failOn = typeof opts.failOn === "object" ? opts.failOn : parseFailOn(opts.failOn ?? DEFAULT_FAIL_ON);
+  const key = opts.trace ? keyOf(opts.trace.key) : undefined;
   throwIfAborted(opts.signal, "scan");
   const report = progressOf(opts, "scan");
   return useRegistry(opts.registry, { readOnly: true }, (db, file) => {
@@ -50,7 +58,8 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
         candidates: opts.candidates ?? DEFAULT_CANDIDATES, deep: opts.deep ?? 3, exhaustiveUpTo: DEFAULT_EXHAUSTIVE_UP_TO, onStage: report,
       });
       const facts = suspectFacts(model, opts.publisher);
-      const findings = scanFindings(facts, result);
+      const traced = opts.trace && key ? traceMatches(db, model, result.matches, opts.trace.master, key) : undefined;
+      const findings = scanFindings(facts, result, traced);
       const fails = failing(findings, failOn);
       return { scan: result, facts, findings, failing: fails, document: scanDocument(facts, result, findings, fails.length > 0 ? 1 : 0) };
     });

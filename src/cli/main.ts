@@ -23,6 +23,9 @@ import { registerTree } from "./commands/tree.js";
 import { registerServe } from "./commands/serve.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { removePartialFilesOnExit } from "./signals.js";
+import { registerMark } from "./commands/mark.js";
+import { registerRecipients } from "./commands/recipients.js";
+import { registerTrace } from "./commands/trace.js";
 import { VERSION } from "../version.js";
 
 export function buildProgram(): Command {
@@ -45,6 +48,9 @@ export function buildProgram(): Command {
   registerImport(program);
   registerScan(program);
   registerTree(program);
+  registerMark(program);
+  registerRecipients(program);
+  registerTrace(program);
   registerServe(program);
   for (const cmd of program.commands) {
     // mandatory options say so in the help (commander lists them like any other)
@@ -70,6 +76,9 @@ const EXAMPLES: Record<string, string[]> = {
   import: ["pedigree import registry.jsonl --replace"],
   scan: ["pedigree scan suspect/ --fail-on leak", "pedigree scan suspect/ -o sarif --out findings.sarif"],
   tree: ["pedigree tree --format mermaid"],
+  mark: ["pedigree mark m/ --model acme --recipient lab-a --key-file k.bin -o a.gguf"],
+  recipients: ["pedigree recipients acme-7b --json"],
+  trace: ["pedigree trace leak.gguf --model acme-7b --master acme-7b/ --key-file k.bin"],
 };
 
 function message(e: unknown): string {

@@ -154,7 +154,7 @@ export function recordJson(value: unknown): string {
 }
 
 /** The storage type most of a model's matrix values are in. */
-function dominantDtype(m: CanonicalModel): string | undefined {
+export function dominantDtype(m: CanonicalModel): string | undefined {
   const count = new Map<string, number>();
   for (const t of m.tensors.values()) if (t.shape.length === 2) count.set(t.dtype, (count.get(t.dtype) ?? 0) + t.size);
   return [...count.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
@@ -264,7 +264,7 @@ function withProgress(d: ModelDraft, report: (done: number, total: number) => vo
   return { ...d, tensors };
 }
 
-function sizeOf(path: string): { bytes: number; files: string[] } {
+export function sizeOf(path: string): { bytes: number; files: string[] } {
   const st = statSync(path);
   if (!st.isDirectory()) return { bytes: st.size, files: [basename(path)] };
   let bytes = 0;
@@ -284,7 +284,7 @@ function sizeOf(path: string): { bytes: number; files: string[] } {
  * complete; removed if writing fails. A forge stopped from outside (api/forge terminates its
  * worker) leaves it for the caller to remove: partialPaths() lists it.
  */
-function writeFolderAtomically(out: string, force: boolean, fill: (tmp: string) => void): void {
+export function writeFolderAtomically(out: string, force: boolean, fill: (tmp: string) => void): void {
   const tmp = `${out}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const cleanup = () => rmSync(tmp, { recursive: true, force: true });

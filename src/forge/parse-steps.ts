@@ -35,6 +35,7 @@ export const STEP_SYNTAX: Record<StepName, [syntax: string, help: string]> = {
   "moe-upcycle": ["moe-upcycle:<experts>[:topk[:noise]]", "copy each MLP into experts (+ noise 0.01), new router"],
   transplant: ["transplant:<component>=<path>", "take embed, head, embeddings, final_norm or layers.i+j from another model"],
   merge: ["merge:<method>=<path>[+<path>...][@w+w...]", "linear, slerp or ties merge with other models"],
+  average: ["average:<path>[+<path>...]", "equal-weight mean with other copies of the model (collusion)"],
 };
 
 /** The steps as help text lines. */
@@ -143,6 +144,11 @@ function parseStep(p: string): StepSpec {
   }
   const n = name as StepName;
   if (n === "transplant" || n === "merge") return parseWithPath(n, rest);
+  if (n === "average") {
+    const paths = (rest ?? "").split("+").map((x) => x.trim());
+    if (rest === undefined || paths.some((x) => x === "")) fail("average needs the other copies' paths joined with '+', e.g. average:../b+../c");
+    return { name: n, paths };
+  }
   const args = rest === undefined ? [] : rest.split(":").map((a) => a.trim());
   if (args.some((a) => a === "")) fail(`empty argument (${STEP_SYNTAX[n][0]})`);
   switch (n) {

@@ -47,7 +47,8 @@ export type StepSpec =
   | { name: "vocab-trim"; n?: number; frac?: number }
   | { name: "moe-upcycle"; experts: number; topk: number; noise: number }
   | { name: "transplant"; component: TransplantComponent; path: string }
-  | { name: "merge"; method: MergeMethod; paths: string[]; weights?: number[] };
+  | { name: "merge"; method: MergeMethod; paths: string[]; weights?: number[] }
+  | { name: "average"; paths: string[] };
 
 export type StepName = StepSpec["name"];
 

@@ -21,6 +21,11 @@
  *   key's leading column is the band_key index candidate search walks. It has no foreign key and no
  *   model_id index (which would double its size, and a foreign key without one makes every model
  *   deletion scan the whole table): store.ts deletes a model's postings by their keys.
+ *
+ * Version 2:
+ * - `issued_copies`: one row per marked copy of a model given to a recipient (`pedigree mark`): the
+ *   recipient id, the sha256 of the key the mark was made with (never the key), the mark scheme,
+ *   strength, date, and the sha256 of the marked file. A recipient holds one copy of a model.
  */
 import type Database from "better-sqlite3";
 import { BadInputError } from "../errors.js";
@@ -60,6 +65,20 @@ export const MIGRATIONS: readonly string[] = [
     model_id INTEGER NOT NULL,
     PRIMARY KEY (band_key, model_id)
   ) STRICT, WITHOUT ROWID;
+  `,
+  // 2: copies issued to recipients, each with its own mark (pedigree mark / trace)
+  `
+  CREATE TABLE issued_copies (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+    recipient TEXT NOT NULL CHECK (length(recipient) BETWEEN 1 AND 256),
+    key_sha256 TEXT NOT NULL CHECK (length(key_sha256) = 64),
+    scheme TEXT NOT NULL,
+    strength REAL NOT NULL CHECK (strength > 0),
+    issued_at TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL CHECK (length(file_sha256) = 64),
+    UNIQUE (model_id, recipient)
+  ) STRICT;
   `,
 ];
 

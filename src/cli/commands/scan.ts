@@ -33,6 +33,8 @@ interface Opts {
   publisher?: string;
   candidates: string;
   deep: string;
+  master?: string;
+  keyFile?: string;
 }
 
 function count(v: string, what: string, max: number): number {
@@ -54,18 +56,22 @@ export function registerScan(program: Command): void {
     .option("--publisher <name>", "who publishes the suspect (default: the author it declares); a registered recipient of a gated model may hold its weights")
     .option("--candidates <n>", "registered models taken from the index for comparison", String(DEFAULT_CANDIDATES))
     .option("--deep <n>", "candidates also compared against the suspect's full weights when fingerprints do not settle it", "3")
+    .option("--master <path>", "with --key-file: the unmarked weights of the gated/closed model, to name whose marked copy leaked")
+    .option("--key-file <file>", "with --master: the secret the issued copies were marked with (pedigree mark)")
     .action(async (path: string, opts: Opts) => {
       if (opts.json && opts.output && opts.output !== "json") throw new UsageError("--json and -o disagree: give one");
       const format: Format = opts.json ? "json" : (opts.output ?? "text");
       const failOn = parseFailOn(opts.failOn);
       const candidates = count(opts.candidates, "--candidates", 10000);
       const deep = count(opts.deep, "--deep", 10000);
+      if (!opts.master !== !opts.keyFile) throw new UsageError("--master and --key-file go together");
       let bar: ReturnType<typeof progress> | undefined;
       let layers = 1;
       let outcome;
       try {
         outcome = await scan({
           model: path, registry: opts.registry, failOn, publisher: opts.publisher, candidates, deep,
+          trace: opts.master && opts.keyFile ? { master: opts.master, key: { file: opts.keyFile } } : undefined,
           onProgress: ({ stage, done: d, total: t }) => {
             if (stage === "fingerprint") layers = Math.max(1, t);
             bar ??= progress("scanning", layers);

@@ -3,6 +3,7 @@
  * Every forge step by name.
  */
 import type { StepFn, StepName, StepSpec } from "../types.js";
+import { average } from "./average.js";
 import { convert } from "./convert.js";
 import { dropLayers } from "./drop-layers.js";
 import { finetuneDrift } from "./finetune-drift.js";
@@ -47,6 +48,7 @@ export const STEPS: Registry = {
   "moe-upcycle": moeUpcycle,
   transplant,
   merge,
+  average,
 };
 
 export function stepFn(name: StepName): StepFn {

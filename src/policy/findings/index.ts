@@ -5,6 +5,7 @@
  * that could not be read.
  */
 import type { ScanResult } from "../../scan/scan.js";
+import type { TracedCopies } from "../../trace/scan-trace.js";
 import type { Finding, Severity } from "../report-input.js";
 import type { SuspectFacts } from "../suspect.js";
 import { architectureFindings } from "./architecture.js";
@@ -19,8 +20,9 @@ export function severityRank(s: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(s);
 }
 
-export function scanFindings(s: SuspectFacts, scan: ScanResult): Finding[] {
-  const all = [...provenanceFindings(s, scan.matches), ...baseClaimFindings(s, scan.matches), ...licenceFindings(s, scan.matches), ...architectureFindings(s.name, scan), ...declarationFindings(s)];
+/** `traced`: for `scan --master --key-file`, which issued copies the suspect's marks point to, by registered model. */
+export function scanFindings(s: SuspectFacts, scan: ScanResult, traced?: ReadonlyMap<string, TracedCopies>): Finding[] {
+  const all = [...provenanceFindings(s, scan.matches, traced), ...baseClaimFindings(s, scan.matches), ...licenceFindings(s, scan.matches), ...architectureFindings(s.name, scan), ...declarationFindings(s)];
   return all.map((f, i) => ({ f, i })).sort((x, y) => severityRank(y.f.severity) - severityRank(x.f.severity) || x.i - y.i).map((x) => x.f);
 }
 

@@ -6,11 +6,20 @@
  */
 import { q } from "../../errors.js";
 import type { ScanMatch } from "../../scan/scan.js";
+import type { TracedCopies } from "../../trace/scan-trace.js";
 import type { Finding } from "../report-input.js";
 import type { SuspectFacts } from "../suspect.js";
 import { ancestorsOf, collateralOf, descendantsOf, selfOf, pText, weightEvidence, whatWasDone } from "./relatives.js";
 
-export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[]): Finding[] {
+/** Who a traced copy names, as a clause and an evidence value. */
+function tracedText(t: TracedCopies | undefined): { clause: string; value: string | null } {
+  if (!t) return { clause: "", value: null };
+  if (t.named.length === 0) return { clause: ` Its marks match none of the ${t.tested} issued copies tested.`, value: `none of ${t.tested}` };
+  const who = t.named.map((a) => `${q(a.recipient)} (p ${pText(a.log10P * Math.LN10)})`).join(", ");
+  return { clause: ` It carries the mark of the copy issued to ${who}.`, value: t.named.map((a) => a.recipient).join(", ") };
+}
+
+export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[], traced: ReadonlyMap<string, TracedCopies> = new Map()): Finding[] {
   const out: Finding[] = [];
   const self = selfOf(matches);
   if (self) {
@@ -25,12 +34,14 @@ export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[
   for (const m of ancestorsOf(matches)) {
     const who = `${q(m.model.name)} (${m.model.owner})`;
     const how = `p ${pText(m.logP)} against independent training, ${Math.round(m.result.effect.matchedFraction * 100)}% of tested units matched; ${whatWasDone(m)}`;
+    const tr = tracedText(traced.get(m.model.name));
+    const trEvidence: Record<string, string> = tr.value === null ? {} : { tracedTo: tr.value };
     if (m.model.tier === "closed") {
       out.push({
         id: "leak", severity: "critical", about: m.model.name,
         title: `Weights of closed model ${q(m.model.name)}`,
-        detail: `${q(s.name)} carries the weights of ${who}, which were never released (${how}).`,
-        evidence: weightEvidence(m),
+        detail: `${q(s.name)} carries the weights of ${who}, which were never released (${how}).${tr.clause}`,
+        evidence: { ...weightEvidence(m), ...trEvidence },
         fix: `Take the model down and investigate how ${q(m.model.name)}'s weights left ${m.model.owner}.`,
       });
     } else if (m.model.tier === "gated") {
@@ -40,16 +51,17 @@ export function provenanceFindings(s: SuspectFacts, matches: readonly ScanMatch[
         out.push({
           id: "gated-redistribution", severity: "info", about: m.model.name,
           title: `Gated model ${q(m.model.name)}, published by its registered recipient ${q(holder)}`,
-          detail: `${q(s.name)} carries the weights of ${who} (${how}); ${q(holder)} is a registered recipient of them. Whether its terms allow publishing is for the owner to check.`,
-          evidence: { ...weightEvidence(m), publisher: holder, recipients: recipients.join(", ") },
+          detail: `${q(s.name)} carries the weights of ${who} (${how}); ${q(holder)} is a registered recipient of them. Whether its terms allow publishing is for the owner to check.${tr.clause}`,
+          evidence: { ...weightEvidence(m), publisher: holder, recipients: recipients.join(", "), ...trEvidence },
           fix: `Check ${q(holder)}'s agreement with ${m.model.owner}.`,
         });
       } else {out.push({
         id: "gated-redistribution", severity: "high", about: m.model.name,
         title: `Weights of gated model ${q(m.model.name)} redistributed`,
         detail: `${q(s.name)} carries the weights of ${who}, which are only given out under terms (${how}). ` +
-          (recipients.length ? `${recipients.length} recipient${recipients.length > 1 ? "s" : ""} had them: ${recipients.join(", ")}; which one this copy came from needs per-recipient watermarks.` : "No recipients are registered."),
-        evidence: { ...weightEvidence(m), publisher: s.publisher ?? null, recipients: recipients.join(", ") || null },
+          (recipients.length ? `${recipients.length} recipient${recipients.length > 1 ? "s" : ""} had them: ${recipients.join(", ")}.` : "No recipients are registered.") +
+          (tr.value === null ? " Which copy this came from needs marked copies (pedigree mark) and scan --master --key-file." : tr.clause),
+        evidence: { ...weightEvidence(m), publisher: s.publisher ?? null, recipients: recipients.join(", ") || null, ...trEvidence },
         fix: `Check that the publisher accepted ${q(m.model.name)}'s terms and may redistribute; otherwise request removal.`,
       });}
     }

@@ -1,0 +1,45 @@
+/**
+ * @module api/trace
+ * Which recipients' marked copies a suspect was made from: the suspect is brought into the
+ * master's frame, and every copy of the registered model issued with the key is tested against the
+ * residual (docs/method.md section 7). `named` holds only recipients accused at corrected p <= 1e-9.
+ */
+import { listIssued, type IssuedCopy } from "../registry/issued.js";
+import { traceIssued, type IssuedTrace } from "../trace/trace-issued.js";
+import { throwIfAborted, type OperationOptions } from "./cancel.js";
+import { useRegistry, type RegistryInput } from "./inputs.js";
+import { keyOf } from "./mark.js";
+
+export const TRACE_SCHEMA = "pedigree.trace/1";
+
+export interface TraceOptions extends OperationOptions {
+  suspect: string;
+  /** The registered model whose copies were issued. */
+  model: string;
+  /** The unmarked weights. */
+  master: string;
+  key: Uint8Array | { file: string };
+  registry?: RegistryInput;
+}
+
+export async function trace(opts: TraceOptions): Promise<IssuedTrace> {
+  const key = keyOf(opts.key);
+  throwIfAborted(opts.signal, "trace");
+  return useRegistry(opts.registry, { readOnly: true }, (db) => traceIssued(db, { suspect: opts.suspect, master: opts.master, model: opts.model, key }));
+}
+
+export interface RecipientsOptions {
+  model: string;
+  registry?: RegistryInput;
+}
+
+export interface Recipients {
+  registry: string;
+  model: string;
+  recipients: IssuedCopy[];
+}
+
+/** The marked copies of a model issued so far. */
+export async function recipients(opts: RecipientsOptions): Promise<Recipients> {
+  return useRegistry(opts.registry, { readOnly: true }, (db, file) => ({ registry: file, model: opts.model, recipients: listIssued(db, opts.model) }));
+}
