@@ -6,9 +6,12 @@
  */
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
+import { compareBehaviour } from "../../behaviour/compare-behaviour.js";
+import { readProbes } from "../../behaviour/probes.js";
 import { compareModels } from "../../compare.js";
 import { UsageError } from "../../errors.js";
 import { loadModel } from "../../load-model.js";
+import { behaviourDocument, behaviourText, type BehaviourDocument } from "../../report/behaviour-document.js";
 import { compareDocument, modelSummary } from "../../report/compare-document.js";
 import { compareHtml } from "../../report/compare-html.js";
 import { compareText } from "../../report/compare-text.js";
@@ -22,6 +25,9 @@ interface Opts {
   with?: string[];
   sample?: string;
   rotation?: boolean;
+  behaviour?: boolean;
+  controls?: string;
+  probes?: string;
 }
 
 export function registerCompare(program: Command): void {
@@ -34,25 +40,40 @@ export function registerCompare(program: Command): void {
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--with <models...>", "suspected merge parents: estimate B's mixing weights")
     .option("--sample <n>", "units sampled per component (default 256; 128 for large models)")
+    .option("--behaviour", "also test whether B was trained on A's outputs (forward passes of A, B and the controls on probe texts)")
+    .option("--controls <models>", "with --behaviour: comma-separated control models trained independently of A, like B (2 or more; same tokenizer)")
+    .option("--probes <file>", "with --behaviour: probe texts, one per line (JSON strings allowed), instead of the built-in set")
+    .addHelpText("after", "\nExample:\n  pedigree compare A B --behaviour --controls C1,C2,C3 --json\n")
     .option("--rotation", "for models wider than 1024, fit the full d x d rotation (orthogonal Procrustes, slow: d³ per sweep) instead of its rows on a sketch of 256 coordinates")
     .action((pathA: string, pathB: string, opts: Opts) => {
       const sample = opts.sample === undefined ? undefined : Number(opts.sample);
       if (sample !== undefined && (!Number.isInteger(sample) || sample < 8 || sample > 100000)) throw new UsageError("--sample must be an integer from 8 to 100000");
       const command = ["pedigree", "compare", pathA, pathB, ...(opts.with ? ["--with", ...opts.with] : []), ...(sample ? ["--sample", String(sample)] : []), ...(opts.rotation ? ["--rotation"] : [])].join(" ");
+      if ((opts.controls || opts.probes) && !opts.behaviour) throw new UsageError("--controls and --probes go with --behaviour");
+      const controlPaths = opts.controls ? opts.controls.split(",").filter((c) => c !== "") : [];
+      if (opts.behaviour && controlPaths.length === 0) throw new UsageError("--behaviour needs --controls C1,C2,... (models trained independently of A, like B)");
+      const probes = opts.probes ? readProbes(opts.probes) : undefined;
       const a = loadModel(pathA);
       const b = loadModel(pathB);
       const parents = (opts.with ?? []).map((p) => loadModel(p));
+      const controls = controlPaths.map((p) => loadModel(p));
       const bar = progress("comparing", 1);
       try {
         const r = compareModels(a, b, { sample, forceRotation: opts.rotation, with: parents, onStage: (_s, d, t) => bar.update(d, t) });
         bar.stop();
-        const doc = compareDocument(r, modelSummary(a), modelSummary(b), command);
+        let behaviour: BehaviourDocument | undefined;
+        if (opts.behaviour) {
+          const bb = progress("forward passes", 1);
+          behaviour = behaviourDocument(compareBehaviour(a, b, controls, { probes, onProgress: (d, t) => bb.update(d, t) }));
+          bb.stop();
+        }
+        const doc = compareDocument(r, modelSummary(a), modelSummary(b), command + (opts.behaviour ? ` --behaviour --controls ${controlPaths.join(",")}${opts.probes ? ` --probes ${opts.probes}` : ""}` : ""));
         if (opts.html) writeFileSync(opts.html, compareHtml(doc));
-        if (opts.json) printJson(doc);
-        else printText(compareText(doc));
+        if (opts.json) printJson(behaviour ? { ...doc, behaviour } : doc);
+        else printText(compareText(doc) + (behaviour ? `${behaviourText(behaviour).join("\n")}\n` : ""));
       } finally {
         bar.stop();
-        for (const m of [a, b, ...parents]) m.close();
+        for (const m of [a, b, ...parents, ...controls]) m.close();
       }
       process.exitCode = EXIT.clean;
     });
