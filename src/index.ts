@@ -28,4 +28,5 @@ export { draftOf, type ModelDraft } from "./model/draft.js";
 export { synthesize, type SynthesizeSpec } from "./forge/synthesize.js";
 
 /** Errors. */
+export { compareBehaviour, builtinProbes, readProbes, recordBehaviour, behaviourVerdict, type BehaviourComparison, type BehaviourRecord, type BehaviourResult, type ProbeSet } from "./behaviour/index.js";
 export { PedigreeError, BadInputError, UnsupportedError, UsageError } from "./errors.js";
