@@ -99,6 +99,7 @@ const row = (label: string, r: BehaviourResult) =>
   console.log(`  ${label.padEnd(34)} ${r.verdict.padEnd(21)} p=${r.pValue.toExponential(1)} rank=${r.pRank.toFixed(2)} sB=${r.suspectAgreement.toFixed(2)} ctl=${r.controls.map((c) => c.agreement.toFixed(2)).join("/")}`);
 
 const nullP: number[] = [];
+const nullVerdicts: string[] = [];
 const bases = ["A", "B", "C", "D", "G"];
 console.log("\nindependent pairs (calibration):");
 for (const a of bases) {
@@ -106,12 +107,14 @@ for (const a of bases) {
     if (a === b) continue;
     const r = behaviourVerdict(devRecord(a), devRecord(b), bases.filter((x) => x !== a && x !== b).map(devRecord));
     nullP.push(r.pValue);
+    nullVerdicts.push(r.verdict);
     row(`${a} -> ${b}`, r);
   }
 }
 for (const [a, b] of [["A-ft", "B-ft"], ["B-ft", "A-ft"], ["A-rot", "B-rot"], ["B-rot", "A-rot"]] as const) {
   const r = behaviourVerdict(devRecord(a), devRecord(b), ["C", "D", "G"].map(devRecord));
   nullP.push(r.pValue);
+  nullVerdicts.push(r.verdict);
   row(`${a} -> ${b} (twins)`, r);
 }
 const teachers = ["A", "B", "C", "D", "G"];
@@ -121,9 +124,10 @@ for (const t of teachers) {
   const target = others[0] as string;
   const r = behaviourVerdict(devRecord(target), studentRecord(t, "logits", 11), others.filter((x) => x !== target).map((x) => studentRecord(x, "logits", 11)));
   nullP.push(r.pValue);
+  nullVerdicts.push(r.verdict);
   row(`${target} -> student of ${t}`, r);
 }
-console.log(`  ${nullP.length} independent pairs: P(p <= 0.01) = ${(nullP.filter((p) => p <= 0.01).length / nullP.length).toFixed(3)}, P(p <= 0.05) = ${(nullP.filter((p) => p <= 0.05).length / nullP.length).toFixed(3)}`);
+console.log(`  ${nullP.length} independent pairs: P(p <= 0.01) = ${(nullP.filter((p) => p <= 0.01).length / nullP.length).toFixed(3)}, P(p <= 0.05) = ${(nullP.filter((p) => p <= 0.05).length / nullP.length).toFixed(3)}; behaviour-derived verdicts: ${nullVerdicts.filter((v) => v === "behaviour-derived").length}`);
 
 console.log("\nbehaviour-derived pairs (power):");
 row("A -> A-distil [B,C,D,G]", behaviourVerdict(devRecord("A"), devRecord("A-distil"), ["B", "C", "D", "G"].map(devRecord)));
