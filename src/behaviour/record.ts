@@ -60,7 +60,7 @@ export function recordBehaviour(model: CanonicalModel, probes: ProbeSet, options
     const P = ids.length;
     const rec: ProbeRecord = { tokens: Int32Array.from(ids), ids: new Int32Array(P * k), logp: new Float32Array(P * k), floor: new Float32Array(P) };
     const row = new Float64Array(V);
-    const order = new Int32Array(V);
+    const order = new Int32Array(k);
     for (let i = 0; i < P; i++) {
       let max = -Infinity;
       for (let t = 0; t < V; t++) max = Math.max(max, logits[i * V + t] as number);
@@ -70,11 +70,8 @@ export function recordBehaviour(model: CanonicalModel, probes: ProbeSet, options
         z += Math.exp(row[t] as number);
       }
       const logZ = Math.log(z);
-      for (let t = 0; t < V; t++) {
-        row[t] = (row[t] as number) - logZ;
-        order[t] = t;
-      }
-      order.sort((a, b) => (row[b] as number) - (row[a] as number) || a - b);
+      for (let t = 0; t < V; t++) row[t] = (row[t] as number) - logZ;
+      topK(row, k, order);
       let mass = 0;
       for (let j = 0; j < k; j++) {
         const t = order[j] as number;
@@ -91,6 +88,21 @@ export function recordBehaviour(model: CanonicalModel, probes: ProbeSet, options
     options.onProbe?.(n + 1, probes.texts.length);
   });
   return { probesVersion: probes.version, vocabSize: V, k, probes: out, tokens, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The k largest entries of row, largest first (ties: lower id first), into order[0..k): one pass, O(V) typically. */
+function topK(row: Float64Array, k: number, order: Int32Array): void {
+  let n = 0;
+  for (let t = 0; t < row.length; t++) {
+    const v = row[t] as number;
+    if (n === k && v <= (row[order[k - 1] as number] as number)) continue;
+    let j = n < k ? n++ : k - 1;
+    while (j > 0 && (row[order[j - 1] as number] as number) < v) {
+      order[j] = order[j - 1] as number;
+      j--;
+    }
+    order[j] = t;
+  }
 }
 
 /** Log-probability of `token` at position i of a probe record (the floor when it is not in the top k). */
