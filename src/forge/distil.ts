@@ -4,9 +4,12 @@
  * fresh random initialisation) and gets a new head fitted to imitate a teacher. The teacher writes
  * the training text itself (sequences sampled at temperature 1 from a seeded sampler); the head is
  * the ridge-regression fit of the student's final hidden states to
- *  - `logits`: the teacher's centred log-probabilities at every position (logit distillation), or
- *  - `text`: the centred log of a label-smoothed one-hot of the sampled next token (sequence-level
- *    distillation: the student sees only the teacher's text).
+ *  - `logits`: the centred log of the teacher's next-token distribution, label-smoothed (10 % spread
+ *    evenly, so that the fit spends itself on the tokens the teacher considers, not on the log of
+ *    its negligible tail) — logit distillation; or
+ *  - `text`: the same with the teacher's distribution replaced by a one-hot of the sampled next token
+ *    (sequence-level distillation: the student sees only the teacher's text; in expectation the
+ *    same target).
  * Closed form (one d x d solve), so a student of a dev-sized teacher takes seconds to a minute. The
  * body is not trained: such a student imitates less than one trained end to end would (a weak,
  * honest positive for the behavioural test). Its weights share nothing with the teacher's.
@@ -67,7 +70,7 @@ export function distilHead(student: CanonicalModel, teacher: CanonicalModel, o: 
         let z = 0;
         for (let t = 0; t < V; t++) z += Math.exp((logits[i * V + t] as number) - max);
         const lz = max + Math.log(z);
-        for (let t = 0; t < V; t++) y[t] = (logits[i * V + t] as number) - lz;
+        for (let t = 0; t < V; t++) y[t] = Math.log((1 - SMOOTH) * Math.exp((logits[i * V + t] as number) - lz) + SMOOTH / V);
       } else {
         const next = seq[i + 1] as number;
         const lo = Math.log(SMOOTH / V);
