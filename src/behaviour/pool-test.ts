@@ -5,9 +5,9 @@
  * their (leave-one-out, hence symmetric) agreements with A's idiosyncrasies are exchangeable too.
  *
  * The unit of replication is the independently trained model, not the probe position: two fixed
- * independent models differ consistently over every probe text (dev-families D and B, both trained
- * on A's corpus: B agrees more with A's idiosyncrasies on 26 of 30 texts, sign test p = 3e-5), so
- * a test that treats texts or positions as replicates rejects H0 for independent pairs. Two p-values:
+ * independent models differ consistently over the probe texts (dev-families, target G: D agrees
+ * more with G's idiosyncrasies than A does on 24 of 30 texts, sign test p = 7e-4), so a test that
+ * treats texts or positions as replicates rejects H0 for independent pairs. Two p-values:
  *  - pRank: the rank of B's agreement among the k + 1 (exact, no assumption beyond exchangeability;
  *    its smallest value is 1 / (k + 1));
  *  - pValue: B's agreement against a normal distribution fitted to the controls' (a prediction
