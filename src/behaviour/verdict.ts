@@ -6,7 +6,8 @@
  *
  * Thresholds are fixed in advance, not fitted to any model set: behaviour-derived at pValue <= 0.01
  * (one test per comparison); behaviour-independent at pValue > 0.01 when the test had power (a
- * perfect copy of A would have reached 0.01); inconclusive otherwise.
+ * perfect copy of A would have reached 0.01) and some control agrees with A at least as much as B;
+ * inconclusive otherwise.
  *
  * The null needs B to be "like the controls". A guard checks what can be checked without A: if B is
  * the pool's most isolated member (its nearest neighbour among the pool is farther than every
@@ -117,9 +118,12 @@ export function behaviourVerdict(a: NamedRecord, b: NamedRecord, controls: Named
   } else if (test.pBest > ALPHA_BEHAVIOUR) {
     verdict = "inconclusive";
     reason = k < 2 ? "one control gives no spread to test against: give at least 2 (3 or more for power)" : "the controls disagree so much that even a copy of A would not stand out: give controls trained like B";
+  } else if (test.pRank === 1 / (k + 1)) {
+    verdict = "inconclusive";
+    reason = "B agrees with A's idiosyncrasies more than every control does, short of the evidence needed";
   } else {
     verdict = "behaviour-independent";
-    reason = "B reproduces A's idiosyncrasies no more than independently trained controls do";
+    reason = "B reproduces A's idiosyncrasies no more than an independently trained control does";
   }
   return {
     verdict, pValue: test.pValue, pRank: test.pRank, effect: test.effect, t: test.t, reason,
