@@ -115,3 +115,23 @@ test("compare --behaviour without controls, or --controls without --behaviour, i
     assert.match(r.stderr, /--behaviour|--controls/);
   }
 });
+
+test("compare --behaviour --json: a behaviour object beside the weight verdict, which it leaves as it is", async () => {
+  const { runCli } = await import("../../src/test-support/cli.js");
+  const dir = tempDir("probes");
+  const file = join(dir, "probes.txt");
+  writeFileSync(file, `${all.texts[0]?.text}\n${all.texts[5]?.text}\n`);
+  const args = ["compare", devPath("A"), devPath("A-q8"), "--json"];
+  const r = runCli([...args, "--behaviour", "--controls", `${devPath("B")},${devPath("D")}`, "--probes", file]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as Record<string, unknown> & { behaviour: Record<string, unknown> & { controls: unknown[]; probes: { texts: number; version: string }; cost: { tokens: number } } };
+  // the weight verdict is still the weight verdict: A-q8 is A's Q8_0 quantization
+  assert.equal(doc.verdict, "derived");
+  assert.ok((doc.log10PValue as number) < -6);
+  assert.ok(["behaviour-derived", "behaviour-independent", "inconclusive"].includes(doc.behaviour.verdict as string));
+  assert.equal(typeof doc.behaviour.pValue, "number");
+  assert.equal(doc.behaviour.controls.length, 2);
+  assert.equal(doc.behaviour.probes.texts, 2);
+  assert.equal(doc.behaviour.probes.version, file);
+  assert.ok(doc.behaviour.cost.tokens > 100);
+});
