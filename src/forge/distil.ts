@@ -4,12 +4,11 @@
  * fresh random initialisation) and gets a new head fitted to imitate a teacher. The teacher writes
  * the training text itself (sequences sampled at temperature 1 from a seeded sampler); the head is
  * the ridge-regression fit of the student's final hidden states to
- *  - `logits`: the centred log of the teacher's next-token distribution, label-smoothed (10 % spread
- *    evenly, so that the fit spends itself on the tokens the teacher considers, not on the log of
- *    its negligible tail) — logit distillation; or
- *  - `text`: the same with the teacher's distribution replaced by a one-hot of the sampled next token
- *    (sequence-level distillation: the student sees only the teacher's text; in expectation the
- *    same target).
+ *  - `text`: the centred log of a label-smoothed (10 %) one-hot of the sampled next token
+ *    (sequence-level distillation: the student sees only the teacher's text), or
+ *  - `logits`: that target's expectation under the teacher's next-token distribution (logit
+ *    distillation without the sampling noise; linear in the teacher's probabilities, so the fit
+ *    spends itself on the tokens the teacher considers, not on the log of its negligible tail).
  * Closed form (one d x d solve), so a student of a dev-sized teacher takes seconds to a minute. The
  * body is not trained: such a student imitates less than one trained end to end would (a weak,
  * honest positive for the behavioural test). Its weights share nothing with the teacher's.
@@ -57,6 +56,8 @@ export function distilHead(student: CanonicalModel, teacher: CanonicalModel, o: 
   let tokens = 0;
   const start = T.vocabulary ? promptTokens(T, "\n") : [0];
   const y = new Float64Array(V);
+  const HIT = Math.log(1 - SMOOTH + SMOOTH / V);
+  const MISS = Math.log(SMOOTH / V);
   for (let s = 0; s < sequences; s++) {
     const g = generate(T, start, { maxTokens: length - start.length, temperature: 1, seed: (o.seed * 7919 + s) >>> 0 });
     const seq = [...g.promptTokens, ...g.tokens];
@@ -70,12 +71,14 @@ export function distilHead(student: CanonicalModel, teacher: CanonicalModel, o: 
         let z = 0;
         for (let t = 0; t < V; t++) z += Math.exp((logits[i * V + t] as number) - max);
         const lz = max + Math.log(z);
-        for (let t = 0; t < V; t++) y[t] = Math.log((1 - SMOOTH) * Math.exp((logits[i * V + t] as number) - lz) + SMOOTH / V);
+        // the text target's expectation over the teacher's next token: linear in the teacher's probabilities
+        for (let t = 0; t < V; t++) {
+          const p = Math.exp((logits[i * V + t] as number) - lz);
+          y[t] = p * HIT + (1 - p) * MISS;
+        }
       } else {
-        const next = seq[i + 1] as number;
-        const lo = Math.log(SMOOTH / V);
-        y.fill(lo);
-        y[next] = Math.log(1 - SMOOTH + SMOOTH / V);
+        y.fill(MISS);
+        y[seq[i + 1] as number] = HIT;
       }
       let mean = 0;
       for (let t = 0; t < V; t++) mean += y[t] as number;
