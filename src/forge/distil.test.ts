@@ -41,6 +41,8 @@ test("forge distil: a fresh student's head imitates the teacher on text it never
       const rec = applied.chain[0]?.record as { tokens: number; fitR2: number };
       assert.equal(rec.tokens, 3 * 128);
       assert.ok(rec.fitR2 > 0.05 && rec.fitR2 <= 1, `fit R2 ${rec.fitR2}`);
+      const ce = (applied.chain[0]?.record as { crossEntropy: { ridge: number; trained: number } }).crossEntropy;
+      assert.ok(ce.trained < ce.ridge, `cross-entropy ${ce.ridge} -> ${ce.trained}`);
       const student = materialize(applied.draft);
       assert.ok(student.tokens, "the student carries the teacher's tokenizer");
       const T = new Transformer(teacher);
