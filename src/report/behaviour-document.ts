@@ -54,8 +54,8 @@ export function behaviourText(d: BehaviourDocument): string[] {
     ...wrap(d.reason, 76).map((l) => `  ${l}`),
     `  B's agreement with A's idiosyncrasies ${d.effect.suspectAgreement.toFixed(3)}, controls':`,
     ...d.controls.map((c) => `    ${c.agreement.toFixed(3)}  ${c.path}`.slice(0, 80)),
-    `  probes ${d.probes.version}: ${d.probes.texts} texts, ${d.probes.positions} positions; ` +
-      `cost ${d.cost.tokens} tokens, ${d.cost.seconds.toFixed(1)} s`,
+    `  probes ${d.probes.version}`.slice(0, 80),
+    `  ${d.probes.texts} texts, ${d.probes.positions} positions; cost ${d.cost.tokens} tokens, ${d.cost.seconds.toFixed(1)} s`,
   ];
   if (d.evidence.length > 0) {
     lines.push("  positions carrying the evidence (A's next token, pA, pB):");
