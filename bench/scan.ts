@@ -74,8 +74,8 @@ function randomIndex(layers: number, rng: Rng): IndexKey {
 /** A fingerprint with pedigree's layout for the shape, random contents. */
 function synthetic(s: Shape, rng: Rng, name: string): Fingerprint {
   const p = params(s);
-  const plan = layout(s.dim, s.layers, s.ffn, 2, s.vocab, Math.min(128 << 10, Math.max(64 << 10, Math.floor(0.01 * s.bytes))));
-  const w = plan.coords.length;
+  const plan = layout(s.dim, s.layers, s.ffn, 2, s.vocab, Math.min(160 << 10, Math.max(64 << 10, Math.floor(0.01 * s.bytes))));
+  const w = plan.width;
   const layers: LayerPrint[] = Array.from({ length: s.layers }, (_, l) => ({
     layer: l,
     mlp: {
@@ -93,7 +93,7 @@ function synthetic(s: Shape, rng: Rng, name: string): Fingerprint {
       path: `/models/${name}`, format: "safetensors", architecture: "LlamaForCausalLM", params: p, parameters: Math.round(s.bytes / 2), dtypes: { BF16: 1 }, quantized: null,
       declared: { baseModels: [], problems: [] }, tokenizer: { kind: "tokenizer.json", size: s.vocab }, files: [], modelBytes: s.bytes,
     },
-    dim: s.dim, coords: plan.coords, anchors: { texts, embed: randomSketch(plan.anchors, w, rng) }, layers, index: randomIndex(s.layers, rng),
+    dim: s.dim, space: plan.space, coords: plan.coords, anchors: { texts, embed: plan.space === "rows" ? randomSketch(plan.anchors, w, rng) : null }, layers, index: randomIndex(s.layers, rng),
   };
 }
 

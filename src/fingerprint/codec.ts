@@ -91,7 +91,7 @@ class Unpacker {
 export function encodeMeta(fp: Fingerprint): Uint8Array {
   const p = new Packer();
   return p.finish({
-    kind: "meta", version: fp.version, summary: fp.summary, dim: fp.dim, coords: p.put(fp.coords),
+    kind: "meta", version: fp.version, summary: fp.summary, dim: fp.dim, space: fp.space, coords: p.put(fp.coords),
     anchors: { texts: fp.anchors.texts, embed: p.sketch(fp.anchors.embed) },
     layers: fp.layers.length,
     index: { codes: p.put(fp.index.codes), kinds: p.put(fp.index.kinds), layers: p.put(fp.index.layers) },
@@ -113,8 +113,9 @@ export function decodeMeta(bytes: Uint8Array, what = "<fingerprint>"): Fingerpri
   const j = u.json as Record<string, unknown> & { anchors: { texts: string[]; embed: unknown }; index: Record<string, unknown> };
   if (j.kind !== "meta") throw new BadInputError(what, "not a fingerprint meta part");
   if (!Array.isArray(j.anchors?.texts) || !j.summary || typeof j.dim !== "number") throw new BadInputError(what, "fingerprint meta part is incomplete");
+  if (j.space !== undefined && j.space !== "rows" && j.space !== "anchors") throw new BadInputError(what, "fingerprint meta part names an unknown row space");
   return {
-    version: Number(j.version), summary: j.summary as Fingerprint["summary"], dim: j.dim, coords: u.get<Int32Array>(j.coords),
+    version: Number(j.version), summary: j.summary as Fingerprint["summary"], dim: j.dim, space: j.space === "anchors" ? "anchors" : "rows", coords: u.get<Int32Array>(j.coords),
     anchors: { texts: j.anchors.texts, embed: u.sketch(j.anchors.embed) },
     index: { codes: u.get<Uint32Array>(j.index.codes), kinds: u.get<Uint8Array>(j.index.kinds), layers: u.get<Uint16Array>(j.index.layers) },
     layerCount: Number(j.layers),

@@ -13,7 +13,7 @@ import { compareModels, type CompareOptions } from "../compare.js";
 import { identityFrame, type Frame } from "../evidence/frame.js";
 import { MAX_ROTATION_DIM, rotationFromRows } from "../evidence/frames/rotation.js";
 import { coordinatePermutationFromRows, isNearIdentity, signedPermutationFromRows } from "../evidence/frames/signed-permutation.js";
-import { readSomeRows, residualWidth } from "../evidence/unit-views.js";
+import { mlpParts, readSomeRows, residualWidth } from "../evidence/unit-views.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { Rng } from "../numeric/rng.js";
 import { decide } from "../verdict/decide.js";
@@ -24,6 +24,22 @@ import { tokenTexts } from "./token-texts.js";
 import { fingerprintNoise, withStorageFacts, withStructureFacts } from "./storage-facts.js";
 import type { Fingerprint } from "./types.js";
 import { keptView, projectedViews } from "./views.js";
+import { anchorsHeldBy, descriptorView, liveDescriptorView, sharedAnchors } from "./descriptor-views.js";
+import { MIN_SHARED_ANCHORS } from "./descriptors.js";
+
+const DESCRIPTORS = "anchor-token descriptors (frame-free)";
+
+/** Compare in anchor space (either side may be a live model's view); the frame is none, by construction. */
+function inAnchorSpace(a: CanonicalModel, b: CanonicalModel): CompareResult {
+  const r = compareModels(a, b, FAST);
+  r.frame = { ...r.frame, kind: "identity", source: DESCRIPTORS };
+  return r;
+}
+
+/** Whether two fingerprints are compared by their descriptors (not both whole rows of one width). */
+export function describedPair(fa: Fingerprint, fb: Fingerprint): boolean {
+  return fa.space === "anchors" || fb.space === "anchors" || fa.dim !== fb.dim;
+}
 
 const FAST: CompareOptions = { identityOnly: true };
 
@@ -88,7 +104,18 @@ function storedQuant(m: CanonicalModel): string | null {
 /** Is the live model `b` derived from the model fingerprinted in `fp`? */
 export function compareFingerprintToModel(fp: Fingerprint, b: CanonicalModel): CompareResult {
   const d = residualWidth(b);
-  if (d !== fp.dim) return incomparable(`residual widths differ (fingerprint ${fp.dim}, model ${d})`);
+  if (fp.space === "anchors" || d !== fp.dim) {
+    const gated = mlpParts(b, 0).every((p) => p.gate);
+    const fpViews = fp.layers.find((l) => l.mlp)?.mlp?.views.join("+") ?? "";
+    if (fpViews !== (gated ? "gate+up" : "up")) return incomparable(`MLP layouts differ (${fpViews || "none"} vs ${gated ? "gate+up" : "up"})`);
+    const held = anchorsHeldBy(fp, b);
+    if (held.texts.length < MIN_SHARED_ANCHORS) return incomparable(`only ${held.texts.length} of the fingerprint's anchor tokens are in the model's vocabulary`);
+    const r = inAnchorSpace(liveDescriptorView(b, held.texts), descriptorView(fp, held.fp));
+    r.layerMap = invertMap(r, b.params.nLayers);
+    const out = best([{ route: "anchor descriptors", r }]);
+    out.transforms = withStructureFacts(withStorageFacts(out.transforms, { quantA: fp.summary.quantized, quantB: storedQuant(b), noise: fingerprintNoise(fp) }), out.layerMap, fp.summary.params, b.params);
+    return out;
+  }
   let frames: Frame[] = [identityFrame(d)];
   const eb = b.tensors.get("embed");
   if (fp.anchors.embed && eb && eb.cols === d) {
@@ -115,7 +142,15 @@ export function compareFingerprintToModel(fp: Fingerprint, b: CanonicalModel): C
 
 /** Is the model fingerprinted in `fb` derived from the one fingerprinted in `fa`? */
 export function compareFingerprints(fa: Fingerprint, fb: Fingerprint): CompareResult {
-  if (fa.dim !== fb.dim) return incomparable(`residual widths differ (${fa.dim} vs ${fb.dim})`);
+  if (describedPair(fa, fb)) {
+    const layouts = (fp: Fingerprint) => fp.layers.find((l) => l.mlp)?.mlp?.views.join("+") ?? "";
+    if (layouts(fa) !== layouts(fb)) return incomparable(`MLP layouts differ (${layouts(fa) || "none"} vs ${layouts(fb) || "none"})`);
+    const shared = sharedAnchors(fa.anchors.texts, fb.anchors.texts);
+    if (shared.a.length < MIN_SHARED_ANCHORS) return incomparable(`the fingerprints share ${shared.a.length} anchor tokens (${MIN_SHARED_ANCHORS} needed)`);
+    const out = best([{ route: "anchor descriptors", r: inAnchorSpace(descriptorView(fa, shared.a), descriptorView(fb, shared.b)) }]);
+    out.transforms = withStructureFacts(withStorageFacts(out.transforms, { quantA: fa.summary.quantized, quantB: fb.summary.quantized, noise: Math.hypot(fingerprintNoise(fa), fingerprintNoise(fb)) }), out.layerMap, fa.summary.params, fb.summary.params);
+    return out;
+  }
   const sameCoords = fa.coords.length === fb.coords.length && fa.coords.every((c, i) => c === fb.coords[i]);
   if (!sameCoords) return incomparable("the fingerprints keep different coordinates");
   let frames: Frame[] = [identityFrame(fa.dim)];

@@ -4,12 +4,13 @@
  * rows of each are held.
  */
 import { storedTypes } from "../evidence/transforms/quantization.js";
-import { readSomeRows, residualWidth } from "../evidence/unit-views.js";
+import { readSomeRows, readUnits, residualWidth } from "../evidence/unit-views.js";
 import { layerPass, type LayerPass } from "./layer-pass.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { inputDigest } from "../report/input-digest.js";
 import { tokenTexts } from "./token-texts.js";
 import { descriptorAnchors, frameAnchors, sketchCoordinates } from "./anchors.js";
+import { anchorBasis, describeRows, DESCRIPTOR_ANCHORS, distinctAnchors } from "./descriptors.js";
 import { columnMeans, IndexKeyBuilder, signCode, topRows } from "./index-key.js";
 import { toSketch } from "./sketch.js";
 import { FINGERPRINT_VERSION, type Fingerprint, type LayerPrint, type MlpPrint } from "./types.js";
@@ -18,6 +19,8 @@ export interface FingerprintOptions {
   /** Byte budget for anchors and unit rows (default: 1 % of the model, within [64 KB, 128 KB]). */
   budget?: number;
   onLayer?: (done: number, total: number) => void;
+  /** Keep descriptors over anchors ("anchors") or whole rows ("rows") whatever the width (default: by width; for calibration and tests). */
+  space?: "rows" | "anchors";
 }
 
 /** Layers and units per layer that carry index codes. */
@@ -57,49 +60,46 @@ function descriptorBasis(m: CanonicalModel, ids: Int32Array, d: number): Float32
 
 export interface Layout {
   budget: number;
-  /** Width of kept unit rows: d (whole) or the sketch coordinates. */
+  space: "rows" | "anchors";
+  /** Coordinates of kept unit rows: 0..d-1 (whole rows), none for descriptors. */
   coords: Int32Array;
+  /** Width of kept unit rows: d, or the number of anchors. */
+  width: number;
   keptPerLayer: number;
   fixedPerLayer: number;
-  /** Anchor tokens; their rows are whole when unit rows are, else at the kept coordinates. */
+  /** Anchor tokens (whole embedding rows kept for "rows"; only texts for "anchors"). */
   anchors: number;
 }
 
-/** Residual widths up to this keep whole unit rows; wider models keep SKETCH_COORDS hash-chosen coordinates. */
+/** Residual widths up to this keep whole unit rows; wider models keep descriptors over anchor tokens. */
 export const WHOLE_ROWS_UP_TO = 512;
-export const SKETCH_COORDS = 128;
-/** Anchor tokens of wide models: enough for each kept coordinate's column to single out its source dimension. */
-const COORD_ANCHORS = 128;
 /** Fixed-index units per layer (lineage distances, merges): fewer for wide models, whose rows cost more in total. */
 const FIXED_UNITS = 16;
 const FIXED_UNITS_WIDE = 4;
 /** Kept units per layer of wide models, at least (deep ones spread their budget thin; the pooled layer test adds them up). */
 const MIN_KEPT_WIDE = 2;
 /** What a wide fingerprint spends besides rows: index key, anchor texts, summary, part headers. */
-const WIDE_OVERHEAD = 12 << 10;
+const WIDE_OVERHEAD = 16 << 10;
 
 /**
- * How a budget is spent. The row width depends on the residual width alone, so that any two
- * fingerprints of equally wide models line up. Whole-row fingerprints give anchors what fitting a
- * rotation needs (at most half the budget); wide ones keep COORD_ANCHORS anchor rows at the kept
- * coordinates (a residual permutation can be found against a live model from them). Unit rows get
- * the rest.
+ * How a budget is spent. Narrow models keep whole rows, and give anchors what fitting a rotation
+ * needs (at most half the budget). Wide ones keep each unit's descriptors over DESCRIPTOR_ANCHORS
+ * anchor tokens (frame-free, any width) and no embedding rows. Unit rows get the rest.
  */
-export function layout(d: number, layers: number, units: number, views: number, vocab: number, budget: number): Layout {
-  const whole = d <= WHOLE_ROWS_UP_TO;
-  const coords = whole ? Int32Array.from({ length: d }, (_, i) => i) : sketchCoordinates(d, SKETCH_COORDS);
-  const w = coords.length;
-  const perUnit = Math.max(1, layers) * views * (w + 4);
-  if (whole) {
+export function layout(d: number, layers: number, units: number, views: number, vocab: number, budget: number, space?: "rows" | "anchors"): Layout {
+  if (space === "rows" || (space === undefined && d <= WHOLE_ROWS_UP_TO)) {
+    const coords = Int32Array.from({ length: d }, (_, i) => i);
+    const perUnit = Math.max(1, layers) * views * (d + 4);
     const anchors = Math.max(0, Math.min(Math.floor(vocab / 2), Math.floor(budget / 2 / (d + 4)), Math.max(d + 32, Math.floor(budget / 4 / (d + 4)))));
     const unitBytes = budget - anchors * (d + 4);
-    return { budget, coords, keptPerLayer: Math.max(MIN_KEPT, Math.min(units, Math.floor(unitBytes / perUnit))), fixedPerLayer: Math.min(FIXED_UNITS, units), anchors };
+    return { budget, space: "rows", coords, width: d, keptPerLayer: Math.max(MIN_KEPT, Math.min(units, Math.floor(unitBytes / perUnit))), fixedPerLayer: Math.min(FIXED_UNITS, units), anchors };
   }
-  const anchors = Math.min(Math.floor(vocab / 2), COORD_ANCHORS);
-  const unitBytes = budget - anchors * (w + 4) - WIDE_OVERHEAD;
+  const anchors = Math.min(Math.floor(vocab / 2), DESCRIPTOR_ANCHORS);
+  const perUnit = Math.max(1, layers) * views * (anchors + 4);
+  const unitBytes = budget - WIDE_OVERHEAD;
   const rowsPerLayer = Math.max(MIN_KEPT_WIDE + 1, Math.floor(unitBytes / perUnit));
   const fixedPerLayer = Math.min(FIXED_UNITS_WIDE, units, Math.max(1, Math.floor(rowsPerLayer / 3)));
-  return { budget, coords, keptPerLayer: Math.min(units, Math.max(MIN_KEPT_WIDE, rowsPerLayer - fixedPerLayer)), fixedPerLayer, anchors };
+  return { budget, space: "anchors", coords: new Int32Array(0), width: anchors, keptPerLayer: Math.min(units, Math.max(MIN_KEPT_WIDE, rowsPerLayer - fixedPerLayer)), fixedPerLayer, anchors };
 }
 
 function mlpPrint(pass: LayerPass, w: number, kept: number, fixedUnits: number): MlpPrint {
@@ -112,6 +112,22 @@ function mlpPrint(pass: LayerPass, w: number, kept: number, fixedUnits: number):
   };
 }
 
+/** A wide layer's print: the kept and fixed units read again (a few rows) and described over the anchors. */
+function describedPrint(m: CanonicalModel, l: number, pass: LayerPass, basis: Float32Array, k: number, kept: number, fixedUnits: number): MlpPrint | null {
+  const d = residualWidth(m);
+  const keep = Int32Array.from(topRows(pass.norms, Math.min(kept, pass.n))).sort();
+  const fixed = sketchCoordinates(pass.n, Math.min(fixedUnits, pass.n));
+  const sketches = (ids: Int32Array) => {
+    const set = readUnits(m, l, "mlp", ids, false);
+    if (!set || set.d !== d) return null;
+    return set.data.map((x) => toSketch(describeRows(x, ids.length, basis, k, d), ids.length, k));
+  };
+  const rows = sketches(keep);
+  const fixedRows = sketches(fixed);
+  if (!rows || !fixedRows) return null;
+  return { units: pass.n, views: pass.views, combine: pass.combine, kept: keep, rows, fixed, fixedRows };
+}
+
 export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions = {}): Fingerprint {
   const d = residualWidth(m);
   const p = m.params;
@@ -119,20 +135,19 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   const files = m.files.map(inputDigest);
   for (const f of files) modelBytes += f.bytes;
   if (modelBytes === 0) for (const t of m.tensors.values()) modelBytes += 2 * t.size;
-  const budget = opts.budget ?? Math.min(128 << 10, Math.max(64 << 10, Math.floor(0.01 * modelBytes)));
+  const budget = opts.budget ?? Math.min(160 << 10, Math.max(64 << 10, Math.floor(0.01 * modelBytes)));
   const texts = tokenTexts(m);
   const embed = m.tensors.get("embed");
   const vocab = embed?.rows ?? 0;
   const views = p.block === "gpt2" ? 1 : 2;
-  const plan = layout(d, p.nLayers, p.ffn * Math.max(1, p.nExperts), views, texts.length ? vocab : 0, budget);
-  const anchorIds = texts.length && embed ? frameAnchors(texts.slice(0, vocab), plan.anchors) : new Int32Array(0);
+  const plan = layout(d, p.nLayers, p.ffn * Math.max(1, p.nExperts), views, texts.length ? vocab : 0, budget, opts.space);
+  const anchorIds = !texts.length || !embed ? new Int32Array(0)
+    : plan.space === "anchors" ? distinctAnchors(m, frameAnchors(texts.slice(0, vocab), vocab), plan.anchors)
+    : frameAnchors(texts.slice(0, vocab), plan.anchors);
   const anchorTexts = Array.from(anchorIds, (i) => texts[i] as string);
-  const wholeRows = plan.coords.length === d;
-  const anchorRows = embed && embed.cols === d && anchorIds.length
-    ? wholeRows
-      ? toSketch(readSomeRows(embed, anchorIds), anchorIds.length, d)
-      : toSketch(columnsOf(readSomeRows(embed, anchorIds), anchorIds.length, d, plan.coords), anchorIds.length, plan.coords.length)
-    : null;
+  const described = plan.space === "anchors";
+  const anchorRows = embed && embed.cols === d && anchorIds.length && !described ? toSketch(readSomeRows(embed, anchorIds), anchorIds.length, d) : null;
+  const anchorSpace = described ? anchorBasis(m, anchorIds) : null;
 
   const codeCoords = sketchCoordinates(d, 64);
   const charIds = descriptorAnchors(m.tokens?.texts ?? []);
@@ -140,7 +155,7 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   const index = new IndexKeyBuilder();
   const indexLayers = new Set(Array.from({ length: Math.min(INDEX_LAYERS, p.nLayers) }, (_, i) => Math.round(((i + 0.5) * p.nLayers) / Math.min(INDEX_LAYERS, p.nLayers) - 0.5)));
   // embedding codes (kind 2): the first anchors' rows on the code coordinates, the files' own basis
-  if (anchorRows && anchorIds.length) {
+  if (embed && embed.cols === d && anchorIds.length) {
     const k = Math.min(INDEX_UNITS, anchorIds.length);
     const rows = columnsOf(readSomeRows(embed as NonNullable<typeof embed>, anchorIds.slice(0, k)), k, d, codeCoords);
     const mean = columnMeans(rows, k, codeCoords.length);
@@ -150,7 +165,7 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   for (let l = 0; l < p.nLayers; l++) {
     const isIndex = indexLayers.has(l);
     const pass = layerPass(m, l, plan.coords, isIndex ? { basis, chars: charIds.length, codeCoords } : null);
-    const mlp = pass ? mlpPrint(pass, plan.coords.length, plan.keptPerLayer, plan.fixedPerLayer) : null;
+    const mlp = !pass ? null : anchorSpace ? describedPrint(m, l, pass, anchorSpace, anchorIds.length, plan.keptPerLayer, plan.fixedPerLayer) : mlpPrint(pass, plan.width, plan.keptPerLayer, plan.fixedPerLayer);
     if (pass && isIndex && pass.desc && pass.codes) {
       const top = topRows(pass.norms, INDEX_UNITS);
       const dMean = columnMeans(pass.desc, pass.n, charIds.length);
@@ -173,6 +188,7 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
       declared: m.declared, tokenizer: m.tokens ? { kind: m.tokens.kind, size: m.tokens.tokens.length } : null, files, modelBytes,
     },
     dim: d,
+    space: plan.space,
     coords: plan.coords,
     anchors: { texts: anchorTexts, embed: anchorRows },
     layers,

@@ -18,7 +18,7 @@ import type { HyperParams } from "../model/hyper-params.js";
 import type { Declared } from "../model/weight-set.js";
 import type { Sketch } from "./sketch.js";
 
-export const FINGERPRINT_VERSION = 3;
+export const FINGERPRINT_VERSION = 4;
 
 export interface MlpPrint {
   /** Units in the layer (all experts). */
@@ -27,7 +27,7 @@ export interface MlpPrint {
   combine: Combine;
   /** The stored units' indices (ascending). */
   kept: Int32Array;
-  /** Per view: kept units x width (the whole residual width, or the sketch coordinates). */
+  /** Per view: kept units x width (whole residual rows, or descriptors over the anchors). */
   rows: Sketch[];
   /** Units at hash-chosen fixed indices (the same in every fingerprint of a layer this wide): for measuring distances between relatives that kept their unit order. */
   fixed: Int32Array;
@@ -68,9 +68,15 @@ export interface Fingerprint {
   summary: FingerprintSummary;
   /** Residual width of the model. */
   dim: number;
-  /** Residual coordinates the unit rows keep (all of 0..dim-1 when rows are whole). */
+  /**
+   * What unit rows hold: "rows", the residual rows whole (narrow models, with the anchors' whole
+   * embedding rows); "anchors", descriptors w·ê_t over the anchor tokens (wide models; frame-free,
+   * see descriptors.ts), with no embedding rows kept.
+   */
+  space: "rows" | "anchors";
+  /** Residual coordinates the unit rows keep (all of 0..dim-1 for "rows"; empty for "anchors"). */
   coords: Int32Array;
-  /** Hash-chosen tokens: canonical texts and embedding rows (full width). */
+  /** Hash-chosen tokens: canonical texts, and embedding rows (whole, "rows" space only). */
   anchors: { texts: string[]; embed: Sketch | null };
   layers: LayerPrint[];
   index: IndexKey;

@@ -22,7 +22,8 @@ function tensor(key: string, rows: number, cols: number, values: Float32Array): 
   return new CanonicalTensor(key, [rows, cols], "F32", key, { rows, cols, read: (r0, n, out) => out.set(values.subarray(r0 * cols, (r0 + n) * cols)) });
 }
 
-function model(path: string, params: HyperParams, tensors: CanonicalTensor[], texts: string[] | null, base: { format: string; architecture: string }): CanonicalModel {
+/** Tensors and token texts as a (lossy) canonical model that `compareModels` reads. */
+export function viewModel(path: string, params: HyperParams, tensors: CanonicalTensor[], texts: string[] | null, base: { format: string; architecture: string }): CanonicalModel {
   const map = new Map<string, CanonicalTensor>();
   for (const t of tensors.sort((x, y) => compareKeys(x.key, y.key))) map.set(t.key, t);
   return {
@@ -33,7 +34,7 @@ function model(path: string, params: HyperParams, tensors: CanonicalTensor[], te
 }
 
 /** MLP units as the views readUnits gives, with a stand-in down matrix (dtype "absent": never read). */
-function mlpTensors(l: number, views: string[], data: Float32Array[], units: number, cols: number): CanonicalTensor[] {
+export function viewTensors(l: number, views: string[], data: Float32Array[], units: number, cols: number): CanonicalTensor[] {
   const out = views.map((v, i) => tensor(`layers.${l}.mlp.${v}`, units, cols, data[i] as Float32Array));
   out.push(new CanonicalTensor(`layers.${l}.mlp.down`, [cols, units], "absent", "not in the fingerprint", { rows: cols, cols: units, read: () => {} }));
   return out;
@@ -59,13 +60,13 @@ export function keptView(fp: Fingerprint, frame: Frame | null = null, withTokens
   for (const lp of fp.layers) {
     if (!lp.mlp) continue;
     const n = lp.mlp.kept.length;
-    tensors.push(...mlpTensors(lp.layer, lp.mlp.views, lp.mlp.rows.map((s) => map(fromSketch(s), n)), n, w));
+    tensors.push(...viewTensors(lp.layer, lp.mlp.views, lp.mlp.rows.map((s) => map(fromSketch(s), n)), n, w));
   }
   const e = fp.anchors.embed;
   // anchor rows are whole (mapped, then restricted like the units) or already at the kept coordinates
   if (withTokens && e) tensors.push(tensor("embed", e.rows, w, e.cols === fp.dim ? restrict(map(fromSketch(e), e.rows), e.rows, fp.dim, fp.coords) : fromSketch(e)));
   const p = fp.summary.params;
-  return model(`${fp.summary.path} (fingerprint)`, { ...p, dim: w, vocab: e?.rows ?? 0 }, tensors, withTokens && e ? fp.anchors.texts : null, { format: fp.summary.format, architecture: fp.summary.architecture });
+  return viewModel(`${fp.summary.path} (fingerprint)`, { ...p, dim: w, vocab: e?.rows ?? 0 }, tensors, withTokens && e ? fp.anchors.texts : null, { format: fp.summary.format, architecture: fp.summary.architecture });
 }
 
 /** B's column and sign for each kept A coordinate under an identity or signed-permutation frame. */
@@ -101,12 +102,12 @@ export function projectedViews(m: CanonicalModel, frames: Frame[], coords: Int32
   for (let l = 0; l < m.params.nLayers; l++) {
     // identity and permutations: only the kept columns are read out of each row
     const sets = direct.length ? readUnitColumns(m, l, direct.map((f) => maps[f] as ColumnPick)) : [];
-    sets?.forEach((set, i) => (tensors[direct[i] as number] as CanonicalTensor[]).push(...mlpTensors(l, set.views, set.data, set.n, k)));
+    sets?.forEach((set, i) => (tensors[direct[i] as number] as CanonicalTensor[]).push(...viewTensors(l, set.views, set.data, set.n, k)));
     if (!mapped.length) continue;
     // rotations: whole rows, mapped, then restricted
     const set = readUnits(m, l, "mlp", undefined, false);
     if (!set || set.d !== d) continue;
-    for (const f of mapped) (tensors[f] as CanonicalTensor[]).push(...mlpTensors(l, set.views, set.data.map((x) => pick(f, x, set.n)), set.n, k));
+    for (const f of mapped) (tensors[f] as CanonicalTensor[]).push(...viewTensors(l, set.views, set.data.map((x) => pick(f, x, set.n)), set.n, k));
   }
   const index = new Map<string, number>();
   tokenTexts(m).forEach((t, i) => {
@@ -120,6 +121,6 @@ export function projectedViews(m: CanonicalModel, frames: Frame[], coords: Int32
     const own = tensors[f] as CanonicalTensor[];
     const withTokens = frame.kind === "identity";
     if (withTokens && e && e.cols === d && present.length > 0) own.push(tensor("embed", present.length, k, pick(f, readSomeRows(e, Int32Array.from(present)), present.length)));
-    return model(`${m.path} (in the fingerprint's frame)`, { ...m.params, dim: k, vocab: present.length }, own, withTokens ? texts : null, { format: m.format, architecture: m.architecture });
+    return viewModel(`${m.path} (in the fingerprint's frame)`, { ...m.params, dim: k, vocab: present.length }, own, withTokens ? texts : null, { format: m.format, architecture: m.architecture });
   });
 }

@@ -8,7 +8,9 @@ import { fromSketch } from "../fingerprint/sketch.js";
 import type { Fingerprint } from "../fingerprint/types.js";
 
 export function fixedUnitDistance(fa: Fingerprint, fb: Fingerprint): number | null {
-  if (fa.dim !== fb.dim || fa.layers.length !== fb.layers.length || fa.coords.length !== fb.coords.length) return null;
+  if (fa.dim !== fb.dim || fa.space !== fb.space || fa.layers.length !== fb.layers.length || fa.coords.length !== fb.coords.length) return null;
+  // descriptors line up only over the same anchors, in the same order
+  if (fa.space === "anchors" && (fa.anchors.texts.length !== fb.anchors.texts.length || fa.anchors.texts.some((t, i) => t !== fb.anchors.texts[i]))) return null;
   const changes: number[] = [];
   let aligned = 0;
   let total = 0;

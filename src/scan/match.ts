@@ -6,7 +6,7 @@
  * of the suspect is a candidate, so copies that kept few prominent units still show). When both
  * routes run, the better p-value is corrected for two tests.
  */
-import { compareFingerprints, compareFingerprintToModel } from "../fingerprint/compare-fp.js";
+import { compareFingerprints, compareFingerprintToModel, describedPair } from "../fingerprint/compare-fp.js";
 import type { Fingerprint } from "../fingerprint/types.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { ALPHA_DERIVED } from "../verdict/decide.js";
@@ -26,8 +26,9 @@ export interface PairOutcome {
  */
 export function matchOne(registered: Fingerprint, suspectFp: Fingerprint, suspect: CanonicalModel | null, settledAt = Math.log(ALPHA_DERIVED)): PairOutcome {
   const fast = compareFingerprints(registered, suspectFp);
-  // "independent" from fingerprints settles it only when frames could be fitted (both kept anchor rows)
-  const framed = registered.anchors.embed !== null && suspectFp.anchors.embed !== null;
+  // "independent" from fingerprints settles it only when frames could be fitted (both kept anchor
+  // rows) or none was needed (descriptors)
+  const framed = describedPair(registered, suspectFp) || (registered.anchors.embed !== null && suspectFp.anchors.embed !== null);
   if ((fast.verdict === "derived" && fast.logP <= settledAt) || (fast.verdict === "independent" && framed) || suspect === null) return { result: fast, route: "fingerprints", routes: 1 };
   const deep = compareFingerprintToModel(registered, suspect);
   const best = deep.logP < fast.logP ? { r: deep, route: "fingerprint and weights" as const } : { r: fast, route: "fingerprints" as const };

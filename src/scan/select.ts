@@ -40,7 +40,7 @@ export function selectCandidates(db: Registry, fp: Fingerprint, declaredBases: r
     for (const l of listByIds(db, named.map((m) => m.id))) out.set(l.id, { listing: l, indexHits: 0, why: "declared base" });
   }
   if (registered <= (opts.exhaustiveUpTo ?? DEFAULT_EXHAUSTIVE_UP_TO)) {
-    for (const m of list(db)) if (!out.has(m.id) && m.dim === fp.dim) out.set(m.id, { listing: m, indexHits: 0, why: "small registry" });
+    for (const m of list(db)) if (!out.has(m.id)) out.set(m.id, { listing: m, indexHits: 0, why: "small registry" });
   }
   return { selected: [...out.values()], registered };
 }

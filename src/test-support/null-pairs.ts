@@ -1,5 +1,7 @@
 /** Independently synthesized model pairs of equal shape: the null, for calibration tests and benchmarks. */
 import { compareModels } from "../compare.js";
+import { compareFingerprints, compareFingerprintToModel } from "../fingerprint/compare-fp.js";
+import { computeFingerprint } from "../fingerprint/compute.js";
 import { synthesize, type SynthesizeSpec } from "../forge/synthesize.js";
 import { materialize } from "../model/materialize.js";
 
@@ -21,3 +23,37 @@ export function nullPValues(pairs: number, rotationCoords?: number): Array<{ log
   return out;
 }
 
+
+/** Shapes with vocabularies large enough for anchor descriptors (descriptors.ts). */
+export const DESCRIPTOR_SHAPES: Array<Omit<SynthesizeSpec, "seed">> = [
+  { family: "llama", dim: 64, layers: 2, ffn: 192, heads: 4, kvHeads: 2, vocab: 400 },
+  { family: "llama", dim: 96, layers: 3, ffn: 256, heads: 4, kvHeads: 4, vocab: 512 },
+];
+
+export interface FingerprintNull {
+  /** Fingerprint against fingerprint. */
+  fp: { log10p: number; verdict: string };
+  /** Registered fingerprint against the other model's weights. */
+  weights: { log10p: number; verdict: string };
+}
+
+/**
+ * Independent pairs through the registry's routes: A's fingerprint against B's fingerprint, and
+ * against B's weights. `space` forces the fingerprints' row space ("anchors": the frame-free
+ * descriptors wide models use, here on narrow models so that hundreds of pairs run in minutes).
+ */
+export function nullFingerprintPValues(pairs: number, space?: "rows" | "anchors"): FingerprintNull[] {
+  const out: FingerprintNull[] = [];
+  const shapes = space === "anchors" ? DESCRIPTOR_SHAPES : SHAPES;
+  for (let i = 0; i < pairs; i++) {
+    const shape = shapes[i % shapes.length] as Omit<SynthesizeSpec, "seed">;
+    const a = materialize(synthesize({ ...shape, seed: 5000 + 2 * i }));
+    const b = materialize(synthesize({ ...shape, seed: 5001 + 2 * i }));
+    const fa = computeFingerprint(a, { space });
+    const fb = computeFingerprint(b, { space });
+    const r1 = compareFingerprints(fa, fb);
+    const r2 = compareFingerprintToModel(fa, b);
+    out.push({ fp: { log10p: r1.logP / Math.LN10, verdict: r1.verdict }, weights: { log10p: r2.logP / Math.LN10, verdict: r2.verdict } });
+  }
+  return out;
+}

@@ -45,7 +45,7 @@ function randomKey(seed: number, n: number): IndexKey {
 /** A real (tiny) fingerprint around an index key, so removal finds its postings by key. */
 function fake(index: IndexKey) {
   const summary = { path: "-", format: "synthetic", architecture: "none", params: {} as never, parameters: 0, dtypes: {}, quantized: null, declared: { baseModels: [], problems: [] }, tokenizer: null, files: [], modelBytes: 0 };
-  const fp: Fingerprint = { version: 1, summary, dim: 0, coords: new Int32Array(0), anchors: { texts: [], embed: null }, layers: [], index };
+  const fp: Fingerprint = { version: 1, summary, dim: 0, space: "rows", coords: new Int32Array(0), anchors: { texts: [], embed: null }, layers: [], index };
   return { parts: encodeFingerprint(fp), version: 1, summary, index };
 }
 
