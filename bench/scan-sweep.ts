@@ -28,9 +28,9 @@ const only = args.includes("--only") ? new Set(value("--only", "").split(",")) :
 const keep = args.includes("--keep");
 
 const SHAPES: Record<number, Omit<SynthesizeSpec, "seed" | "family">> = {
-  768: { dim: 768, layers: 8, ffn: 2048, heads: 12, kvHeads: 12, vocab: 8000 },
-  2048: { dim: 2048, layers: 4, ffn: 5632, heads: 16, kvHeads: 4, vocab: 8000 },
-  4096: { dim: 4096, layers: 3, ffn: 11008, heads: 32, kvHeads: 8, vocab: 8000 },
+  768: { dim: 768, layers: 4, ffn: 2048, heads: 12, kvHeads: 12, vocab: 8000 },
+  2048: { dim: 2048, layers: 3, ffn: 5632, heads: 16, kvHeads: 4, vocab: 8000 },
+  4096: { dim: 4096, layers: 2, ffn: 11008, heads: 32, kvHeads: 8, vocab: 8000 },
 };
 
 interface Case { id: string; steps: (w: number) => string; derived: boolean }
@@ -44,12 +44,12 @@ const CASES: Case[] = [
   { id: "merge50", steps: (w) => `merge:linear=${join(dir, `w${w}-other`)}@0.5+0.5`, derived: true },
 ];
 
-/** A word-level BPE vocabulary for a synthesized model (printable characters, then words), so that vocabulary edits and text-paired anchors work as on real models. */
+/** A BPE vocabulary without merges for a synthesized model (printable characters, then words), so that vocabulary edits and text-paired anchors work as on real models. */
 function writeTokenizer(folder: string, vocab: number): void {
   const file = join(folder, "tokenizer.json");
   if (existsSync(file)) return;
   const words: Record<string, number> = {};
-  for (let i = 0; i < vocab; i++) words[i < 95 ? String.fromCharCode(32 + i) : `\u2581w${i}`] = i;
+  for (let i = 0; i < vocab; i++) words[i < 95 ? String.fromCharCode(32 + i) : `w${i}`] = i;
   writeFileSync(file, JSON.stringify({ version: "1.0", model: { type: "BPE", vocab: words, merges: [] } }));
 }
 

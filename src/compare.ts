@@ -156,7 +156,7 @@ export function compareModels(a: CanonicalModel, b: CanonicalModel, options: Com
   const simAll = mlpResults.filter((r) => r.logP <= SHARED).map((r) => Object.values(r.viewCos)[0] ?? 0);
   const result: CompareResult = {
     verdict: decision.verdict, logP: decision.logP, reason: decision.reason, tests: tests * (exact ? 2 : 1),
-    frame: frame ? { kind: frame.kind, support: frame.support, source: frame.source, probes: choice.probes } : { kind: "none", support: 0, source: "-", probes: choice.probes },
+    frame: frame ? { kind: frame.kind, support: frame.support, source: frame.source, probes: choice.probes, ...(frame.dimB !== undefined && frame.perm ? { coordinateMap: Array.from(frame.perm) } : {}) } : { kind: "none", support: 0, source: "-", probes: choice.probes },
     tokens: pairs ? { shared: pairs.a.length, vocabA: pairs.vocabA, vocabB: pairs.vocabB, method: pairs.method, added: pairs.added, removed: pairs.removed } : null,
     layerMap, components, heatmap, transforms: [], exact: exact ? { logP: exact.logP, groups: exact.groups.length } : null, direction: { parent: "unknown", confidence: "low", reasons: [] },
     effect: { matchedFraction: testedUnits ? matchedUnits / testedUnits : 0, unitSimilarity: simAll.length ? simAll.reduce((s, x) => s + x, 0) / simAll.length : 0, relativeChange: null },

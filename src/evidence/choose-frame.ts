@@ -3,12 +3,16 @@
  * Which residual frame to compare in. The identity is probed first; if it shows no shared units,
  * a signed permutation and a rotation are estimated from the shared tokens' embeddings and probed
  * too. The frame whose probe shows the strongest evidence is used; the number of frames that could
- * have been tried enters the multiple-testing correction.
+ * have been tried enters the multiple-testing correction. When the residual widths differ
+ * (residual-width pruning), B's coordinates are matched to a subset of A's instead (a partial
+ * signed permutation, frames/partial-permutation.ts), and that is the frame.
  */
 import type { CanonicalModel } from "../model/canonical.js";
 import { identityFrame, type Frame } from "./frame.js";
 import { estimateRotation, MAX_ROTATION_DIM } from "./frames/rotation.js";
+import { estimatePartialPermutation } from "./frames/partial-permutation.js";
 import { estimateRotationOnCoords } from "./frames/rotation-on-coords.js";
+import { estimateSemiOrthogonal } from "./frames/semi-orthogonal.js";
 import { estimateSignedPermutation, isNearIdentity } from "./frames/signed-permutation.js";
 import { layerCount } from "./layer-map.js";
 import type { TokenPairs } from "./token-pairs.js";
@@ -67,7 +71,11 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
   // permutation that the embeddings already support almost everywhere
   const searchAll = !isLarge(a);
   const all = pairs ? Int32Array.from(pairs.a.keys()) : new Int32Array(0);
-  if (d !== residualWidth(b)) return { frame: null, probes: [{ kind: "none", logP: 0, note: `residual widths differ (${d} vs ${residualWidth(b)})` }], heldOut: all };
+  if (d !== residualWidth(b)) {
+    // inputs declared aligned (fingerprint views) are compared as they are, or not at all
+    if (force.identityOnly) return { frame: null, probes: [{ kind: "none", logP: 0, note: `residual widths differ (${d} vs ${residualWidth(b)})` }], heldOut: all };
+    return partialFrame(a, b, pairs, all, opts);
+  }
   const cache = new ComponentCache(8);
   const probes: FrameChoice["probes"] = [];
   const identity = identityFrame(d);
@@ -96,4 +104,37 @@ export function chooseFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPa
     } else probes.push({ kind: "rotation", logP: 0, note: `not estimated (needs >= ${d} shared tokens)` });
   }
   return { frame: best.frame, probes, heldOut: best.heldOut };
+}
+
+/**
+ * Residual widths differ: B's coordinates matched to some of A's from half of the shared tokens'
+ * embeddings (the other half held out for the token tests). When that matches fewer than half of
+ * them, B's stream may also have been rotated: a semi-orthogonal map onto the A coordinates B
+ * reproduces is estimated too, and the frame whose probe shows more is used. No token
+ * correspondence, no frame.
+ */
+function partialFrame(a: CanonicalModel, b: CanonicalModel, pairs: TokenPairs | null, all: Int32Array, opts: UnitTestOptions): FrameChoice {
+  const dA = residualWidth(a);
+  const dB = residualWidth(b);
+  const widths = `residual widths differ (${dA} vs ${dB})`;
+  if (!pairs) return { frame: null, probes: [{ kind: "none", logP: 0, note: `${widths} and no shared tokens to match them by` }], heldOut: all };
+  const even = Int32Array.from(all.filter((i) => i % 2 === 0));
+  const odd = Int32Array.from(all.filter((i) => i % 2 === 1));
+  const est = estimatePartialPermutation(a, b, pairs, even, opts.seed);
+  const probes: FrameChoice["probes"] = [];
+  let best: { frame: Frame; heldOut: Int32Array } | null = null;
+  if (est && (est.frame.coords?.length ?? 0) > 0) {
+    probes.push({ kind: "partial-permutation", logP: est.logP, note: `${widths}: ${est.matched}/${dB} of B's matched to A's, ${est.frame.coords?.length ?? 0} compared` });
+    best = { frame: est.frame, heldOut: odd };
+  } else probes.push({ kind: "partial-permutation", logP: 0, note: `${widths}; too few shared tokens to match them` });
+  if (!est || est.matched < 0.5 * Math.min(dA, dB)) {
+    const rot = estimateSemiOrthogonal(a, b, pairs, opts.seed, probeCoords(dA));
+    if (rot) {
+      const cache = new ComponentCache(8);
+      const lp = probe(a, b, rot, cache, opts);
+      probes.push({ kind: "rotation", logP: lp, note: `${rot.coords?.length ?? 0} of A's coordinates reproducible from B's ${dB}` });
+      if (!best || lp < probe(a, b, best.frame, cache, opts)) best = { frame: rot, heldOut: new Int32Array(0) };
+    } else probes.push({ kind: "rotation", logP: 0, note: `no map: too few of A's coordinates reproducible from B's ${dB}` });
+  }
+  return best ? { frame: best.frame, probes, heldOut: best.heldOut } : { frame: null, probes, heldOut: all };
 }

@@ -9,9 +9,9 @@ import type { CanonicalModel } from "../model/canonical.js";
 import { logNormalSf } from "../numeric/stats.js";
 import { Rng } from "../numeric/rng.js";
 import { exceedanceTest, TOKEN_LEVEL, type ExceedanceResult, type UnitMatch } from "./exceedance.js";
-import { toFrameA, type Frame } from "./frame.js";
+import { toFrameA, widthB, type Frame } from "./frame.js";
 import { nullScale } from "./null-scale.js";
-import { cosineAt, normalizeRows } from "./similarity.js";
+import { cosineAt, normalizeRows, selectColumns } from "./similarity.js";
 import type { TokenPairs } from "./token-pairs.js";
 import { readSomeRows } from "./unit-views.js";
 
@@ -107,21 +107,25 @@ export function tokenRowTest(a: CanonicalModel, b: CanonicalModel, which: "embed
 function tokenRowTestOnce(a: CanonicalModel, b: CanonicalModel, which: "embed" | "head", pairs: TokenPairs, use: Int32Array, frame: Frame, seed: number, sample: number, fold: boolean): TokenTestResult | null {
   const ta = a.tensors.get(which);
   const tb = b.tensors.get(which);
-  if (!ta || !tb || ta.cols !== frame.dim || tb.cols !== frame.dim || use.length < 8) return null;
+  if (!ta || !tb || ta.cols !== frame.dim || tb.cols !== widthB(frame) || use.length < 8) return null;
   const rng = new Rng(seed ^ (which === "embed" ? 0xe1 : 0xe2));
   const pick = use.length > sample ? rng.permutation(use.length).slice(0, sample) : Int32Array.from(use.keys());
   const idx = Int32Array.from(pick, (k) => use[k] as number);
   const ia = Int32Array.from(idx, (k) => pairs.a[k] as number);
   const ib = Int32Array.from(idx, (k) => pairs.b[k] as number);
   const m = idx.length;
-  const d = frame.dim;
-  const xa = rowsOf(a, which, ia, fold);
-  const xb = rowsOf(b, which, ib, fold);
-  if (!xa || !xb) return null;
+  const ra = rowsOf(a, which, ia, fold);
+  const rb = rowsOf(b, which, ib, fold);
+  if (!ra || !rb) return null;
+  // a frame onto some of A's coordinates compares there
+  const onCoords = (x: Float32Array) => (frame.coords ? selectColumns(x, m, frame.dim, frame.coords) : x);
+  const xa = onCoords(ra);
+  const xb = onCoords(toFrameA(frame, rb, m));
+  const d = frame.coords?.length ?? frame.dim;
   // Token matrices share a strong common direction (the mean row): remove it, or every pair of
   // different tokens looks alike and nothing can be told apart.
   const ca = centerRows(xa, m, d);
-  const cb = centerRows(toFrameA(frame, xb, m), m, d);
+  const cb = centerRows(xb, m, d);
   const dirs = principalDirections(ca, m, d, COMMON_DIRECTIONS, rng);
   const ua = normalizeRows(projectOut(ca, m, d, dirs), m, d);
   const ub = normalizeRows(projectOut(cb, m, d, dirs), m, d);

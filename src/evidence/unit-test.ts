@@ -8,7 +8,7 @@
 import type { CanonicalModel } from "../model/canonical.js";
 import { Rng } from "../numeric/rng.js";
 import { exceedanceTest, UNIT_LEVEL, unitLogP, type ExceedanceResult, type UnitMatch } from "./exceedance.js";
-import { toFrameA, type Frame } from "./frame.js";
+import { toFrameA, widthB, type Frame } from "./frame.js";
 import { nullScale, robustScale } from "./null-scale.js";
 
 /** Random unit pairs sampled for the null spread (all pairs when there are fewer). */
@@ -114,8 +114,9 @@ export class ComponentCache {
     if (this.samples.has(key)) return this.samples.get(key) as Prepared | null;
     const set = readUnits(m, l, kind, rows, withDown);
     let v: Prepared | null = null;
-    if (set && set.d === frame.dim) {
+    if (set && set.d === widthB(frame)) {
       set.data = set.data.map((x) => toFrameA(frame, x, rows.length));
+      set.d = frame.dim;
       v = prepare(set, rows.length);
     }
     this.samples.set(key, v);
@@ -163,7 +164,9 @@ export class ComponentCache {
 
 /** Sketches are kept per component and coordinate set (probe sketches, or a frame's coordinates). */
 function sketchKey(l: number, kind: UnitKind, withDown: boolean, coords: Int32Array): string {
-  return `${l}/${kind}/${withDown}/${coords.length}/${coords[0]}/${coords[coords.length - 1]}`;
+  let h = 0;
+  for (let i = 0; i < coords.length; i++) h = (Math.imul(h, 31) + (coords[i] as number)) | 0;
+  return `${l}/${kind}/${withDown}/${coords.length}/${coords[0]}/${coords[coords.length - 1]}/${h}`;
 }
 
 /** Coordinates probes compare on (hash-free: every SKETCH_COORDS-th spread evenly, same for every layer). */

@@ -28,6 +28,8 @@ export const STEP_SYNTAX: Record<StepName, [syntax: string, help: string]> = {
   "stack-layers": ["stack-layers[:k]", "depth up-scaling: layers [0..n-k) then [k..n) (k = n/4)"],
   "reorder-layers": ["reorder-layers:<i+j+...|random>", "put layers in another order"],
   "prune-width": ["prune-width[:frac]", "remove that fraction of MLP units per layer, smallest norm first (0.25)"],
+  "prune-hidden": ["prune-hidden[:frac]", "remove that fraction of residual dimensions, least important first (0.25)"],
+  "prune-heads": ["prune-heads[:frac]", "remove that fraction of attention heads (whole GQA groups), weakest first (0.25)"],
   "vocab-extend": ["vocab-extend:<n>", "append n tokens (mean rows, strings joined from frequent tokens)"],
   "vocab-trim": ["vocab-trim:<n|frac>", "drop tokens from the end, keeping special and byte tokens"],
   "moe-upcycle": ["moe-upcycle:<experts>[:topk[:noise]]", "copy each MLP into experts (+ noise 0.01), new router"],
@@ -194,6 +196,8 @@ function parseStep(p: string): StepSpec {
       return a.toLowerCase() === "random" ? { name: n } : { name: n, order: parseLayerList(a, "reorder-layers") };
     }
     case "prune-width":
+    case "prune-hidden":
+    case "prune-heads":
       maxArgs(n, args, 1);
       return { name: n, frac: args[0] === undefined ? 0.25 : num(args[0], "fraction", 0, 1, { exclusiveLo: true }) };
     case "vocab-extend":

@@ -178,6 +178,72 @@ test("prune-width removes the smallest-norm MLP units per layer", () => {
   assert.equal(a.truth.relationTo(0), "width-prune");
 });
 
+test("prune-hidden removes the least important residual dimensions everywhere the stream is read or written", () => {
+  const { a, f } = forged(A(), "prune-hidden:0.25");
+  assert.equal(f.params.dim, 96);
+  assert.equal(f.params.headDim, 32);
+  // importance recomputed here: embedding column norm x mean |gain| over every norm
+  const e = values(A(), "embed");
+  const gains = [...A().tensors.keys()].filter((k) => /(attn_norm|mlp_norm|final_norm)$/.test(k)).map((k) => values(A(), k));
+  assert.equal(gains.length, 13);
+  const score = Array.from({ length: 128 }, (_, j) => Math.hypot(...Array.from({ length: 256 }, (_, r) => e[r * 128 + j] as number)) * gains.reduce((s, g) => s + Math.abs(g[j] as number), 0));
+  const keep = Array.from({ length: 128 }, (_, j) => j).sort((x, y) => (score[y] as number) - (score[x] as number)).slice(0, 96).sort((x, y) => x - y);
+  assert.deepEqual((a.chain[0]?.record as { keptDims: number[] }).keptDims, keep);
+  assert.equal(a.truth.relationTo(0), "width-prune");
+  // readers lose columns, writers rows, gains entries: the kept ones, unchanged
+  const col = (m: CanonicalModel, key: string, cols: number, r: number, j: number) => values(m, key)[r * cols + j] as number;
+  for (const [j, old] of [[0, keep[0]], [50, keep[50]], [95, keep[95]]] as Array<[number, number]>) {
+    assert.equal(col(f, "embed", 96, 7, j), col(A(), "embed", 128, 7, old));
+    assert.equal(col(f, "head", 96, 200, j), col(A(), "head", 128, 200, old));
+    assert.equal(col(f, "layers.2.attn.k", 96, 5, j), col(A(), "layers.2.attn.k", 128, 5, old));
+    assert.equal(col(f, "layers.4.mlp.up", 96, 300, j), col(A(), "layers.4.mlp.up", 128, 300, old));
+    assert.equal(col(f, "layers.1.attn.o", 128, j, 9), col(A(), "layers.1.attn.o", 128, old, 9));
+    assert.equal(col(f, "layers.5.mlp.down", 352, j, 11), col(A(), "layers.5.mlp.down", 352, old, 11));
+    assert.equal(values(f, "layers.3.mlp_norm")[j], values(A(), "layers.3.mlp_norm")[old]);
+  }
+  assert.deepEqual(f.tensors.get("layers.0.attn.q")?.shape, [128, 96]);
+  assert.deepEqual(f.tensors.get("layers.0.attn.o")?.shape, [96, 128]);
+  // it still runs, and still predicts much as A does (not the same function: RMSNorm sees fewer dims)
+  const tokens = tokenBatch(256);
+  const d = relativeDiff(logitsOf(f, tokens), logitsOf(A(), tokens));
+  assert.ok(d.l2 > 1e-3 && d.l2 < 0.8, `logits moved ${d.l2}`);
+  usage(() => forgeInMemory(A(), "prune-hidden:0.001"), /removes no residual dimension of 128/);
+  usage(() => forgeInMemory(A(), "prune-hidden:1"), /would remove every residual dimension/);
+});
+
+test("prune-heads removes whole key/value groups, weakest first, from q, k, v and o", () => {
+  const G = open(dev("G"));
+  assert.equal(G.params.nHeads, 4);
+  assert.equal(G.params.nKvHeads, 2);
+  const { a, f } = forged(G, "prune-heads:0.5");
+  assert.equal(f.params.nHeads, 2);
+  assert.equal(f.params.nKvHeads, 1);
+  const hd = 32;
+  const keptKv = (a.chain[0]?.record as { keptKvHeads: number[][] }).keptKvHeads;
+  assert.equal(keptKv.length, 6);
+  for (const l of [0, 3]) {
+    const norm2 = (x: Float32Array, from: number, to: number) => x.subarray(from, to).reduce((s, v) => s + v * v, 0);
+    const [q, k, v, o] = (["q", "k", "v", "o"] as const).map((t) => values(G, `layers.${l}.attn.${t}`));
+    const score = [0, 1].map((g) => {
+      let os = 0;
+      for (let r = 0; r < 128; r++) os += norm2(o as Float32Array, r * 128 + g * 64, r * 128 + (g + 1) * 64);
+      return norm2(q as Float32Array, g * 64 * 128, (g + 1) * 64 * 128) * norm2(k as Float32Array, g * hd * 128, (g + 1) * hd * 128) * norm2(v as Float32Array, g * hd * 128, (g + 1) * hd * 128) * os;
+    });
+    const g = (score[0] as number) >= (score[1] as number) ? 0 : 1;
+    assert.deepEqual(keptKv[l], [g]);
+    // the kept group's query heads (2g, 2g+1), kv head g, and o's columns for those query heads
+    assert.deepEqual(values(f, `layers.${l}.attn.q`), (q as Float32Array).subarray(g * 64 * 128, (g + 1) * 64 * 128));
+    assert.deepEqual(values(f, `layers.${l}.attn.v`), (v as Float32Array).subarray(g * hd * 128, (g + 1) * hd * 128));
+    const fo = values(f, `layers.${l}.attn.o`);
+    assert.equal(fo.length, 128 * 64);
+    assert.equal(fo[5 * 64 + 40], (o as Float32Array)[5 * 128 + g * 64 + 40]);
+  }
+  // still runs
+  assert.ok(logitsOf(f, tokenBatch(256)).every(Number.isFinite));
+  usage(() => forgeInMemory(G, "prune-heads:0.1"), /removes no key\/value group of 2/);
+  usage(() => forgeInMemory(A(), "prune-heads:1"), /would remove every head \(4\)/);
+});
+
 test("vocab-extend appends tokens made of frequent tokens with mean rows (byte-level BPE and SentencePiece)", () => {
   const dir = tempDir("pedigree-forge-vocab-");
   const r = forge({ input: dev("A"), steps: "vocab-extend:64", out: join(dir, "a-vocab"), dtype: "F32" });

@@ -41,6 +41,8 @@ export type StepSpec =
   | { name: "stack-layers"; k?: number }
   | { name: "reorder-layers"; order?: number[] }
   | { name: "prune-width"; frac: number }
+  | { name: "prune-hidden"; frac: number }
+  | { name: "prune-heads"; frac: number }
   | { name: "vocab-extend"; n: number }
   | { name: "vocab-trim"; n?: number; frac?: number }
   | { name: "moe-upcycle"; experts: number; topk: number; noise: number }

@@ -2,6 +2,7 @@
 import { compareModels } from "../compare.js";
 import { compareFingerprints, compareFingerprintToModel } from "../fingerprint/compare-fp.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
+import { forgeInMemory } from "../forge/forge.js";
 import { synthesize, type SynthesizeSpec } from "../forge/synthesize.js";
 import { materialize } from "../model/materialize.js";
 
@@ -54,6 +55,35 @@ export function nullFingerprintPValues(pairs: number, space?: "rows" | "anchors"
     const r1 = compareFingerprints(fa, fb);
     const r2 = compareFingerprintToModel(fa, b);
     out.push({ fp: { log10p: r1.logP / Math.LN10, verdict: r1.verdict }, weights: { log10p: r2.logP / Math.LN10, verdict: r2.verdict } });
+  }
+  return out;
+}
+
+/** Shapes of other widths for the different-width null (same vocabulary, so tokens pair by string). */
+export const OTHER_WIDTHS: Array<Omit<SynthesizeSpec, "seed">> = [
+  { family: "llama", dim: 64, layers: 2, ffn: 128, heads: 4, kvHeads: 2, vocab: 96 },
+  { family: "llama", dim: 96, layers: 2, ffn: 192, heads: 4, kvHeads: 4, vocab: 96 },
+];
+
+/**
+ * The null across residual widths: independently synthesized pairs of different widths, every
+ * other pair with B a residual-pruned copy (prune-hidden 25 % + drift, half of them rotated too)
+ * of a third, independent model — the shape a pruned derivative has, without the shared weights.
+ */
+export function nullPValuesOtherWidths(pairs: number): Array<{ log10p: number; verdict: string }> {
+  const out: Array<{ log10p: number; verdict: string }> = [];
+  const [narrow, wide] = OTHER_WIDTHS as [Omit<SynthesizeSpec, "seed">, Omit<SynthesizeSpec, "seed">];
+  for (let i = 0; i < pairs; i++) {
+    const flip = i % 4 >= 2;
+    const a = materialize(synthesize({ ...(flip ? wide : narrow), seed: 5000 + 2 * i }));
+    let b = materialize(synthesize({ ...(flip ? narrow : wide), seed: 5001 + 2 * i }));
+    if (i % 2 === 1) {
+      const steps = i % 4 === 1 ? "prune-hidden:0.25,finetune-drift:0.05" : "prune-hidden:0.25,finetune-drift:0.05,rotate";
+      const pruned = forgeInMemory(materialize(synthesize({ ...wide, seed: 5001 + 2 * i })), steps, i);
+      b = materialize(pruned.draft);
+    }
+    const r = compareModels(a, b);
+    out.push({ log10p: r.logP / Math.LN10, verdict: r.verdict });
   }
   return out;
 }

@@ -49,7 +49,11 @@ export interface CompareResult {
   reason: string;
   /** Number of tests the p-value is corrected for. */
   tests: number;
-  frame: { kind: FrameKind | "none"; support: number; source: string; probes: Array<{ kind: string; logP: number; note?: string }> };
+  frame: {
+    kind: FrameKind | "none"; support: number; source: string; probes: Array<{ kind: string; logP: number; note?: string }>;
+    /** Residual widths differ: for each B coordinate, the A coordinate it was matched to (-1: none). */
+    coordinateMap?: number[];
+  };
   tokens: { shared: number; vocabA: number; vocabB: number; method: string; added: number; removed: number } | null;
   layerMap: LayerLink[];
   components: ComponentEvidence[];

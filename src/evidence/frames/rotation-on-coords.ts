@@ -61,7 +61,7 @@ export function estimateRotationOnCoords(a: CanonicalModel, b: CanonicalModel, p
 }
 
 /** Columns of a k x d row block (all, or those listed) as rows of length k. */
-function columnsOf(x: Float32Array, k: number, d: number, cols: Int32Array | null): Float32Array {
+export function columnsOf(x: Float32Array, k: number, d: number, cols: Int32Array | null): Float32Array {
   const n = cols ? cols.length : d;
   const out = new Float32Array(n * k);
   for (let r = 0; r < k; r++) {
@@ -72,7 +72,7 @@ function columnsOf(x: Float32Array, k: number, d: number, cols: Int32Array | nul
 }
 
 /** X·Xᵀ for X (n rows of length k), lower triangle filled (what `solveSpd` reads), in float64. */
-function lowerGram(x: Float32Array, n: number, k: number): Float64Array {
+export function lowerGram(x: Float32Array, n: number, k: number): Float64Array {
   const g = new Float64Array(n * n);
   for (let i0 = 0; i0 < n; i0 += GRAM_BLOCK) {
     const rows = Math.min(GRAM_BLOCK, n - i0);

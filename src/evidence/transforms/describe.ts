@@ -70,7 +70,8 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   if (qa && (!qb || qa.type !== qb.type)) out.push({ kind: "quantized", detail: `A quantized to ${qa.type} (${qa.how}): A may be the quantized copy`, values: { type: qa.type, side: "a" } });
 
   // obfuscations
-  if (frame.kind === "signed-permutation") out.push({ kind: "permuted", detail: `residual stream permuted (${Math.round(frame.support * frame.dim)}/${frame.dim} dimensions matched, with sign flips where needed)` });
+  if (frame.dimB !== undefined) out.push(...residualPrune(frame));
+  else if (frame.kind === "signed-permutation") out.push({ kind: "permuted", detail: `residual stream permuted (${Math.round(frame.support * frame.dim)}/${frame.dim} dimensions matched, with sign flips where needed)` });
   if (frame.kind === "rotation") out.push({ kind: "rotated", detail: "residual stream rotated by an orthogonal matrix (norm gains folded into the matrices)" });
   const inOrder = median(shared.map((u) => u.inOrder));
   if (shared.length && inOrder < 0.9) out.push({ kind: "permuted", detail: `MLP units permuted (unit order kept for ${pct(inOrder)} of neighbouring matches)`, values: { inOrder } });
@@ -84,6 +85,8 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   if (!mapped.length && embed?.status === "shared") out.push({ kind: "component-reuse", detail: "embeddings (and head) reused; every layer independent" });
   const ratios = shared.map((u) => u.unitsB / u.unitsA);
   if (shared.length && median(ratios) < 0.98 && b.params.nExperts === 0) out.push({ kind: "pruned", detail: `MLP units pruned: B keeps ${pct(median(ratios))} of A's units`, values: { kept: median(ratios) } });
+  const [ha, hb] = [a.params.nHeads, b.params.nHeads];
+  if (shared.length && ha > 0 && hb > 0 && ha !== hb) out.push({ kind: "pruned", detail: hb < ha ? `attention heads pruned: B keeps ${hb} of A's ${ha}` : `attention heads pruned: A keeps ${ha} of B's ${hb}: A may be the pruned copy`, values: { keptHeads: Math.min(ha, hb) / Math.max(ha, hb), ...(hb < ha ? {} : { side: "a" }) } });
   if (b.params.nExperts > 0 && a.params.nExperts === 0 && shared.length) out.push({ kind: "upcycled", detail: `dense MLPs of A copied into ${b.params.nExperts} experts per layer of B` });
   if (r.tokens && r.tokens.method === "strings") {
     const { vocabA, added, removed } = r.tokens;
@@ -113,6 +116,27 @@ export function describeTransforms(a: CanonicalModel, b: CanonicalModel, r: Comp
   return out;
 }
 
+/**
+ * Residual-width pruning read off a partial frame: which side keeps a subset of the other's residual
+ * dimensions, and whether the kept ones were also reordered (a map that is not increasing).
+ */
+function residualPrune(frame: Frame): Transform[] {
+  const perm = Array.from(frame.perm ?? []).map((a, b) => ({ a, b })).filter((x) => x.a >= 0);
+  const dB = frame.dimB ?? frame.dim;
+  const out: Transform[] = [];
+  const narrowB = dB < frame.dim;
+  const kept = narrowB ? dB / frame.dim : frame.dim / dB;
+  const placed = frame.kind === "rotation" ? `compared on ${frame.coords?.length ?? 0} of A's coordinates` : `${perm.length} placed`;
+  out.push({ kind: "pruned", detail: narrowB ? `residual width pruned: B keeps ${dB} of A's ${frame.dim} residual dimensions (${placed})` : `residual width pruned: A keeps ${frame.dim} of B's ${dB} residual dimensions (${placed}): A may be the pruned copy`, values: { keptHidden: kept, ...(narrowB ? {} : { side: "a" }) } });
+  if (frame.kind === "rotation") return out;
+  let up = 0;
+  for (let i = 1; i < perm.length; i++) if ((perm[i] as { a: number }).a > (perm[i - 1] as { a: number }).a) up++;
+  const flips = Array.from(frame.sign ?? []).filter((s, i) => s < 0 && (frame.perm?.[i] ?? -1) >= 0).length;
+  if (perm.length > 1 && up < 0.9 * (perm.length - 1)) out.push({ kind: "permuted", detail: `residual stream permuted as well (order kept for ${pct(up / (perm.length - 1))} of neighbouring dimensions)` });
+  else if (flips > 0.1 * perm.length) out.push({ kind: "permuted", detail: `residual dimensions sign-flipped (${flips} of ${perm.length})` });
+  return out;
+}
+
 export function estimateDirection(a: CanonicalModel, b: CanonicalModel, r: CompareResult): DirectionEstimate {
   const reasons: string[] = [];
   const has = (k: string) => r.transforms.find((t) => t.kind === k);
@@ -123,7 +147,11 @@ export function estimateDirection(a: CanonicalModel, b: CanonicalModel, r: Compa
   }
   if (has("layers-stacked")) return { parent: "a", confidence: "high", reasons: ["B repeats layers of A (depth up-scaling)"] };
   if (has("upcycled")) return { parent: "a", confidence: "high", reasons: ["B's experts are copies of A's dense MLPs"] };
-  if (has("pruned")) return { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's MLP units"] };
+  const hidden = r.transforms.find((t) => t.kind === "pruned" && typeof t.values?.keptHidden === "number");
+  if (hidden) return hidden.values?.side === "a" ? { parent: "b", confidence: "high", reasons: ["A keeps a subset of B's residual dimensions"] } : { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's residual dimensions"] };
+  if (r.transforms.some((t) => t.kind === "pruned" && typeof t.values?.kept === "number")) return { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's MLP units"] };
+  const heads = r.transforms.find((t) => t.kind === "pruned" && typeof t.values?.keptHeads === "number");
+  if (heads) return heads.values?.side === "a" ? { parent: "b", confidence: "high", reasons: ["A keeps a subset of B's attention heads"] } : { parent: "a", confidence: "high", reasons: ["B keeps a subset of A's attention heads"] };
   if (has("layers-dropped") && !has("partial")) return { parent: "a", confidence: "medium", reasons: ["B keeps a subset of A's layers"] };
   if (has("rotated")) {
     const folded = (m: CanonicalModel) => [...m.tensors.values()].filter((t) => t.role.endsWith("norm") && t.shape.length === 1).every((t) => t.read().every((x) => x === 1));

@@ -12,6 +12,8 @@ import { merge } from "./merge.js";
 import { moeUpcycle } from "./moe-upcycle.js";
 import { noise } from "./noise.js";
 import { permute } from "./permute.js";
+import { pruneHeads } from "./prune-heads.js";
+import { pruneHidden } from "./prune-hidden.js";
 import { pruneWidth } from "./prune-width.js";
 import { quantize } from "./quantize.js";
 import { rename } from "./rename.js";
@@ -40,6 +42,8 @@ export const STEPS: Registry = {
   "stack-layers": stackLayers,
   "reorder-layers": reorderLayers,
   "prune-width": pruneWidth,
+  "prune-hidden": pruneHidden,
+  "prune-heads": pruneHeads,
   "vocab-extend": vocabExtend,
   "vocab-trim": vocabTrim,
   "moe-upcycle": moeUpcycle,
