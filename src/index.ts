@@ -34,3 +34,6 @@ export type { Generation, NextToken } from "./run/index.js";
 
 /** Errors: every failure is a PedigreeError with a machine-readable `code`. */
 export { PedigreeError, BadInputError, UnsupportedError, UsageError, AbortedError, ERROR_CODES, type ErrorCode } from "./errors.js";
+
+/** Behavioural lineage: was B trained on A's outputs? (also through compare's `behaviour` option) */
+export { compareBehaviour, builtinProbes, readProbes, recordBehaviour, behaviourVerdict, type BehaviourComparison, type BehaviourRecord, type BehaviourResult, type ProbeSet } from "./behaviour/index.js";

@@ -3,9 +3,12 @@
  * Is B derived from A's weights? The calibrated verdict (CompareResult) and its JSON document
  * (pedigree.compare/1, docs/json.md).
  */
+import { compareBehaviour } from "../behaviour/compare-behaviour.js";
+import type { ProbeSet } from "../behaviour/probes.js";
 import { compareModels } from "../compare.js";
 import { UsageError } from "../errors.js";
 import type { CanonicalModel } from "../model/canonical.js";
+import { behaviourDocument, type BehaviourDocument } from "../report/behaviour-document.js";
 import { compareDocument, modelSummary, type CompareDocument } from "../report/compare-document.js";
 import type { CompareResult } from "../verdict/result.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
@@ -22,11 +25,17 @@ export interface CompareModelsOptions extends OperationOptions {
   rotation?: boolean;
   /** The command line recorded in the document (default: the equivalent `pedigree compare`). */
   command?: string;
+  /**
+   * Also test whether B was trained on A's outputs: forward passes of A, B and these controls
+   * (trained independently of A, like B; 2 or more, same tokenizer) on probe texts.
+   */
+  behaviour?: { controls: ModelInput[]; probes?: ProbeSet };
 }
 
 export interface Comparison {
   result: CompareResult;
-  document: CompareDocument;
+  /** pedigree.compare/1; with the behaviour option, its `behaviour` object beside the weight verdict. */
+  document: CompareDocument & { behaviour?: BehaviourDocument };
 }
 
 function commandOf(o: CompareModelsOptions): string {
@@ -35,6 +44,7 @@ function commandOf(o: CompareModelsOptions): string {
   if (o.with?.length) parts.push("--with", ...o.with.map(name));
   if (o.sample) parts.push("--sample", String(o.sample));
   if (o.rotation) parts.push("--rotation");
+  if (o.behaviour) parts.push("--behaviour", "--controls", o.behaviour.controls.map(name).join(","));
   return parts.join(" ");
 }
 
@@ -47,11 +57,19 @@ async function withModels<T>(inputs: ModelInput[], fn: (ms: CanonicalModel[]) =>
 export async function compare(opts: CompareModelsOptions): Promise<Comparison> {
   const { sample } = opts;
   if (sample !== undefined && (!Number.isInteger(sample) || sample < 8 || sample > 100000)) throw new UsageError("--sample must be an integer from 8 to 100000");
+  const controls = opts.behaviour?.controls ?? [];
+  if (opts.behaviour && controls.length === 0) throw new UsageError("--behaviour needs --controls C1,C2,... (models trained independently of A, like B)");
   throwIfAborted(opts.signal, "compare");
   const report = progressOf(opts, "compare");
-  return withModels([opts.a, opts.b, ...(opts.with ?? [])], ([a, b, ...parents]) => {
+  const nWith = opts.with?.length ?? 0;
+  return withModels([opts.a, opts.b, ...(opts.with ?? []), ...controls], ([a, b, ...rest]) => {
     if (!a || !b) throw new UsageError("compare needs two models");
-    const result = compareModels(a, b, { sample, forceRotation: opts.rotation, with: parents, onStage: report });
-    return { result, document: compareDocument(result, modelSummary(a), modelSummary(b), opts.command ?? commandOf(opts)) };
+    const result = compareModels(a, b, { sample, forceRotation: opts.rotation, with: rest.slice(0, nWith), onStage: report });
+    const document: Comparison["document"] = compareDocument(result, modelSummary(a), modelSummary(b), opts.command ?? commandOf(opts));
+    if (opts.behaviour) {
+      const r = compareBehaviour(a, b, rest.slice(nWith), { probes: opts.behaviour.probes, onProgress: (d, t) => report("forward passes", d, t) });
+      document.behaviour = behaviourDocument(r);
+    }
+    return { result, document };
   });
 }

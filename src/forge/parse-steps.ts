@@ -36,6 +36,7 @@ export const STEP_SYNTAX: Record<StepName, [syntax: string, help: string]> = {
   transplant: ["transplant:<component>=<path>", "take embed, head, embeddings, final_norm or layers.i+j from another model"],
   merge: ["merge:<method>=<path>[+<path>...][@w+w...]", "linear, slerp or ties merge with other models"],
   average: ["average:<path>[+<path>...]", "equal-weight mean with other copies of the model (collusion)"],
+  distil: ["distil:<logits|text>=<teacher>[@sequences]", "new head fitted to a teacher's logits or sampled text (48)"],
 };
 
 /** The steps as help text lines. */
@@ -149,6 +150,7 @@ function parseStep(p: string): StepSpec {
     if (rest === undefined || paths.some((x) => x === "")) fail("average needs the other copies' paths joined with '+', e.g. average:../b+../c");
     return { name: n, paths };
   }
+  if (n === "distil") return parseDistil(rest);
   const args = rest === undefined ? [] : rest.split(":").map((a) => a.trim());
   if (args.some((a) => a === "")) fail(`empty argument (${STEP_SYNTAX[n][0]})`);
   switch (n) {
@@ -234,6 +236,22 @@ function parseStep(p: string): StepSpec {
       return { name: n, experts, topk, noise: args[2] === undefined ? 0.01 : num(args[2], "noise", 0, 10) };
     }
   }
+}
+
+function parseDistil(rest: string | undefined): StepSpec {
+  const eq = rest?.indexOf("=") ?? -1;
+  if (rest === undefined || eq < 0) fail("distil needs <logits|text>=<teacher>, e.g. distil:logits=../teacher or distil:text=../teacher@64");
+  const mode = rest.slice(0, eq).trim().toLowerCase();
+  if (mode !== "logits" && mode !== "text") fail(`distil: unknown mode "${mode}" (logits, text)`);
+  let path = rest.slice(eq + 1).trim();
+  let sequences = 48;
+  const at = path.lastIndexOf("@");
+  if (at >= 0) {
+    sequences = num(path.slice(at + 1), "sequences", 1, 100000, { integer: true });
+    path = path.slice(0, at).trim();
+  }
+  if (path === "") fail("distil: missing teacher path after '='");
+  return { name: "distil", mode, path, sequences };
 }
 
 function parseWithPath(n: "transplant" | "merge", rest: string | undefined): StepSpec {

@@ -16,7 +16,8 @@ export interface Origin {
 }
 
 export interface ParentInfo {
-  role: "input" | "transplant" | "merge";
+  /** "teacher": a model whose outputs the step learned from (forge distil); it lends no weights. */
+  role: "input" | "transplant" | "merge" | "teacher";
   path: string;
   name?: string;
   format: string;
@@ -87,6 +88,7 @@ export class TruthState {
       this.added = added;
     }
     if (u.quantization) this.quantizations.push({ step, ...u.quantization });
+    for (const c of u.fresh ?? []) this.lineage.set(c, []);
   }
 
   /** The relation of the output to parent `p`: its introducing step and everything after. */

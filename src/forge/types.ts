@@ -14,7 +14,7 @@ import type { Rng } from "../numeric/rng.js";
 export type Relation =
   | "identical" | "format" | "quantized" | "noise" | "finetune" | "lora" | "merge" | "obfuscated"
   | "vocab-trim" | "vocab-extend" | "width-prune" | "moe-upcycle" | "layer-reorder" | "layer-drop" | "depth-upscale"
-  | "component" | "partial" | "grandchild" | "synthesized";
+  | "component" | "partial" | "grandchild" | "synthesized" | "distilled";
 
 /** From least to most structural: the relation of a chain is its most structural step. */
 export const RELATION_RANK: Relation[] = [
@@ -48,7 +48,8 @@ export type StepSpec =
   | { name: "moe-upcycle"; experts: number; topk: number; noise: number }
   | { name: "transplant"; component: TransplantComponent; path: string }
   | { name: "merge"; method: MergeMethod; paths: string[]; weights?: number[] }
-  | { name: "average"; paths: string[] };
+  | { name: "average"; paths: string[] }
+  | { name: "distil"; mode: "logits" | "text"; path: string; sequences: number };
 
 export type StepName = StepSpec["name"];
 
@@ -70,7 +71,7 @@ export interface StepContext {
   /** A seed for this step's per-tensor random streams. */
   stepSeed: number;
   /** Open another model named by a step (once per path) and register it as a parent. */
-  open(path: string, role: "transplant" | "merge"): OpenedParent;
+  open(path: string, role: "transplant" | "merge" | "teacher"): OpenedParent;
 }
 
 /** For each component of the new model: the components of the old one (or another parent) it comes from. */
@@ -95,6 +96,8 @@ export interface TruthUpdate {
   output?: { format?: OutputFormat; dtype?: Dtype; naming?: NamingScheme };
   /** When the head is untied (rotate) or tied: the head now derives from the embedding. */
   untiedHead?: boolean;
+  /** Components made new by the step (their lineage starts here: e.g. a distilled head). */
+  fresh?: string[];
   /** Step details for forge.json (permutations when small, scale statistics, ...). */
   record?: Record<string, unknown>;
 }

@@ -335,6 +335,22 @@ export class Transformer {
     return all;
   }
 
+  /**
+   * The final-normalised hidden state at every position of `tokens` (a fresh cache): [tokens.length,
+   * dim] row-major, the vectors the head multiplies (used to fit a head, forge distil).
+   */
+  finalStates(tokens: readonly number[]): Float32Array {
+    this.checkTokens(tokens);
+    this.checkContext(tokens.length);
+    const all = new Float32Array(tokens.length * this.dim);
+    this.length = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      this.step(tokens[i] as number, i);
+      all.set(this.xb, i * this.dim);
+    }
+    return all;
+  }
+
   private checkContext(n: number): void {
     if (this.positions === "learned" && n > this.contextLength) {
       throw new UsageError(`${n} positions do not fit the model's ${this.contextLength} learned positions`);

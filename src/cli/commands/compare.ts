@@ -8,6 +8,8 @@ import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
 import { compare } from "../../api/compare.js";
 import { UsageError } from "../../errors.js";
+import { readProbes } from "../../behaviour/probes.js";
+import { behaviourText } from "../../report/behaviour-document.js";
 import { compareHtml } from "../../report/compare-html.js";
 import { compareText } from "../../report/compare-text.js";
 import { EXIT } from "../exit-codes.js";
@@ -20,6 +22,9 @@ interface Opts {
   with?: string[];
   sample?: string;
   rotation?: boolean;
+  behaviour?: boolean;
+  controls?: string;
+  probes?: string;
 }
 
 export function registerCompare(program: Command): void {
@@ -32,18 +37,25 @@ export function registerCompare(program: Command): void {
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--with <models...>", "suspected merge parents: estimate B's mixing weights")
     .option("--sample <n>", "units sampled per component (default 256; 128 for large models)")
+    .option("--behaviour", "also test whether B was trained on A's outputs (forward passes of A, B and the controls on probe texts)")
+    .option("--controls <models>", "with --behaviour: comma-separated control models trained independently of A, like B (2 or more; same tokenizer)")
+    .option("--probes <file>", "with --behaviour: probe texts, one per line (JSON strings allowed), instead of the built-in set")
     .option("--rotation", "for models wider than 1024, fit the full d x d rotation (orthogonal Procrustes, slow: d³ per sweep) instead of its rows on a sketch of 256 coordinates")
     .action(async (pathA: string, pathB: string, opts: Opts) => {
       const sample = opts.sample === undefined ? undefined : Number(opts.sample);
       if (sample !== undefined && (!Number.isInteger(sample) || sample < 8 || sample > 100000)) throw new UsageError("--sample must be an integer from 8 to 100000");
       const command = ["pedigree", "compare", pathA, pathB, ...(opts.with ? ["--with", ...opts.with] : []), ...(sample ? ["--sample", String(sample)] : []), ...(opts.rotation ? ["--rotation"] : [])].join(" ");
+      if ((opts.controls || opts.probes) && !opts.behaviour) throw new UsageError("--controls and --probes go with --behaviour");
+      const controlPaths = opts.controls ? opts.controls.split(",").filter((c) => c !== "") : [];
+      if (opts.behaviour && controlPaths.length === 0) throw new UsageError("--behaviour needs --controls C1,C2,... (models trained independently of A, like B)");
+      const probes = opts.probes ? readProbes(opts.probes) : undefined;
       const bar = progress("comparing", 1);
       try {
-        const { document: doc } = await compare({ a: pathA, b: pathB, with: opts.with, sample, rotation: opts.rotation, command, onProgress: (e) => bar.update(e.done, e.total) });
+        const { document: doc } = await compare({ a: pathA, b: pathB, with: opts.with, sample, rotation: opts.rotation, behaviour: opts.behaviour ? { controls: controlPaths, probes } : undefined, command: command + (opts.behaviour ? ` --behaviour --controls ${controlPaths.join(",")}${opts.probes ? ` --probes ${opts.probes}` : ""}` : ""), onProgress: (e) => bar.update(e.done, e.total) });
         bar.stop();
         if (opts.html) writeFileSync(opts.html, compareHtml(doc));
         if (opts.json) printJson(doc);
-        else printText(compareText(doc, textWidth()));
+        else printText(compareText(doc, textWidth()) + (doc.behaviour ? `${behaviourText(doc.behaviour).join("\n")}\n` : ""));
       } finally {
         bar.stop();
       }

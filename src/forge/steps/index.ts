@@ -5,6 +5,7 @@
 import type { StepFn, StepName, StepSpec } from "../types.js";
 import { average } from "./average.js";
 import { convert } from "./convert.js";
+import { distil } from "./distil.js";
 import { dropLayers } from "./drop-layers.js";
 import { finetuneDrift } from "./finetune-drift.js";
 import { loraMerge } from "./lora-merge.js";
@@ -31,6 +32,7 @@ export const STEPS: Registry = {
   "finetune-drift": finetuneDrift,
   "lora-merge": loraMerge,
   noise,
+  distil,
   quantize,
   permute,
   scale,

@@ -1,0 +1,68 @@
+/**
+ * @module report/behaviour-document
+ * The `behaviour` object of `compare --behaviour --json` (docs/json.md): the behavioural verdict,
+ * its p-values, effect size, evidence positions and cost. It sits beside the weight verdict's fields
+ * and never changes them.
+ */
+import type { BehaviourComparison } from "../behaviour/compare-behaviour.js";
+import { ALPHA_BEHAVIOUR } from "../behaviour/verdict.js";
+
+const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+export function behaviourDocument(r: BehaviourComparison) {
+  return {
+    verdict: r.verdict,
+    pValue: r.pValue,
+    pRank: r.pRank,
+    alpha: ALPHA_BEHAVIOUR,
+    reason: r.reason,
+    null: "B was trained without access to A's outputs, like the controls (B and the controls exchangeable)",
+    effect: { agreementExcess: r4(r.effect), t: Number.isFinite(r.t) ? r4(r.t) : null, suspectAgreement: r4(r.suspectAgreement) },
+    controls: r.controls.map((c) => ({ path: c.name, agreement: r4(c.agreement), nearest: r4(c.nearest) })),
+    suspectNearest: r4(r.suspectNearest),
+    probes: { version: r.probesVersion, texts: r.probes, positions: r.positions },
+    byProbe: r.byProbe.map(r4),
+    evidence: r.evidence.map((e, i) => ({
+      probe: e.probe, domain: r.evidenceText[i]?.domain, pos: e.pos, context: r.evidenceText[i]?.context, next: r.evidenceText[i]?.next,
+      pA: r4(e.pA), pB: r4(e.pB), excess: r4(e.excess),
+    })),
+    cost: { models: r.cost, tokens: r.cost.reduce((s, c) => s + c.tokens, 0), seconds: Math.round(r.cost.reduce((s, c) => s + c.seconds, 0) * 100) / 100 },
+  };
+}
+
+export type BehaviourDocument = ReturnType<typeof behaviourDocument>;
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = "";
+  for (const w of text.split(" ")) {
+    if (line && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/** Text lines (80 columns) for the behavioural part of `compare`. */
+export function behaviourText(d: BehaviourDocument): string[] {
+  const p = (x: number) => (x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
+  const lines = [
+    "",
+    `behaviour: ${d.verdict} (p = ${p(d.pValue)}, rank p = ${p(d.pRank)}, alpha ${d.alpha})`,
+    ...wrap(d.reason, 76).map((l) => `  ${l}`),
+    `  B's agreement with A's idiosyncrasies ${d.effect.suspectAgreement.toFixed(3)}, controls':`,
+    ...d.controls.map((c) => `    ${c.agreement.toFixed(3)}  ${c.path}`.slice(0, 80)),
+    `  probes ${d.probes.version}`.slice(0, 80),
+    `  ${d.probes.texts} texts, ${d.probes.positions} positions; cost ${d.cost.tokens} tokens, ${d.cost.seconds.toFixed(1)} s`,
+  ];
+  if (d.evidence.length > 0) {
+    lines.push("  positions carrying the evidence (A's next token, pA, pB):");
+    for (const e of d.evidence.slice(0, 5)) {
+      const ctx = JSON.stringify(e.context ?? "").slice(-40);
+      lines.push(`    ${ctx} -> ${JSON.stringify(e.next ?? "")} ${e.pA.toFixed(2)} ${e.pB.toFixed(2)}`.slice(0, 80));
+    }
+  }
+  return lines;
+}
