@@ -17,7 +17,8 @@
  */
 import type { CompareResult } from "../verdict/result.js";
 import { aliasGroups, copyRelation, copySources } from "./aliases.js";
-import { aligned, dot, sub } from "./deltas.js";
+import { aligned } from "./deltas.js";
+import { isMerge, mergeFit } from "./merge-fit.js";
 
 export interface TreeNode {
   name: string;
@@ -171,17 +172,8 @@ function buildCore(nodes: TreeNode[], pairs: PairVerdict[], weight: Map<string, 
       let best: { p: string; q: string; x: number; residual: number } | null = null;
       for (let i = 0; i < rel.length; i++) {
         for (let j = i + 1; j < rel.length; j++) {
-          const vp = vec(rel[i] as string) as Float64Array;
-          const vq = vec(rel[j] as string) as Float64Array;
-          const a = sub(vm, vq);
-          const b = sub(vp, vq);
-          const bb = dot(b, b);
-          if (bb <= 0) continue;
-          const x = dot(a, b) / bb;
-          const r = a.map((t, k) => t - x * (b[k] as number));
-          const aa = dot(a, a);
-          const residual = aa > 0 ? Math.sqrt(dot(r, r) / aa) : 1;
-          if (x >= 0.2 && x <= 0.8 && residual <= 0.3 && (!best || residual < best.residual)) best = { p: rel[i] as string, q: rel[j] as string, x, residual };
+          const f = mergeFit(vm, vec(rel[i] as string) as Float64Array, vec(rel[j] as string) as Float64Array);
+          if (isMerge(f) && (!best || f.residual < best.residual)) best = { p: rel[i] as string, q: rel[j] as string, x: f.x, residual: f.residual };
         }
       }
       if (best) mergeOf.set(m, best);

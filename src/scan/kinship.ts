@@ -14,15 +14,24 @@
  *   or X is a quantized copy of P with no other change) and X is closer to P than to S, or S is no
  *   closer to X than to P (X does not lie between P and S), X sits on another branch below P: a
  *   sibling, and so is everything registered below it;
- * - the parent is the candidate closest to S (the effect size of the comparison) among those left.
+ * - a relative that is a linear merge of S and another relative (lineage/merge-fit.ts) is S's
+ *   descendant;
+ * - the parent is the candidate closest to S (the effect size of the comparison) among those left
+ *   that match about as many of S's units as any other (a relative missing parts S inherited
+ *   elsewhere is not where S came from); registered same-weight copies of it are named
+ *   parents too (which copy S was made from, weights cannot tell); when no unit of S matches any
+ *   candidate individually (only whole components), no parent is named.
  */
 import { changeBudget } from "../verdict/transforms/change.js";
 import { compareFingerprints } from "../fingerprint/compare-fp.js";
 import { fingerprintNoise } from "../fingerprint/storage-facts.js";
 import type { Fingerprint } from "../fingerprint/types.js";
+import { fixedVector } from "../lineage/deltas.js";
 import { fixedUnitDistance } from "../lineage/distance.js";
+import { isMerge, mergeFit } from "../lineage/merge-fit.js";
 import type { ModelEntry } from "../registry/store.js";
 import type { CompareResult } from "../verdict/result.js";
+import { isSameWeights } from "../verdict/transforms/relation.js";
 import { sameModelName } from "./names.js";
 
 export type Kinship = "parent" | "ancestor" | "sibling" | "relative" | "descendant";
@@ -102,6 +111,10 @@ export function kinships(relatives: readonly Relative[], suspect: Fingerprint, s
     else if (quantizedLeaf(r.result)) out[i] = { kinship: "relative", why: `${r.model.name} is quantized and differs beyond its quantization: a quantized copy is no ancestor` };
     else if (r.direction === "suspect is the ancestor") out[i] = { kinship: "descendant", why: r.result.direction.reasons[0] ?? "built on the suspect" };
   });
+  // a registered merge of the suspect with another relative is built on the suspect
+  mergesOfSuspect(relatives, suspect).forEach((q, i) => {
+    if (q !== null && (out[i] as KinshipOf).kinship === "ancestor") out[i] = { kinship: "descendant", why: `${(relatives[i] as Relative).model.name} is a merge of the suspect and ${q}` };
+  });
   const candidates = () => relatives.map((r, i) => ({ r, i })).filter(({ i }) => (out[i] as KinshipOf).kinship === "ancestor");
   // frames: S's own frame wins over scrambled copies
   const sameFrame = candidates().filter(({ r }) => r.result.frame.kind === "identity");
@@ -141,6 +154,72 @@ export function kinships(relatives: readonly Relative[], suspect: Fingerprint, s
     }
   }
   const left = candidates().sort((a, b) => distanceOf(a.r.result) - distanceOf(b.r.result) || a.r.result.logP - b.r.result.logP);
-  if (left[0]) out[left[0].i] = { kinship: "parent", why: `the closest of the registered models it may descend from (relative change ${distanceOf(left[0].r.result).toFixed(3)})` };
+  // the parent explains at least what every other ancestor does (S inherits from its parent all it
+  // inherited from further up): a candidate matching significantly fewer of S's units than another
+  // one (a one-sided two-proportion test, z > 3) is not it
+  const units = new Map(left.map(({ r }) => [r, matchedUnits(r.result)]));
+  const full = left.filter(({ r }) => !left.some(({ r: o }) => o !== r && explainsLess(units.get(r) as Units, units.get(o) as Units)));
+  const best = full[0];
+  if (!best) return out;
+  if (best.r.result.effect.matchedFraction === 0) {
+    for (const { i } of full) out[i] = { kinship: "ancestor", why: "which of these is the parent cannot be told: no unit of the suspect matches one of them individually" };
+    return out;
+  }
+  out[best.i] = { kinship: "parent", why: `the closest of the registered models it may descend from (relative change ${distanceOf(best.r.result).toFixed(3)})` };
+  // registered copies of the parent with the same weights (another storage type, a permutation): either may be the parent
+  for (const { r, i } of full.slice(1, 1 + MAX_PARENT_COPIES)) {
+    if (distanceOf(r.result) > 1.5 * distanceOf(best.r.result) + 0.02) break;
+    if (isSameWeights(compareFingerprints(best.r.fingerprint, r.fingerprint).transforms)) out[i] = { kinship: "parent", why: `the same weights as ${best.r.model.name} up to storage or a symmetry: either may be the parent` };
+  }
   return out;
+}
+
+/** How many of the closest relatives are tried as merges of the suspect and another relative. */
+const MAX_MERGE_TRIALS = 16;
+
+/** For each relative: the other relative it is a merge of together with the suspect (fixed units, lineage/merge-fit.ts), or null. */
+function mergesOfSuspect(relatives: readonly Relative[], suspect: Fingerprint): Array<string | null> {
+  const vs = fixedVector(suspect);
+  const out: Array<string | null> = relatives.map(() => null);
+  if (!vs) return out;
+  const near = relatives.map((r, i) => ({ r, i, v: fixedVector(r.fingerprint) })).filter((x) => x.v !== null && x.v.length === vs.length)
+    .sort((a, b) => distanceOf(a.r.result) - distanceOf(b.r.result)).slice(0, MAX_MERGE_TRIALS);
+  for (const m of near) {
+    for (const q of near) {
+      if (q === m || !isMerge(mergeFit(m.v as Float64Array, vs, q.v as Float64Array))) continue;
+      out[m.i] = q.r.model.name;
+      break;
+    }
+  }
+  return out;
+}
+
+/** How many registered same-weight copies of the parent are looked for. */
+const MAX_PARENT_COPIES = 4;
+
+interface Units {
+  tested: number;
+  matched: number;
+}
+
+/** Units of the suspect's layers tested and matched (the embeddings are one table, not units). */
+function matchedUnits(r: CompareResult): Units {
+  let tested = 0;
+  let matched = 0;
+  for (const c of r.components) {
+    if (!c.component.startsWith("layers.")) continue;
+    tested += c.tested;
+    matched += c.matched;
+  }
+  return { tested, matched };
+}
+
+/** Does `x` match significantly fewer of the suspect's units than `o` (z > 3)? */
+function explainsLess(x: Units, o: Units): boolean {
+  if (x.tested === 0 || o.tested === 0) return false;
+  const px = x.matched / x.tested;
+  const po = o.matched / o.tested;
+  const pooled = (x.matched + o.matched) / (x.tested + o.tested);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / x.tested + 1 / o.tested));
+  return se > 0 && (po - px) / se > 3;
 }

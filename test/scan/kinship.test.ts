@@ -102,3 +102,49 @@ test("A-ft, itself registered: A its parent, A-ft-ft (declared on it) a descenda
   for (const copy of ["A-q8", "A-perm"]) assert.ok(kin[copy] === "relative" || kin[copy] === "sibling", `${copy}: ${kin[copy]}`);
   assert.deepEqual(pedigreeOf(bom).descendants, ["A-ft-ft"]);
 });
+
+test("same-weight copies of the parent are named parents together; a relative sharing fewer parts is not the parent", (ctx) => {
+  const db = openRegistry(join(tempDir(), "copies.db"));
+  try {
+    // no declared bases: weights only
+    for (const id of ["A", "A-bf16", "A-moe"]) {
+      const m = loadModel(devPath(id));
+      register(db, computeFingerprint(m), { name: id, owner: "Lab A", license: "apache-2.0", tier: "open" });
+      m.close();
+    }
+    for (const suspect of ["A-q4k", "A-lora"]) {
+      const { scan } = scanOf(db, devPath(suspect));
+      const derived = scan.matches.filter((m) => m.verdict === "derived");
+      for (const m of derived) ctx.diagnostic(`${suspect} -> ${m.model.name}: ${m.kinship} (${m.relation}; ${m.kinshipWhy})`);
+      const parents = derived.filter((m) => m.kinship === "parent").map((m) => m.model.name).sort();
+      // A-bf16 holds A's weights in another storage type: which one the suspect was made from, weights cannot tell
+      assert.deepEqual(parents, ["A", "A-bf16"], suspect);
+      // A-moe shares A's attention but not its dense MLP with the suspect: it explains less than A does
+      assert.equal(derived.find((m) => m.model.name === "A-moe")?.kinship ?? "ancestor", "ancestor", suspect);
+      assert.ok(derived.slice(0, 2).every((m) => m.kinship === "parent"), "the parents come first");
+    }
+  } finally {
+    db.close();
+  }
+});
+
+test("a registered merge of the suspect and another relative is the suspect's descendant, not its parent", (ctx) => {
+  const db = openRegistry(join(tempDir(), "merge.db"));
+  try {
+    for (const id of ["A", "A-ft", "A-merge"]) {
+      const m = loadModel(devPath(id));
+      register(db, computeFingerprint(m), { name: id, owner: "Lab A", license: "apache-2.0", tier: "open" });
+      m.close();
+    }
+    // A-merge = A-ft and A-ft2 half and half: the closest relative of A-ft2, yet built on it
+    const { scan } = scanOf(db, devPath("A-ft2"));
+    const derived = scan.matches.filter((m) => m.verdict === "derived");
+    for (const m of derived) ctx.diagnostic(`A-ft2 -> ${m.model.name}: ${m.kinship} (${m.relation}; ${m.kinshipWhy})`);
+    const kin = Object.fromEntries(derived.map((m) => [m.model.name, m.kinship]));
+    assert.equal(kin["A-merge"], "descendant");
+    assert.equal(kin["A"], "parent");
+    assert.equal(derived[0]?.model.name, "A");
+  } finally {
+    db.close();
+  }
+});
