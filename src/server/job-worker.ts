@@ -9,7 +9,7 @@ import { parentPort } from "node:worker_threads";
 import { compare } from "../api/compare.js";
 import { register } from "../api/register.js";
 import { scan } from "../api/scan.js";
-import { scanExport, SCAN_EXPORTS } from "../api/scan-export.js";
+import { scanViews } from "../api/scan-views.js";
 import { tree } from "../api/tree.js";
 import { PedigreeError } from "../errors.js";
 import type { ModelMeta } from "../registry/metadata.js";
@@ -32,7 +32,9 @@ async function runJob(job: JobInput, onProgress: (e: { stage: string; done: numb
   switch (job.kind) {
     case "scan": {
       const o = await scan({ model: String(p.path), registry: job.registry, onProgress, ...(typeof p.publisher === "string" ? { publisher: p.publisher } : {}) });
-      return { document: o.document, exports: Object.fromEntries(SCAN_EXPORTS.filter((k) => k !== "json").map((k) => [k, scanExport(o, k)])) };
+      const { full, bounded, open, bound } = scanViews(o);
+      // the full scan for admins; the views for readers who may not learn the registry's size
+      return { ...full, views: { bounded, open }, bound };
     }
     case "register":
       return { entry: (await register({ model: String(p.path), registry: job.registry, meta: p.meta as ModelMeta, onProgress })).entry };
@@ -41,6 +43,19 @@ async function runJob(job: JobInput, onProgress: (e: { stage: string; done: numb
     case "tree":
       return { document: (await tree({ registry: job.registry, only: p.only as string[], onProgress })).document };
   }
+}
+
+/** An uploaded file's folder on the server is nobody's business: its files go by their names. */
+function scrubUpload(v: unknown, folder: unknown): unknown {
+  if (typeof folder !== "string") return v;
+  const prefixes = [`file://${folder}/`, `${folder}/`];
+  const walk = (x: unknown): unknown => {
+    if (typeof x === "string") return prefixes.reduce((s, pre) => s.split(pre).join(""), x).split(folder).join(".");
+    if (Array.isArray(x)) return x.map(walk);
+    if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y)]));
+    return x;
+  };
+  return walk(v);
 }
 
 if (parentPort) {
@@ -54,7 +69,7 @@ if (parentPort) {
       last = key;
     };
     runJob(job, onProgress).then(
-      (result) => port.postMessage({ type: "done", result: JSON.parse(JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as unknown } satisfies JobMessage),
+      (result) => port.postMessage({ type: "done", result: scrubUpload(JSON.parse(JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as unknown, job.params.upload) } satisfies JobMessage),
       (e: unknown) => port.postMessage({ type: "error", error: e instanceof PedigreeError ? { code: e.code, message: e.oneLine() } : { code: "internal", message: e instanceof Error ? e.message : String(e) } } satisfies JobMessage),
     );
   });
