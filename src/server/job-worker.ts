@@ -70,7 +70,10 @@ if (parentPort) {
     };
     runJob(job, onProgress).then(
       (result) => port.postMessage({ type: "done", result: scrubUpload(JSON.parse(JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as unknown, job.params.upload) } satisfies JobMessage),
-      (e: unknown) => port.postMessage({ type: "error", error: e instanceof PedigreeError ? { code: e.code, message: e.oneLine() } : { code: "internal", message: e instanceof Error ? e.message : String(e) } } satisfies JobMessage),
+      (e: unknown) => {
+        const error = e instanceof PedigreeError ? { code: e.code, message: e.oneLine() } : { code: "internal", message: e instanceof Error ? e.message : String(e) };
+        port.postMessage({ type: "error", error: scrubUpload(error, job.params.upload) as typeof error } satisfies JobMessage);
+      },
     );
   });
 }

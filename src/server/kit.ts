@@ -41,6 +41,11 @@ export interface Kit {
   body(c: Ctx): Promise<Record<string, unknown>>;
   /** Whether the request carries a file (application/octet-stream) rather than JSON. */
   isUpload(c: Ctx): boolean;
+  /**
+   * Reads and drops the request body (up to the upload limit), so that a refusal made before the
+   * upload was read reaches the client as an answer rather than a connection closed mid-send.
+   */
+  discard(c: Ctx): Promise<void>;
   /** Streams the request body to a fresh folder (size-limited: 413); the file's name from ?filename=. */
   upload(c: Ctx): Promise<{ folder: string; file: string; filename: string }>;
   submit(c: Ctx, kind: Job["kind"], params: Record<string, unknown>): Response;
@@ -88,6 +93,16 @@ export function makeKit(o: AppOptions): Kit {
       return v as Record<string, unknown>;
     },
     isUpload: (c) => (c.req.header("content-type") ?? "").startsWith("application/octet-stream"),
+    async discard(c) {
+      const reader = c.req.raw.body?.getReader();
+      let bytes = 0;
+      while (reader) {
+        const r = await reader.read().catch(() => ({ done: true as const, value: undefined }));
+        if (r.done) return;
+        bytes += r.value.length;
+        if (bytes > o.maxUploadBytes) return void (await reader.cancel().catch(() => {}));
+      }
+    },
     async upload(c) {
       const declared = Number(c.req.header("content-length") ?? "0");
       if (declared > o.maxUploadBytes) throw new HttpRefusal(413, `the upload is larger than the limit of ${o.maxUploadBytes} bytes`);
@@ -96,6 +111,7 @@ export function makeKit(o: AppOptions): Kit {
         return { ...(await saveUpload(c.req.raw.body, filename, o.uploadDir, o.maxUploadBytes)), filename };
       } catch (e) {
         if (e instanceof TooLargeError) throw new HttpRefusal(413, e.message);
+        if (!c.req.raw.bodyUsed) await kit.discard(c); // refused before reading (the file's name)
         throw e;
       }
     },

@@ -5,6 +5,7 @@
  * metadata in the query) — remove, and the marked copies issued of a model (its organisation's
  * owners and admins only).
  */
+import { basename, sep } from "node:path";
 import type { Hono } from "hono";
 import { recipients } from "../../api/trace.js";
 import { PedigreeError, q } from "../../errors.js";
@@ -53,15 +54,22 @@ export function modelRoutes(app: Hono<Env>, k: Kit): void {
   app.get("/api/models/:name", k.may("models.show"), (c) => {
     const e = visible(c);
     if (e.tier !== "open") audit(o.db, c.get("principal"), "read-model", e.name, { tier: e.tier });
-    return c.json(e);
+    // a model registered from an upload: its file, not the server's upload folder
+    const path = e.summary.path.startsWith(o.uploadDir + sep) ? basename(e.summary.path) : e.summary.path;
+    return c.json({ ...e, summary: { ...e.summary, path } });
   });
   app.post("/api/models", k.may("models.register"), async (c) => {
     const p = c.get("principal");
     if (k.isUpload(c)) {
       // the metadata first, so a bad request is refused before a byte is stored
-      const query = { ...c.req.query(), recipients: c.req.queries("recipients") };
-      const meta = metaOf(p, query);
-      if (get(o.db, meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered`);
+      let meta: ModelMeta;
+      try {
+        meta = metaOf(p, { ...c.req.query(), recipients: c.req.queries("recipients") });
+        if (get(o.db, meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered`);
+      } catch (e) {
+        await k.discard(c);
+        throw e;
+      }
       const saved = await k.upload(c);
       audit(o.db, p, "register", meta.name, { tier: meta.tier, owner: meta.owner, upload: saved.filename });
       return k.submit(c, "register", { path: saved.file, upload: saved.folder, filename: saved.filename, meta });
