@@ -10,11 +10,12 @@ import { compare } from "../api/compare.js";
 import { register } from "../api/register.js";
 import { scan } from "../api/scan.js";
 import { scanViews } from "../api/scan-views.js";
+import { trace, TRACE_SCHEMA } from "../api/trace.js";
 import { tree } from "../api/tree.js";
 import { PedigreeError } from "../errors.js";
 import type { ModelMeta } from "../registry/metadata.js";
 
-export type JobKind = "scan" | "register" | "compare" | "tree";
+export type JobKind = "scan" | "register" | "compare" | "tree" | "trace";
 
 export interface JobInput {
   kind: JobKind;
@@ -40,6 +41,10 @@ async function runJob(job: JobInput, onProgress: (e: { stage: string; done: numb
       return { entry: (await register({ model: String(p.path), registry: job.registry, meta: p.meta as ModelMeta, onProgress })).entry };
     case "compare":
       return { document: (await compare({ a: String(p.a), b: String(p.b), onProgress, command: "pedigree serve: compare" })).document };
+    case "trace": {
+      const r = await trace({ suspect: String(p.suspect), model: String(p.model), master: String(p.master), key: { file: String(p.key) }, registry: job.registry });
+      return { document: { schema: TRACE_SCHEMA, ...r } };
+    }
     case "tree":
       return { document: (await tree({ registry: job.registry, only: p.only as string[], onProgress })).document };
   }

@@ -62,6 +62,7 @@ const PATHS: Record<string, Record<string, [string, Op]>> = {
     delete: ["removeModel", { endpoint: "models.remove", summary: "remove a model (owners: their organisation's)", ok: 200, params: ["name"] }],
   },
   "/api/models/{name}/recipients": { get: ["modelRecipients", { endpoint: "models.recipients", summary: "the marked copies issued of a model (its organisation's owners and admins)", ok: 200, params: ["name"] }] },
+  "/api/models/{name}/trace": { post: ["traceModel", { endpoint: "models.trace", summary: "which recipient's marked copy a suspect was made from (a job): {suspect, master, key}, each a path under the server's roots", body: "json", ok: 202, params: ["name"] }] },
   "/api/findings": { get: ["findings", { endpoint: "findings", summary: "findings of finished scans the token may see: its own scans; for owners, findings about their models in any scan", ok: 200, query: ["model", "severity", "limit"] }] },
   "/api/scans": { post: ["scan", { endpoint: "scan", summary: "scan a suspect model given by path or uploaded (a job)", body: "scan", ok: 202, query: ["filename"] }] },
   "/api/compare": { post: ["compare", { endpoint: "compare", summary: "compare two models under the server's roots: {a, b} (a job)", body: "json", ok: 202 }] },
@@ -99,7 +100,7 @@ export const OPENAPI = {
       Job: {
         type: "object", required: ["id", "kind", "status"],
         properties: {
-          id: { type: "string" }, kind: { enum: ["scan", "register", "compare", "tree"] }, status: { enum: ["queued", "running", "done", "failed", "cancelled"] },
+          id: { type: "string" }, kind: { enum: ["scan", "register", "compare", "tree", "trace"] }, status: { enum: ["queued", "running", "done", "failed", "cancelled"] },
           progress: { type: ["object", "null"] }, result: {}, error: { type: ["object", "null"] }, createdAt: { type: "string" }, finishedAt: { type: ["string", "null"] },
         },
       },

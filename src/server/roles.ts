@@ -23,6 +23,7 @@ export const ACCESS = {
   "models.register": ["admin", "owner"],
   "models.remove": ["admin", "owner"],
   "models.recipients": ["admin", "owner"],
+  "models.trace": ["admin", "owner"],
   "scan": ["admin", "owner", "analyst", "public"],
   "compare": ["admin", "owner", "analyst"],
   "tree": ["admin", "owner", "analyst"],

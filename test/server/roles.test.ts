@@ -16,6 +16,7 @@ const PROBES: Array<[Endpoint, string, string, unknown?, Record<string, string>?
   ["models.register", "POST", "/api/models?filename=x.gguf", new Uint8Array([1, 2, 3]), OCTET],
   ["models.remove", "DELETE", "/api/models/nope"],
   ["models.recipients", "GET", "/api/models/nope/recipients"],
+  ["models.trace", "POST", "/api/models/nope/trace", {}],
   ["scan", "POST", "/api/scans", { path: "nope" }],
   ["scan", "POST", "/api/scans?filename=x.txt", new Uint8Array([1]), OCTET],
   ["compare", "POST", "/api/compare", { a: "nope", b: "nope" }],

@@ -2,8 +2,10 @@
  * @module server/routes/models
  * The registry's models: list and show (what the token may see), register — a model under the
  * server's roots named by path (JSON), or one weight file uploaded (application/octet-stream, the
- * metadata in the query) — remove, and the marked copies issued of a model (its organisation's
- * owners and admins only).
+ * metadata in the query) — remove, and, for its organisation's owners and admins only, the marked
+ * copies issued of a model and a trace job naming the recipient whose copy a suspect was made from
+ * (the suspect, the unmarked master and the key file all named by path under the server's roots:
+ * the key is never sent over the API nor kept in the job's parameters).
  */
 import { basename, sep } from "node:path";
 import type { Hono } from "hono";
@@ -89,10 +91,23 @@ export function modelRoutes(app: Hono<Env>, k: Kit): void {
     audit(o.db, p, "remove", e.name, { tier: e.tier });
     return c.json({ removed });
   });
-  app.get("/api/models/:name/recipients", k.may("models.recipients"), async (c) => {
+  /** The named model, when the caller is an admin or an owner of its organisation. */
+  const owned = (c: Ctx, what: string): ModelEntry => {
     const p = c.get("principal");
     const e = visible(c);
-    if (p.role === "owner" && e.owner !== p.org) throw new HttpRefusal(403, "issued copies are shown to the owning organisation's owners and admins only");
+    if (p.role === "owner" && e.owner !== p.org) throw new HttpRefusal(403, `${what} the owning organisation's owners and admins only`);
+    return e;
+  };
+  app.post("/api/models/:name/trace", k.may("models.trace"), async (c) => {
+    const e = owned(c, "issued copies are traced for");
+    const b = await k.body(c);
+    const params = { model: e.name, suspect: underRoots(b.suspect, o.roots), master: underRoots(b.master, o.roots), key: underRoots(b.key, o.roots) };
+    audit(o.db, c.get("principal"), "trace", e.name, { tier: e.tier });
+    return k.submit(c, "trace", params);
+  });
+  app.get("/api/models/:name/recipients", k.may("models.recipients"), async (c) => {
+    const p = c.get("principal");
+    const e = owned(c, "issued copies are shown to");
     const { model, recipients: copies } = await recipients({ model: e.name, registry: o.db });
     audit(o.db, p, "read-recipients", e.name, { tier: e.tier, copies: copies.length });
     return c.json({ model, recipients: copies });
