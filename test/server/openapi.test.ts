@@ -4,7 +4,10 @@
 // the document, and every documented operation reaches a route (not the "no such route" 404).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { openApiValidator } from "../../src/test-support/schemas.js";
+import { REPO } from "../../src/test-support/shared.js";
 import { ACCESS } from "../../src/server/roles.js";
 import { client, startLab } from "./http.js";
 
@@ -64,6 +67,12 @@ test("/openapi.json: valid OpenAPI 3.1, and it documents exactly the routes serv
         assert.ok(!(answer.status === 404 && answer.json?.error?.message === "no such route"), `${method} ${path} is served (${answer.status})`);
       }
     }
+    // the API reference page (docs/serve-api.md) names the same operations, with the same roles
+    const page = readFileSync(join(REPO, "docs", "serve-api.md"), "utf8");
+    const listed = [...page.matchAll(/^\| `(GET|POST|DELETE|PUT|PATCH) ([^`]+)` \| ([^|]+) \|/gm)].map((m) => `${(m[1] as string).toLowerCase()} ${m[2]} ${(m[3] as string).trim()}`).sort();
+    const expected = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, op]) => `${m} ${p} ${op["x-roles"]?.join(", ") ?? "anyone (no token)"}`)).sort();
+    assert.deepEqual(listed, expected, "docs/serve-api.md lists every operation with its roles");
+
     // and a route that is not documented is not served
     assert.equal((await admin.call("GET", "/api/nothing-here")).json.error.message, "no such route");
   } finally {
