@@ -77,5 +77,8 @@ export function scanView(p: Principal, result: StoredScan, models: Map<string, {
     const info = models.get(m.name) ?? { owner: m.owner, tier: m.tier };
     if (!canSee(p, info)) masks.set(m.name, maskedName(info));
   }
-  return masks.size === 0 ? view : (replaceNames(view, masks) as ScanView);
+  if (masks.size === 0) return view;
+  // a masked match keeps its evidence, not the hidden model's own metadata
+  const matches = view.document.matches.map((m) => (masks.has(m.name) ? { ...m, license: null, declaredBase: null } : m));
+  return replaceNames({ ...view, document: { ...view.document, matches } }, masks) as ScanView;
 }

@@ -42,6 +42,9 @@ test("scan results reveal the registry's size to admins only", async () => {
       else assert.ok(m.log10PValue >= f.log10PValue - 1e-9, `${f.name}: never smaller than the full correction gives`);
     });
     assert.deepEqual(analyst.derivedFrom, ["a closed model of Lab A"]);
+    const masked = analyst.matches.find((m: Match) => m.name === "a closed model of Lab A");
+    assert.equal(full.matches.find((m: Match) => m.name === "A").license, "other");
+    assert.deepEqual([masked.license, masked.declaredBase], [null, null], "a masked match keeps its evidence, not the model's metadata");
     const bom = (await lab.as("analyst").call("GET", `/api/jobs/${mine.id}/export/cyclonedx`)).json;
     assert.doesNotMatch(JSON.stringify(bom), /lab\.db|small registry|"A"|"D"/);
 
