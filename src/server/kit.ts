@@ -5,6 +5,7 @@
  * reads of finished scans that name gated or closed models.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { HIDDEN_REGISTRY } from "../api/scan-views.js";
 import { PedigreeError } from "../errors.js";
 import type { Registry } from "../registry/open.js";
 import { list } from "../registry/store.js";
@@ -125,6 +126,11 @@ export function makeKit(o: AppOptions): Kit {
     jobView(job, p) {
       let result = job.result;
       if (job.kind === "scan" && job.status === "done") result = kit.scanOf(job, p);
+      // a tree is made of the models the caller may see; the registry's file is the server's business
+      if (job.kind === "tree" && job.status === "done" && p.role !== "admin") {
+        const r = result as { document: Record<string, unknown> };
+        result = { ...r, document: { ...r.document, registry: HIDDEN_REGISTRY } };
+      }
       const { params, ...rest } = job;
       const shownParams = { ...params };
       delete shownParams.upload;

@@ -63,6 +63,14 @@ test("scan results reveal the registry's size to admins only", async () => {
     const alerts = (await lab.as("owner").call("GET", "/api/alerts")).json.alerts;
     assert.ok(alerts.length >= 2 && alerts.every((a: { log10PValue: number }) => a.log10PValue === ownA.log10PValue), JSON.stringify(alerts));
 
+    // family trees: of the models the analyst may see only, never the whole registry
+    const trees = await lab.job("analyst", "POST", "/api/tree", {});
+    assert.equal(trees.result.document.models, 2, "B and C");
+    assert.equal(trees.result.document.registry, "(the server's registry)");
+    assert.doesNotMatch(JSON.stringify(trees.result), /"A"|"D"|Lab A/);
+    const none = await lab.as("analyst").call("POST", "/api/tree", { only: ["A", "D"] });
+    assert.equal(none.status, 404, "asking only for hidden models is not asking for all");
+
     // one more model (5, still under the bound): nothing the analyst saw of the others moves
     await lab.job("ownerB", "POST", "/api/models", { path: "S", name: "S", tier: "open", license: "mit" });
     const again = await lab.job("analyst", "POST", "/api/scans", { path: "A-ft" });

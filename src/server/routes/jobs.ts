@@ -35,6 +35,8 @@ export function jobRoutes(app: Hono<Env>, k: Kit): void {
     const b = await k.body(c);
     const wanted = Array.isArray(b.only) ? new Set(b.only.map(String)) : undefined;
     const only = list(o.db).filter((m) => canSee(p, m) && (!wanted || wanted.has(m.name))).map((m) => m.name);
+    // never an empty list: api/tree reads that as "every registered model"
+    if (only.length === 0) throw new PedigreeError("not-found", "no registered model the token may see is among those asked for");
     return k.submit(c, "tree", { only });
   });
 
