@@ -55,6 +55,11 @@ export interface Kit {
   /** A finished scan job's result as `p` may see it (null: a job without views, for admins only). */
   scanOf(job: Job, p: Principal): ScanView | null;
   jobView(job: Job, p: Principal): Record<string, unknown>;
+  /**
+   * A job's progress as `p` may see it: a scan's comparisons are counted for admins only (their
+   * number is the registry's size while it is small); the others see the stage without counts.
+   */
+  progressView(job: Pick<Job, "kind">, progress: Job["progress"], p: Principal): Job["progress"];
   auditScanRead(job: Job, p: Principal): void;
   /** The job named in the path, when it is the caller's (or the caller is an admin); else 404. */
   ownJob(c: Ctx): Job;
@@ -123,6 +128,7 @@ export function makeKit(o: AppOptions): Kit {
     },
     modelInfo: () => new Map(list(o.db).map((m) => [m.name, { owner: m.owner, tier: m.tier }])),
     scanOf: (job, p) => scanView(p, job.result as StoredScan, kit.modelInfo()),
+    progressView: (job, progress, p) => (progress && job.kind === "scan" && progress.stage === "compare" && p.role !== "admin" ? { stage: "compare", done: 0, total: 0 } : progress),
     jobView(job, p) {
       let result = job.result;
       if (job.kind === "scan" && job.status === "done") result = kit.scanOf(job, p);
@@ -135,7 +141,7 @@ export function makeKit(o: AppOptions): Kit {
       const shownParams = { ...params };
       delete shownParams.upload;
       if (typeof shownParams.path === "string" && typeof params.upload === "string") shownParams.path = shownParams.filename;
-      return { ...rest, params: shownParams, result };
+      return { ...rest, progress: kit.progressView(job, job.progress, p), params: shownParams, result };
     },
     auditScanRead(job, p) {
       if (job.kind !== "scan" || job.status !== "done") return;

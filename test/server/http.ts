@@ -42,14 +42,15 @@ export function client(s: RunningServer, token?: string): Client {
   };
 }
 
-/** Follows a job's event stream to its end; returns the events' names and the final job. */
-export async function follow(s: RunningServer, token: string, id: string): Promise<{ events: string[]; job: any }> {
+/** Follows a job's event stream to its end; returns the events' names, the progress events' data and the final job. */
+export async function follow(s: RunningServer, token: string, id: string): Promise<{ events: string[]; progress: any[]; job: any }> {
   const r = await fetch(`${s.url}/api/jobs/${id}/events`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(r.headers.get("content-type")?.split(";")[0], "text/event-stream");
   const text = await r.text();
   const events = [...text.matchAll(/^event: (\S+)$/gm)].map((m) => m[1] as string);
   const last = [...text.matchAll(/^data: (.*)$/gm)].at(-1)?.[1];
-  return { events, job: JSON.parse(last ?? "null") };
+  const progress = [...text.matchAll(/^event: progress\ndata: (.*)$/gm)].map((m) => JSON.parse(m[1] as string));
+  return { events, progress, job: JSON.parse(last ?? "null") };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

@@ -53,9 +53,16 @@ export function jobRoutes(app: Hono<Env>, k: Kit): void {
     const job = k.ownJob(c);
     const p = c.get("principal");
     return streamSSE(c, async (stream) => {
+      let last = "";
+      /** Progress as the caller may see it, sent only when it changed (a run of equal events would count what it hides). */
+      const progress = (raw: Job["progress"]) => {
+        const shown = JSON.stringify(k.progressView(job, raw, p));
+        if (shown !== last) void stream.writeSSE({ event: "progress", data: shown });
+        last = shown;
+      };
       const done = new Promise<void>((resolveDone) => {
         const onEvent = (e: JobEvent) => {
-          if (e.type === "progress") void stream.writeSSE({ event: "progress", data: JSON.stringify(e.progress) });
+          if (e.type === "progress") progress(e.progress);
           else {
             o.pool.events.off(job.id, onEvent);
             void stream.writeSSE({ event: e.job.status, data: JSON.stringify(k.jobView(e.job, p)) }).then(resolveDone);
@@ -68,7 +75,7 @@ export function jobRoutes(app: Hono<Env>, k: Kit): void {
         });
         const now = o.pool.get(job.id) as Job;
         if (now.status !== "queued" && now.status !== "running") onEvent({ type: "end", job: now });
-        else if (now.progress) void stream.writeSSE({ event: "progress", data: JSON.stringify(now.progress) });
+        else if (now.progress) progress(now.progress);
       });
       await done;
     });
