@@ -209,9 +209,12 @@ function scanPage() {
       const job = await start();
       status.textContent = `job ${job.id}: ${job.status}`;
       const done = await follow(job.id, (p) => {
-        bar.max = p.total || 1;
-        bar.value = p.done;
-        status.textContent = `${p.stage}: ${p.done} of ${p.total}`;
+        // a stage without counts (a scan's comparisons, for all but admins): an indeterminate bar
+        if (p.total) {
+          bar.max = p.total;
+          bar.value = p.done;
+        } else bar.removeAttribute("value");
+        status.textContent = p.total ? `${p.stage}: ${p.done} of ${p.total}` : `${p.stage}…`;
       });
       bar.hidden = true;
       status.textContent = `job ${done.id}: ${done.status}`;
