@@ -114,8 +114,9 @@ async function modelPage(name) {
     const m = await api("GET", `/api/models/${encodeURIComponent(name)}`);
     const facts = [["owner", m.owner], ["tier", m.tier], ["licence", m.license], ["declared base", m.declaredBase], ["released", m.released],
       ["format", m.summary?.format], ["architecture", m.summary?.architecture], ["parameters", m.summary?.parameters], ["layers", m.summary?.params?.nLayers],
-      ["issued copies (recipients)", (m.recipients ?? []).join(", ")], ["registered", m.registeredAt]].filter(([, v]) => v !== undefined && v !== null && v !== "");
+      ["declared recipients", (m.recipients ?? []).join(", ")], ["registered", m.registeredAt]].filter(([, v]) => v !== undefined && v !== null && v !== "");
     box.append(table([["fact", (f) => f[0]], ["value", (f) => (f[0] === "tier" ? tier(f[1]) : f[1])]], facts));
+    box.append(await issuedCopies(name));
     const job = await api("POST", "/api/tree", {});
     const done = await follow(job.id, () => {});
     if (done.status !== "done") throw new Error(done.error?.message ?? done.status);
@@ -123,6 +124,15 @@ async function modelPage(name) {
   } catch (e) {
     box.append(failed(e));
   }
+}
+
+/** The marked copies issued of a model: shown to its organisation's owners and admins (others get a refusal, and no section). */
+async function issuedCopies(name) {
+  const r = await fetch(`/api/models/${encodeURIComponent(name)}/recipients`, { headers: headers() });
+  if (!r.ok) return "";
+  const { recipients } = await r.json();
+  return el("div", { "data-testid": "issued-copies" }, el("h3", {}, `Issued copies (${recipients.length})`),
+    recipients.length ? table([["recipient", (c) => c.recipient], ["issued", (c) => c.issuedAt], ["strength", (c) => c.strength], ["scheme", (c) => c.scheme], ["copy sha256", (c) => el("code", {}, c.fileSha256.slice(0, 16))]], recipients) : el("p", {}, "No marked copy issued."));
 }
 
 /** The family of `focus` as an SVG graph: parents above children; nodes link to their pages. */
@@ -199,9 +209,12 @@ function scanPage() {
       const job = await start();
       status.textContent = `job ${job.id}: ${job.status}`;
       const done = await follow(job.id, (p) => {
-        bar.max = p.total || 1;
-        bar.value = p.done;
-        status.textContent = `${p.stage}: ${p.done} of ${p.total}`;
+        // a stage without counts (a scan's comparisons, for all but admins): an indeterminate bar
+        if (p.total) {
+          bar.max = p.total;
+          bar.value = p.done;
+        } else bar.removeAttribute("value");
+        status.textContent = p.total ? `${p.stage}: ${p.done} of ${p.total}` : `${p.stage}…`;
       });
       bar.hidden = true;
       status.textContent = `job ${done.id}: ${done.status}`;
@@ -264,6 +277,7 @@ function route() {
   if (page === "scan") return scanPage();
   if (page === "compare") return comparePage();
   if (page === "alerts") return listPage("Matches against your gated and closed models", "/api/alerts", "alerts", [["when", (a) => a.at], ["model", (a) => a.model], ["tier", (a) => tier(a.tier)], ["suspect", (a) => a.suspect], ["verdict", (a) => a.verdict], ["p", (a) => pText(a.log10PValue)]]);
+  if (page === "findings") return listPage("Findings of scans", "/api/findings", "findings", [["when", (f) => f.finishedAt], ["suspect", (f) => f.suspect], ["severity", (f) => f.severity], ["finding", (f) => f.title], ["about", (f) => f.about ?? ""], ["scan", (f) => (f.mine ? "yours" : "another token's")]]);
   if (page === "audit") return listPage("Audit log", "/api/audit", "audit", [["when", (a) => a.at], ["role", (a) => a.role ?? ""], ["action", (a) => a.action], ["target", (a) => a.target], ["detail", (a) => (a.detail ? JSON.stringify(a.detail) : "")]]);
   return modelsPage();
 }

@@ -9,6 +9,7 @@ export { compare, type CompareModelsOptions, type Comparison } from "./compare.j
 export { register, type RegisterOptions, type Registered } from "./register.js";
 export { scan, type ScanOptions, type ScanOutcome } from "./scan.js";
 export { scanExport, SCAN_EXPORTS, type ScanExport } from "./scan-export.js";
+export { scanViews, sizeBound, type ScanView, type ScanViews } from "./scan-views.js";
 export { tree, TREE_SCHEMA, type TreeOptions, type TreeDocument, type Trees } from "./tree.js";
 export { forge, type ForgeOptions, type ForgeResult } from "./forge.js";
 export { run, type RunOptions, type RunResult } from "./run.js";

@@ -31,7 +31,8 @@ export interface ScanOptions extends SelectOptions {
 
 export interface ScanMatch {
   model: ModelEntry;
-  selectedBy: Selected["why"];
+  /** Why it was compared; "registry" where the reader may not learn that the registry is small (recorrect.ts). */
+  selectedBy: Selected["why"] | "registry";
   indexHits: number;
   route: Route;
   /** Verdict after correcting for the registry's size. */
@@ -68,7 +69,8 @@ function directionOf(r: CompareResult): ScanMatch["direction"] {
   return r.direction.parent === "a" ? "registered is the ancestor" : "suspect is the ancestor";
 }
 
-function registryVerdict(r: CompareResult, logP: number): VerdictKind {
+/** A pair's verdict once its p-value is corrected for the registry's size (`logP`). */
+export function registryVerdict(r: CompareResult, logP: number): VerdictKind {
   if (r.verdict === "derived" && logP <= Math.log(ALPHA_DERIVED)) return "derived";
   return r.verdict === "independent" ? "independent" : "inconclusive";
 }

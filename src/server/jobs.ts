@@ -66,6 +66,14 @@ export class JobPool {
     return r && jobOf(r);
   }
 
+  /** Finished (done) jobs of a kind, newest first: one token's, or everyone's (tokenId null). */
+  finished(kind: JobKind, tokenId: number | null, limit: number): Job[] {
+    const rows = (tokenId === null
+      ? this.o.db.prepare("SELECT * FROM server_jobs WHERE kind = ? AND status = 'done' ORDER BY finished_at DESC, rowid DESC LIMIT ?").all(kind, limit)
+      : this.o.db.prepare("SELECT * FROM server_jobs WHERE kind = ? AND status = 'done' AND token_id = ? ORDER BY finished_at DESC, rowid DESC LIMIT ?").all(kind, tokenId, limit)) as Row[];
+    return rows.map(jobOf);
+  }
+
   /** Jobs of a token still queued or running. */
   active(tokenId: number): number {
     return Number(this.o.db.prepare("SELECT count(*) FROM server_jobs WHERE token_id = ? AND status IN ('queued', 'running')").pluck().get(tokenId));

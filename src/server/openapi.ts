@@ -6,7 +6,7 @@
 import { VERSION } from "../version.js";
 import { ACCESS, type Endpoint } from "./roles.js";
 
-type Op = { endpoint?: Endpoint; summary: string; body?: "json" | "scan"; ok: number; params?: string[]; query?: string[]; sse?: boolean };
+type Op = { endpoint?: Endpoint; summary: string; body?: "json" | "scan" | "register"; ok: number; params?: string[]; query?: string[]; sse?: boolean };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const error = { description: "an error", content: { "application/json": { schema: ref("Error") } } };
@@ -22,12 +22,14 @@ function operation(id: string, o: Op) {
       ...(o.query ?? []).map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
     ],
     ...(o.body === "json" ? { requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } } } : {}),
-    ...(o.body === "scan" ? {
+    ...(o.body === "scan" || o.body === "register" ? {
       requestBody: {
         required: true,
         content: {
-          "application/json": { schema: { type: "object", required: ["path"], properties: { path: { type: "string", description: "a model under the server's roots" }, publisher: { type: "string" } } } },
-          "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" }, description: "a single weight file (size-limited); give its name in ?filename=" },
+          "application/json": { schema: o.body === "scan" ? { type: "object", required: ["path"], properties: { path: { type: "string", description: "a model under the server's roots" }, publisher: { type: "string" } } } : ref("Registration") },
+          "application/octet-stream": {
+            schema: { type: "string", contentMediaType: "application/octet-stream", description: `a single weight file (streamed to disk, size-limited); its name in ?filename=${o.body === "register" ? ", the metadata in the other query parameters" : ""}` },
+          },
         },
       },
     } : {}),
@@ -36,6 +38,7 @@ function operation(id: string, o: Op) {
         ? { description: "Server-sent events: `progress` ({stage, done, total}), then one of `done`, `failed`, `cancelled` with the job", content: { "text/event-stream": { schema: { type: "string" } } } }
         : { description: o.ok === 202 ? "the job, queued" : "ok", content: { "application/json": { schema: o.ok === 202 ? ref("Job") : { type: "object" } } } },
       ...(o.endpoint ? { 401: error, 403: error, 429: error } : {}),
+      ...(o.body ? { 413: error } : {}),
       400: error,
       404: error,
     },
@@ -49,12 +52,18 @@ const PATHS: Record<string, Record<string, [string, Op]>> = {
   "/api/health": { get: ["health", { summary: "liveness and version", ok: 200 }] },
   "/api/models": {
     get: ["listModels", { endpoint: "models.list", summary: "registered models the token may see (search: q, tier)", ok: 200, query: ["q", "tier"] }],
-    post: ["registerModel", { endpoint: "models.register", summary: "register a model under the server's roots (a job): {path, name, tier, license, owner (admins), declaredBase, released, recipients, notes}", body: "json", ok: 202 }],
+    post: ["registerModel", {
+      endpoint: "models.register", ok: 202, body: "register", query: ["filename", "name", "tier", "license", "owner", "declaredBase", "released", "notes", "recipients"],
+      summary: "register a model (a job): one under the server's roots ({path, ...metadata} as JSON), or one uploaded weight file (the metadata in the query)",
+    }],
   },
   "/api/models/{name}": {
     get: ["showModel", { endpoint: "models.show", summary: "one registered model (reads of gated and closed models are audited)", ok: 200, params: ["name"] }],
     delete: ["removeModel", { endpoint: "models.remove", summary: "remove a model (owners: their organisation's)", ok: 200, params: ["name"] }],
   },
+  "/api/models/{name}/recipients": { get: ["modelRecipients", { endpoint: "models.recipients", summary: "the marked copies issued of a model (its organisation's owners and admins)", ok: 200, params: ["name"] }] },
+  "/api/models/{name}/trace": { post: ["traceModel", { endpoint: "models.trace", summary: "which recipient's marked copy a suspect was made from (a job): {suspect, master, key}, each a path under the server's roots", body: "json", ok: 202, params: ["name"] }] },
+  "/api/findings": { get: ["findings", { endpoint: "findings", summary: "findings of finished scans the token may see: its own scans; for owners, findings about their models in any scan", ok: 200, query: ["model", "severity", "limit"] }] },
   "/api/scans": { post: ["scan", { endpoint: "scan", summary: "scan a suspect model given by path or uploaded (a job)", body: "scan", ok: 202, query: ["filename"] }] },
   "/api/compare": { post: ["compare", { endpoint: "compare", summary: "compare two models under the server's roots: {a, b} (a job)", body: "json", ok: 202 }] },
   "/api/tree": { post: ["tree", { endpoint: "tree", summary: "family trees of the models the token may see: {only?} (a job)", body: "json", ok: 202 }] },
@@ -80,10 +89,18 @@ export const OPENAPI = {
     securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "an API token (pdg_...)" } },
     schemas: {
       Error: { type: "object", required: ["error"], properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" } } } } },
+      Registration: {
+        type: "object", required: ["path", "name", "tier"],
+        properties: {
+          path: { type: "string", description: "a model under the server's roots" }, name: { type: "string" }, tier: { enum: ["open", "gated", "closed"] },
+          license: { type: "string" }, owner: { type: "string", description: "admins only; an owner token registers for its organisation" },
+          declaredBase: { type: "string" }, released: { type: "string" }, recipients: { type: "array", items: { type: "string" } }, notes: { type: "string" },
+        },
+      },
       Job: {
         type: "object", required: ["id", "kind", "status"],
         properties: {
-          id: { type: "string" }, kind: { enum: ["scan", "register", "compare", "tree"] }, status: { enum: ["queued", "running", "done", "failed", "cancelled"] },
+          id: { type: "string" }, kind: { enum: ["scan", "register", "compare", "tree", "trace"] }, status: { enum: ["queued", "running", "done", "failed", "cancelled"] },
           progress: { type: ["object", "null"] }, result: {}, error: { type: ["object", "null"] }, createdAt: { type: "string" }, finishedAt: { type: ["string", "null"] },
         },
       },

@@ -39,16 +39,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-interface ScanResultDoc {
-  document: { suspect: { path: string; name?: string | null }; matches: Array<{ name: string; owner: string; tier: string; verdict: string; log10PValue: number }> };
+interface ScanMatches {
+  document: { suspect: { path: string }; matches: Array<{ name: string; owner: string; tier: string; verdict: string; log10PValue: number }> };
 }
 
-/** Every match of a finished scan against a gated or closed model, for its owner. */
+/**
+ * Every match of a finished scan against a gated or closed model, for its owner, with the p-value
+ * of the bounded view (api/scan-views.ts): owners may not learn the registry's size either.
+ */
 function recordAlerts(db: AppOptions["db"], job: Job): void {
   if (job.kind !== "scan") return;
-  const r = job.result as ScanResultDoc;
-  const suspect = typeof job.params.filename === "string" ? `upload ${job.params.filename}` : r.document.suspect.path;
-  for (const m of r.document.matches) {
+  const r = job.result as ScanMatches & { views?: { bounded: ScanMatches } };
+  const doc = (r.views?.bounded ?? r).document;
+  const suspect = typeof job.params.filename === "string" ? `upload ${job.params.filename}` : doc.suspect.path;
+  for (const m of doc.matches) {
     if (m.tier === "open" || m.verdict === "independent") continue;
     addAlert(db, m.owner, { model: m.name, tier: m.tier, jobId: job.id, suspect, verdict: m.verdict, log10PValue: m.log10PValue, at: new Date().toISOString() }, job.tokenId);
   }

@@ -4,11 +4,10 @@
  * an owner sees open models and its own organisation's; analysts and the public see open models.
  * In a scan, a match against a model the viewer may not see is named only "a closed model of
  * <org>" (or "a gated model of <org>") for analysts and owners, and left out for the public (who
- * scan against open models only: the public document is the scan as if only the models it may see
- * had matched, and has no BOM exports when something was left out). Fingerprints never leave the server in any document.
+ * scan against open models only: their document and exports are the scan as if only the open
+ * models were registered). Only admins learn the registry's size (api/scan-views.ts).
+ * Fingerprints never leave the server in any document.
  */
-import { DEFAULT_FAIL_ON, failing, parseFailOn } from "../policy/fail-on.js";
-import type { Finding } from "../policy/report-input.js";
 import type { Principal } from "./roles.js";
 
 export interface Visible {
@@ -42,38 +41,44 @@ function replaceNames(v: unknown, names: Map<string, string>): unknown {
   return v;
 }
 
-interface ScanMatchDoc {
-  name: string;
-  owner: string;
-  tier: string;
+/** A finished scan job's result as stored: the full scan, and the views of api/scan-views.ts. */
+export interface StoredScan {
+  document: ScanDoc;
+  exports: Record<string, unknown>;
+  views?: { bounded: ScanView; open: ScanView };
+  bound?: number;
+}
+
+interface ScanDoc {
+  matches: Array<{ name: string; owner: string; tier: string; [k: string]: unknown }>;
+  findings: Array<{ about?: string; [k: string]: unknown }>;
   [k: string]: unknown;
 }
 
+export interface ScanView {
+  document: ScanDoc;
+  exports: Record<string, unknown>;
+}
+
 /**
- * A scan job's result as `p` may see it. `result` is { document, exports }; the registered models
- * it mentions are looked up in `models` (name -> owner, tier).
+ * A scan job's result as `p` may see it: admins the full scan; the public the scan against open
+ * models only; owners and analysts the bounded scan (no registry size), every match against a
+ * model they may not see named "a closed model of <org>" wherever its name appears. The
+ * registered models a document mentions are looked up in `models` (name -> owner, tier). Null
+ * for a job stored without its views (made by an older server): only admins read those.
  */
-export function redactScan(p: Principal, result: { document: { matches: ScanMatchDoc[]; derivedFrom: string[]; ancestorOf: string[]; findings: Array<{ about?: string }> }; exports?: Record<string, unknown> }, models: Map<string, { owner: string; tier: string }>): unknown {
-  const hidden = new Map<string, { owner: string; tier: string }>();
-  for (const m of result.document.matches) {
+export function scanView(p: Principal, result: StoredScan, models: Map<string, { owner: string; tier: string }>): ScanView | null {
+  if (p.role === "admin") return { document: result.document, exports: result.exports };
+  if (!result.views) return null;
+  if (p.role === "public") return result.views.open;
+  const view = result.views.bounded;
+  const masks = new Map<string, string>();
+  for (const m of view.document.matches) {
     const info = models.get(m.name) ?? { owner: m.owner, tier: m.tier };
-    if (!canSee(p, info)) hidden.set(m.name, info);
+    if (!canSee(p, info)) masks.set(m.name, maskedName(info));
   }
-  if (hidden.size === 0) return result;
-  const doc = result.document;
-  const exports = result.exports;
-  if (p.role === "public") {
-    // as if the scan had been against the open models only: no trace of the others, not even a
-    // mask (which would tell that a closed model of some organisation matched)
-    const keep = (n: string) => !hidden.has(n);
-    const findings = doc.findings.filter((f) => !f.about || keep(f.about));
-    return {
-      document: {
-        ...doc, matches: doc.matches.filter((m) => keep(m.name)), derivedFrom: doc.derivedFrom.filter(keep), ancestorOf: doc.ancestorOf.filter(keep),
-        findings, exitCode: failing(findings as Finding[], parseFailOn(DEFAULT_FAIL_ON)).length > 0 ? 1 : 0,
-      },
-    };
-  }
-  const masks = new Map([...hidden].map(([n, m]) => [n, maskedName(m)]));
-  return replaceNames({ document: doc, ...(exports ? { exports } : {}) }, masks);
+  if (masks.size === 0) return view;
+  // a masked match keeps its evidence, not the hidden model's own metadata
+  const matches = view.document.matches.map((m) => (masks.has(m.name) ? { ...m, license: null, declaredBase: null } : m));
+  return replaceNames({ ...view, document: { ...view.document, matches } }, masks) as ScanView;
 }

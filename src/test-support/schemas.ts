@@ -1,4 +1,4 @@
-/** Validators for the official CycloneDX 1.6, SARIF 2.1.0 and SPDX 3.0.1 JSON schemas (test/data/schemas). */
+/** Validators for the official CycloneDX 1.6, SARIF 2.1.0, SPDX 3.0.1 and OpenAPI 3.1 JSON schemas (test/data/schemas). */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv, type AnySchemaObject, type ValidateFunction } from "ajv";
@@ -41,3 +41,12 @@ export function spdxValidator(): ValidateFunction {
   return ajv.compile(schema("spdx-3.0.1-json-schema.json"));
 }
 
+
+/** The OpenAPI 3.1 meta-schema (documents' structure; not the Schema Objects inside them). */
+export function openApiValidator(): ValidateFunction {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv as unknown as Ajv);
+  // RFC 9110 media ranges (content keys: "application/json", "text/*"), which ajv-formats lacks
+  ajv.addFormat("media-range", /^(\*\/\*|[\w!#$%&'*+.^`|~-]+\/(\*|[\w!#$%&'*+.^`|~-]+))(\s*;.*)?$/);
+  return ajv.compile(schema("openapi-3.1.schema.json"));
+}

@@ -1,54 +1,17 @@
-// pedigree serve over real HTTP on 127.0.0.1: OpenAPI matches the routes, security headers, tokens
-// and the role x endpoint table (every cell asserted), register/scan jobs with SSE progress, the
-// redaction of closed models for analysts and the public, owners' alerts, the append-only audit
-// log, uploads (streamed, size-limited, removed after), cancellation, and a restart keeping jobs.
+// pedigree serve over real HTTP on 127.0.0.1: security headers, tokens (stored hashed),
+// register/scan jobs with SSE progress, the redaction of closed models for analysts and the public,
+// owners' alerts, the append-only audit log, uploads (streamed, size-limited, removed after),
+// cancellation, and a restart keeping jobs. (The role table: roles.test.ts; /openapi.json:
+// openapi.test.ts.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openRegistry } from "../../src/registry/open.js";
-import { ACCESS, ROLES, type Endpoint, type Role } from "../../src/server/roles.js";
-import { startServer, type RunningServer } from "../../src/server/start.js";
-import { devPath } from "../../src/test-support/dev-truth.js";
+import type { Role } from "../../src/server/roles.js";
+import { startServer } from "../../src/server/start.js";
 import { tempDir } from "../../src/test-support/tmp.js";
-
-const ROOT = devPath("");
-
-interface Client {
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-function client(s: RunningServer, token?: string): Client {
-  return {
-    async call(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } };
-      if (body instanceof Uint8Array) init.body = body;
-      else if (body !== undefined) {
-        init.body = typeof body === "string" ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)["content-type"] ??= "application/json";
-      }
-      const r = await fetch(`${s.url}${path}`, init);
-      const text = await r.text();
-      let json: unknown = text;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        // not JSON (event streams)
-      }
-      return { status: r.status, json, headers: r.headers } as Awaited<ReturnType<Client["call"]>>;
-    },
-  };
-}
-
-/** Follows a job's event stream to its end; returns the events' names and the final job. */
-async function follow(s: RunningServer, token: string, id: string): Promise<{ events: string[]; job: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const r = await fetch(`${s.url}/api/jobs/${id}/events`, { headers: { authorization: `Bearer ${token}` } });
-  assert.equal(r.headers.get("content-type")?.split(";")[0], "text/event-stream");
-  const text = await r.text();
-  const events = [...text.matchAll(/^event: (\S+)$/gm)].map((m) => m[1] as string);
-  const last = [...text.matchAll(/^data: (.*)$/gm)].at(-1)?.[1];
-  return { events, job: JSON.parse(last ?? "null") };
-}
+import { client, follow, ROOT } from "./http.js";
 
 test("pedigree serve: API, roles, jobs, redaction, alerts, audit, uploads, restart", async () => {
   const dir = tempDir("pedigree-serve-");
@@ -61,13 +24,7 @@ test("pedigree serve: API, roles, jobs, redaction, alerts, audit, uploads, resta
     const admin = client(s, s.adminToken);
     const anon = client(s);
 
-    // OpenAPI 3.1 lists exactly the routes served, with the role table's roles
     const api = await anon.call("GET", "/openapi.json");
-    assert.equal(api.json.openapi, "3.1.0");
-    const documented = Object.entries(api.json.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)).sort();
-    assert.deepEqual(documented, s.routes.map((r) => `${r.method} ${r.path}`).sort());
-    assert.deepEqual(api.json.paths["/api/audit"].get["x-roles"], ["admin"]);
-
     // security headers; no token, a wrong token
     const csp = api.headers.get("content-security-policy") ?? "";
     assert.match(csp, /script-src 'self'/);
@@ -89,33 +46,6 @@ test("pedigree serve: API, roles, jobs, redaction, alerts, audit, uploads, resta
     assert.ok(!JSON.stringify(listed.json).includes(tokens.analyst), "secrets are never listed");
     const dbRows = openRegistry(registry).prepare("SELECT hash FROM server_tokens").pluck().all() as string[];
     assert.ok(dbRows.every((h) => /^[0-9a-f]{64}$/.test(h) && !Object.values(tokens).includes(h)), "tokens stored hashed");
-
-    // role x endpoint: allowed -> anything but 403, denied -> 403; every cell of the table
-    const probes: Record<Endpoint, [string, string, unknown?]> = {
-      "models.list": ["GET", "/api/models"],
-      "models.show": ["GET", "/api/models/nope"],
-      "models.register": ["POST", "/api/models", {}],
-      "models.remove": ["DELETE", "/api/models/nope"],
-      scan: ["POST", "/api/scans", { path: "nope" }],
-      compare: ["POST", "/api/compare", { a: "nope", b: "nope" }],
-      tree: ["POST", "/api/tree", "not json"],
-      "jobs.show": ["GET", "/api/jobs/nope"],
-      "jobs.cancel": ["DELETE", "/api/jobs/nope"],
-      "jobs.export": ["GET", "/api/jobs/nope/export/json"],
-      alerts: ["GET", "/api/alerts"],
-      audit: ["GET", "/api/audit"],
-      "tokens.create": ["POST", "/api/tokens", {}],
-      "tokens.list": ["GET", "/api/tokens"],
-    };
-    assert.deepEqual(Object.keys(probes).sort(), Object.keys(ACCESS).sort());
-    for (const [endpoint, [method, path, body]] of Object.entries(probes) as Array<[Endpoint, [string, string, unknown?]]>) {
-      for (const role of ROLES) {
-        const r = await client(s, tokens[role]).call(method, path, body);
-        const may = (ACCESS[endpoint] as readonly Role[]).includes(role);
-        assert.equal(r.status === 403, !may, `${role} ${endpoint}: ${r.status} ${JSON.stringify(r.json)}`);
-        assert.ok(r.status < 500, `${role} ${endpoint}: ${r.status}`);
-      }
-    }
 
     // register: owners for their organisation, paths only under the roots
     const owner = client(s, tokens.owner);
@@ -166,7 +96,9 @@ test("pedigree serve: API, roles, jobs, redaction, alerts, audit, uploads, resta
     assert.ok(upDone.job.result.document.matches.every((m: { tier: string }) => m.tier === "open"), "only open models' matches");
     assert.deepEqual(upDone.job.result.document.derivedFrom, []);
     assert.ok(!JSON.stringify(upDone.job.result).includes("Lab A"), "no trace of the closed model for the public");
-    assert.equal((await pub.call("GET", `/api/jobs/${up.json.id}/export/sarif`)).status, 403);
+    const sarif = await pub.call("GET", `/api/jobs/${up.json.id}/export/sarif`);
+    assert.equal(sarif.json.version, "2.1.0", "the public's exports are made from its own view");
+    assert.ok(!JSON.stringify(sarif.json).includes("Lab A"));
     assert.deepEqual(readdirSync(uploadDir), [], "the upload is removed once scanned");
     const big = await pub.call("POST", "/api/scans?filename=big.gguf", new Uint8Array(3_500_000), { "content-type": "application/octet-stream" });
     assert.equal(big.status, 413);

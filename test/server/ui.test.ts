@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { forge } from "../../src/api/forge.js";
+import { mark } from "../../src/api/mark.js";
 import { startServer } from "../../src/server/start.js";
 import { devPath } from "../../src/test-support/dev-truth.js";
 import { tempDir } from "../../src/test-support/tmp.js";
@@ -41,6 +42,8 @@ test("web UI: register closed, scan a forged leak, leak finding + heatmap; analy
       await new Promise((r) => setTimeout(r, 200));
     }
 
+    await mark({ master: devPath("A"), model: "crown-jewel", recipient: "Partner <b>X</b>", key: new Uint8Array(32).fill(9), out: join(dir, "copy"), registry: s.registry });
+
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -65,6 +68,16 @@ test("web UI: register closed, scan a forged leak, leak finding + heatmap; analy
     await page.screenshot({ path: join(ARTIFACTS, "scan-owner-400.png"), fullPage: true });
     const overflow = (await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) as number;
     assert.ok(overflow <= 0, `readable at 400 px without sideways scrolling (overflow ${overflow} px)`);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+
+    // the owner's model page lists the issued copy (its recipient as text, never markup); the
+    // findings page has the leak
+    await page.goto(`${s.url}/#model/crown-jewel`);
+    await page.locator("[data-testid=issued-copies] td").first().waitFor();
+    assert.equal(await page.locator("[data-testid=issued-copies] td").first().innerText(), "Partner <b>X</b>");
+    await page.screenshot({ path: join(ARTIFACTS, "model-owner-1400.png"), fullPage: true });
+    await page.click("nav >> text=Findings");
+    await page.getByText("Weights of closed model \"crown-jewel\"").first().waitFor();
 
     // the analyst: the model list and the same scan never show the closed model's name
     const other = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -74,6 +87,9 @@ test("web UI: register closed, scan a forged leak, leak finding + heatmap; analy
     await other.click("#token-form button");
     await other.locator("main table").waitFor();
     assert.doesNotMatch(await other.locator("main").innerText(), /crown-jewel/);
+    await other.goto(`${s.url}/#model/crown-jewel`);
+    await other.locator("main .error").waitFor();
+    assert.equal(await other.locator("[data-testid=issued-copies]").count(), 0, "no issued copies for an analyst");
     await other.click("nav >> text=Scan");
     await other.fill("input[name=path]", join(models, "leak"));
     await other.click("text=Scan path");

@@ -1,0 +1,94 @@
+/**
+ * @module server/routes/jobs
+ * Work that reads models, each a job in the pool (202 + the job): scan (a model under the roots, or
+ * an uploaded weight file), compare, tree; and the jobs themselves: state (redacted for the
+ * caller), cancel, progress as server-sent events, and a finished scan's exports.
+ */
+import type { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { PedigreeError } from "../../errors.js";
+import { list } from "../../registry/store.js";
+import { HttpRefusal } from "../http-errors.js";
+import type { Job, JobEvent } from "../jobs.js";
+import type { Env, Kit } from "../kit.js";
+import { underRoots } from "../roots.js";
+import { canSee } from "../visibility.js";
+
+export const SCAN_EXPORT_FORMATS = ["json", "cyclonedx", "spdx", "sarif", "report-input"] as const;
+
+export function jobRoutes(app: Hono<Env>, k: Kit): void {
+  const { o } = k;
+  app.post("/api/scans", k.may("scan"), async (c) => {
+    if (k.isUpload(c)) {
+      const saved = await k.upload(c);
+      return k.submit(c, "scan", { path: saved.file, upload: saved.folder, filename: saved.filename });
+    }
+    const b = await k.body(c);
+    return k.submit(c, "scan", { path: underRoots(b.path, o.roots), ...(typeof b.publisher === "string" ? { publisher: b.publisher } : {}) });
+  });
+  app.post("/api/compare", k.may("compare"), async (c) => {
+    const b = await k.body(c);
+    return k.submit(c, "compare", { a: underRoots(b.a, o.roots), b: underRoots(b.b, o.roots) });
+  });
+  app.post("/api/tree", k.may("tree"), async (c) => {
+    const p = c.get("principal");
+    const b = await k.body(c);
+    const wanted = Array.isArray(b.only) ? new Set(b.only.map(String)) : undefined;
+    const only = list(o.db).filter((m) => canSee(p, m) && (!wanted || wanted.has(m.name))).map((m) => m.name);
+    // never an empty list: api/tree reads that as "every registered model"
+    if (only.length === 0) throw new PedigreeError("not-found", "no registered model the token may see is among those asked for");
+    return k.submit(c, "tree", { only });
+  });
+
+  app.get("/api/jobs/:id", k.may("jobs.show"), (c) => {
+    const job = k.ownJob(c);
+    k.auditScanRead(job, c.get("principal"));
+    return c.json(k.jobView(job, c.get("principal")));
+  });
+  app.delete("/api/jobs/:id", k.may("jobs.cancel"), (c) => {
+    const job = o.pool.cancel(k.ownJob(c).id) as Job;
+    return c.json(k.jobView(job, c.get("principal")));
+  });
+  app.get("/api/jobs/:id/events", k.may("jobs.show"), (c) => {
+    const job = k.ownJob(c);
+    const p = c.get("principal");
+    return streamSSE(c, async (stream) => {
+      let last = "";
+      /** Progress as the caller may see it, sent only when it changed (a run of equal events would count what it hides). */
+      const progress = (raw: Job["progress"]) => {
+        const shown = JSON.stringify(k.progressView(job, raw, p));
+        if (shown !== last) void stream.writeSSE({ event: "progress", data: shown });
+        last = shown;
+      };
+      const done = new Promise<void>((resolveDone) => {
+        const onEvent = (e: JobEvent) => {
+          if (e.type === "progress") progress(e.progress);
+          else {
+            o.pool.events.off(job.id, onEvent);
+            void stream.writeSSE({ event: e.job.status, data: JSON.stringify(k.jobView(e.job, p)) }).then(resolveDone);
+          }
+        };
+        o.pool.events.on(job.id, onEvent);
+        stream.onAbort(() => {
+          o.pool.events.off(job.id, onEvent);
+          resolveDone();
+        });
+        const now = o.pool.get(job.id) as Job;
+        if (now.status !== "queued" && now.status !== "running") onEvent({ type: "end", job: now });
+        else if (now.progress) progress(now.progress);
+      });
+      await done;
+    });
+  });
+  app.get("/api/jobs/:id/export/:format", k.may("jobs.export"), (c) => {
+    const job = k.ownJob(c);
+    const p = c.get("principal");
+    const format = c.req.param("format") as (typeof SCAN_EXPORT_FORMATS)[number];
+    if (!SCAN_EXPORT_FORMATS.includes(format)) throw new PedigreeError("usage", `format must be one of ${SCAN_EXPORT_FORMATS.join(", ")}`);
+    if (job.kind !== "scan" || job.status !== "done") throw new PedigreeError("not-found", "exports are made from finished scan jobs");
+    const view = k.scanOf(job, p);
+    if (!view) throw new HttpRefusal(404, "this scan was stored without the views its exports are made from");
+    k.auditScanRead(job, p);
+    return c.json((format === "json" ? view.document : view.exports[format]) as object);
+  });
+}
