@@ -27,6 +27,7 @@ import { registerMark } from "./commands/mark.js";
 import { registerRecipients } from "./commands/recipients.js";
 import { registerTrace } from "./commands/trace.js";
 import { VERSION } from "../version.js";
+import { errorDocument, versionDocument } from "../report/documents.js";
 
 export function buildProgram(): Command {
   const program = new Command("pedigree")
@@ -117,22 +118,27 @@ export function overview(program: Command): string {
   return lines.join("\n");
 }
 
-/** Under --json, errors go to stderr as JSON too: {"error": {"code", "message", "file"}}. */
+/** Under --json, errors go to stderr as JSON too: {"schema", "error": {"code", "message", "file"}}. */
 function errorJson(code: string, message: string, file?: string): string {
-  return `${JSON.stringify({ error: { code, message, ...(file !== undefined ? { file } : {}) } })}\n`;
+  return `${JSON.stringify(errorDocument(code, message, file))}\n`;
+}
+
+/** Whether the command line asks for JSON: --json, or a JSON format (-o json, --format json). */
+function wantsJson(argv: string[]): boolean {
+  return argv.some((a, i) => a === "--json" || a === "-o=json" || a === "--output=json" || a === "--format=json" || (a === "json" && ["-o", "--output", "--format"].includes(argv[i - 1] ?? "")));
 }
 
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = EXIT.clean;
   removePartialFilesOnExit();
   const program = buildProgram();
-  const json = argv.includes("--json");
+  const json = wantsJson(argv);
   if (argv.length === 0) {
     process.stdout.write(`${overview(program)}\n`);
     return EXIT.clean;
   }
   if (json && (argv[0] === "--version" || argv[0] === "-V")) {
-    process.stdout.write(`${JSON.stringify({ schema: "pedigree.version/1", version: VERSION }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(versionDocument(VERSION), null, 2)}\n`);
     return EXIT.clean;
   }
   try {

@@ -44,7 +44,7 @@ test("usage errors: one line naming the problem and the help to read, exit 2", (
 test("--json: errors are JSON on stderr with code, message and file; --version --json", () => {
   const missing = runCli(["inspect", "/nonexistent/model.gguf", "--json"]);
   assert.equal(missing.code, 2);
-  assert.deepEqual(JSON.parse(missing.stderr), { error: { code: "not-found", message: "no such file or folder", file: "/nonexistent/model.gguf" } });
+  assert.deepEqual(JSON.parse(missing.stderr), { schema: "pedigree.error/1", error: { code: "not-found", message: "no such file or folder", file: "/nonexistent/model.gguf" } });
   const usage = runCli(["inspect", "--json"]);
   assert.equal(usage.code, 2);
   const u = JSON.parse(usage.stderr) as { error: { code: string; message: string } };

@@ -120,7 +120,7 @@ test("export then import into a fresh registry: byte-identical parts; newer impo
   assert.match(e.stderr, /exported 3 models/);
   assert.equal(ok(runCli(["export", ...reg(src)])).stdout, readFileSync(file, "utf8"), "stdout and -o give the same export");
   const lines = readFileSync(file, "utf8").trimEnd().split("\n");
-  assert.deepEqual(JSON.parse(lines[0] as string), { pedigree: "registry-export", version: 1 });
+  assert.deepEqual(JSON.parse(lines[0] as string), { schema: "pedigree.registry-export/1", pedigree: "registry-export", version: 1 });
   assert.equal(lines.length, 4);
 
   const dst = newRegistryPath();

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { importRegistry } from "../../api/import.js";
+import { importDocument } from "../../report/documents.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
@@ -20,7 +21,7 @@ export function registerImport(program: Command): void {
     .option("--json", "machine-readable output")
     .action(async (path: string, opts: { replace?: boolean; registry?: string; json?: boolean }) => {
       const r = await importRegistry({ file: path, replace: !!opts.replace, registry: opts.registry });
-      if (opts.json) printJson(r);
+      if (opts.json) printJson(importDocument(r.registry, r));
       else printText(`imported ${r.imported} model${r.imported === 1 ? "" : "s"}${r.replaced ? ` (${r.replaced} replaced)` : ""} into ${r.registry}`);
       process.exitCode = EXIT.clean;
     });

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { mark } from "../../api/mark.js";
 import { UsageError } from "../../errors.js";
 import { DEFAULT_STRENGTH } from "../../mark/mark.js";
+import { markDocument } from "../../report/documents.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
@@ -41,7 +42,7 @@ export function registerMark(program: Command): void {
       const strength = opts.strength === undefined ? undefined : Number(opts.strength);
       if (strength !== undefined && !Number.isFinite(strength)) throw new UsageError(`--strength must be a number (got "${opts.strength}")`);
       const r = await mark({ master, model: opts.model, recipient: opts.recipient, key: { file: opts.keyFile }, out: opts.out, strength, dtype: opts.dtype, force: opts.force, registry: opts.registry });
-      if (opts.json) printJson({ registry: r.registry, issued: r.copy, out: r.written.out, format: r.written.format, dtype: r.written.dtype, bytes: r.written.bytes, seconds: r.written.seconds });
+      if (opts.json) printJson(markDocument(r.registry, r.copy, r.written));
       else printText(`marked copy for ${r.copy.recipient}: ${r.written.out} (${r.written.dtype}, strength ${r.copy.strength}), recorded in ${r.registry}`);
       process.exitCode = EXIT.clean;
     });

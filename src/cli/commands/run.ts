@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { run } from "../../api/run.js";
 import { UsageError } from "../../errors.js";
+import { runDocument } from "../../report/documents.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 
@@ -66,7 +67,7 @@ export function registerRun(program: Command): void {
       if (r.kind === "next-tokens") {
         const { promptTokens, top } = r;
         if (opts.json) {
-          printJson({ model: path, prompt: promptText, promptTokens, top });
+          printJson(runDocument(path, promptText, r));
         } else {
           const lines = [`next token after ${promptText !== null ? JSON.stringify(promptText) : `tokens ${promptTokens.join(",")}`}:`];
           lines.push("  rank  id      prob     logit  token");
@@ -81,10 +82,7 @@ export function registerRun(program: Command): void {
 
       const g = r;
       if (opts.json) {
-        printJson({
-          model: path, prompt: promptText, promptTokens: g.promptTokens, tokens: g.tokens, text: g.text ?? null, fullText: g.fullText ?? null,
-          stop: g.stop, tokensPerSecond: Math.round(g.tokensPerSecond * 10) / 10, temperature, ...(temperature > 0 ? { seed } : {}),
-        });
+        printJson(runDocument(path, promptText, { ...g, temperature, seed }));
       } else if (g.fullText !== undefined) {
         printText(g.fullText);
         process.stderr.write(`(${g.tokens.length} tokens, ${g.tokensPerSecond.toFixed(1)} tokens/s, stopped: ${g.stop})\n`);
