@@ -19,6 +19,7 @@ interface RunOptions {
   seed?: string;
   logits?: boolean;
   bos?: boolean;
+  tokenizer?: string;
   json?: boolean;
 }
 
@@ -43,6 +44,7 @@ export function registerRun(program: Command): void {
     .description("run a small model on the CPU (float32): continue a prompt, or show the next-token distribution")
     .argument("<model>", "a weight file (safetensors, GGUF, PyTorch, llama2.c) or a model folder")
     .option("--prompt <text>", "the text to continue (encoded with the model's tokenizer)")
+    .option("--tokenizer <file>", "a tokenizer for a model without one (tokenizer.json, .model, llama2.c tok*.bin)")
     .option("--tokens <ids>", "the prompt as token ids, e.g. 1,2,3 (for models without a tokenizer)")
     .option("--max-tokens <n>", "tokens to generate at most", "64")
     .option("--temperature <t>", "0 = greedy; otherwise sample from softmax(logits / t)", "0")
@@ -63,7 +65,7 @@ export function registerRun(program: Command): void {
       const prompt: string | number[] = ids ?? opts.prompt ?? "";
       const promptText = typeof prompt === "string" ? prompt : null;
 
-      const r = await run({ model: path, prompt, bos: opts.bos, ...(opts.logits ? { logits: 10 } : { maxTokens, temperature, seed, ...(topP === undefined ? {} : { topP }) }) });
+      const r = await run({ model: path, prompt, bos: opts.bos, tokenizer: opts.tokenizer, ...(opts.logits ? { logits: 10 } : { maxTokens, temperature, seed, ...(topP === undefined ? {} : { topP }) }) });
       if (r.kind === "next-tokens") {
         const { promptTokens, top } = r;
         if (opts.json) {
