@@ -36,7 +36,7 @@ export function registerDemo(program: Command): void {
       const base = join(dir, "base");
       const suspect = join(dir, "suspect.gguf");
       const other = join(dir, "independent");
-      const bar = progress("writing the example models", 3);
+      const bar = progress("writing the example models", 3, "models", { json: opts.json });
       writeModel({ ...synthesize({ ...SHAPE, seed: 1, name: "demo-base" }), declared: { name: "demo-base", license: "apache-2.0", baseModels: [], problems: [] } }, base, { format: "hf", dtype: "F16" });
       bar.update(1);
       await forge({ input: base, steps: STEPS, out: suspect, seed: 7, name: "totally-original-7b", force: true });

@@ -155,7 +155,7 @@ export function registerForge(program: Command): void {
         // nothing appears under the output name, and the exit code is 128 + the signal's number
         result = await withSignals((signal) => forge({
           ...opts, signal,
-          onProgress: ({ done, total }) => (bar ??= progress("forging", total)).update(done, total),
+          onProgress: ({ done, total }) => (bar ??= progress("forging", total, "values", { json: o.json })).update(done, total),
         }));
       } finally {
         bar?.stop();

@@ -53,7 +53,7 @@ export function registerRegister(program: Command): void {
       let bar: ReturnType<typeof progress> | undefined;
       let done;
       try {
-        done = await register({ model: path, meta, registry: opts.registry, onProgress: (e) => (bar ??= progress("fingerprinting", Math.max(1, e.total))).update(e.done, e.total) });
+        done = await register({ model: path, meta, registry: opts.registry, onProgress: (e) => (bar ??= progress("fingerprinting", Math.max(1, e.total), "layers", { json: opts.json })).update(e.done, e.total) });
       } finally {
         bar?.stop();
       }

@@ -32,7 +32,7 @@ export function registerTree(program: Command): void {
     .action(async (names: string[], opts: Opts) => {
       if (opts.output && opts.format && opts.output !== opts.format) throw new UsageError("-o and --format disagree: give one");
       const format = opts.json ? "json" : (opts.output ?? opts.format ?? "text");
-      const bar = progress("comparing pairs", 1);
+      const bar = progress("comparing pairs", 1, "pairs", { json: format === "json" });
       let t;
       try {
         t = await tree({ registry: opts.registry, only: names, onProgress: (e) => bar.update(e.done, e.total) });
