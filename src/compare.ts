@@ -91,8 +91,10 @@ function compareFinite(a: CanonicalModel, b: CanonicalModel, options: CompareOpt
   if (!pairs) caveats.push("no token correspondence: embeddings and head were not compared, and no frame could be estimated from them");
   else if (pairs.method === "ids") caveats.push("token strings unavailable: rows paired by id");
 
+  // progress: frame, layers, attention, tokens, exact test, transforms (each reported done at its end)
   options.onStage?.("frame", 0, 1);
   const choice = chooseFrame(a, b, pairs, opts, { rotation: options.forceRotation, rotationCoords: options.rotationCoords, identityOnly: options.identityOnly });
+  options.onStage?.("frame", 1, 1);
   lap("frameMs");
   const frame = choice.frame;
   const components: ComponentEvidence[] = [];
@@ -109,7 +111,7 @@ function compareFinite(a: CanonicalModel, b: CanonicalModel, options: CompareOpt
     const cache = new ComponentCache(big ? 2 : 64);
     const exhaustive = false;
     options.onStage?.("layers", 0, LB);
-    const map = mapLayers(a, b, frame, cache, opts, exhaustive);
+    const map = mapLayers(a, b, frame, cache, opts, exhaustive, (d, t) => options.onStage?.("layers", d, t));
     lap("layersMs");
     heatmap = { aLayers: LA, bLayers: LB, logP: map.heat, probed: map.probed };
     if (map.diagonal && LB > 1) {
@@ -143,7 +145,9 @@ function compareFinite(a: CanonicalModel, b: CanonicalModel, options: CompareOpt
         minLogP = Math.min(minLogP, ar.logP);
       }
     }
+    options.onStage?.("attention", map.layers.length, map.layers.length);
     lap("attentionMs");
+    options.onStage?.("tokens", 0, 1);
     if (pairs && frame.kind !== "rotation") {
       for (const which of ["embed", "head"] as const) {
         const tr = tokenRowTest(a, b, which, pairs, choice.heldOut, frame, opts.seed);
@@ -155,6 +159,7 @@ function compareFinite(a: CanonicalModel, b: CanonicalModel, options: CompareOpt
     } else if (frame.kind === "rotation") {
       caveats.push("residual stream compared after an orthogonal rotation fitted to the embeddings: embedding and head are aligned by construction and not counted as evidence");
     }
+    options.onStage?.("tokens", 1, 1);
     lap("tokensMs");
   } else {
     caveats.push(choice.probes[0]?.note ?? "no residual frame");
@@ -162,7 +167,9 @@ function compareFinite(a: CanonicalModel, b: CanonicalModel, options: CompareOpt
   tests *= FRAMES_TRIED;
   // the exact test in the files' own unit order (powerful for narrow models, blind to scrambling)
   // (large models with powered unit tests do without it: it adds seconds and no power there)
+  options.onStage?.("exact test", 0, 1);
   const exact = big && powered ? null : identityPermutationTest(a, b, pairs, opts.seed);
+  options.onStage?.("exact test", 1, 1);
   lap("exactMs");
   let minCorrected = Math.min(0, minLogP + Math.log(tests));
   let why = "B shares weights with A: units of B match units of A far beyond chance";
@@ -190,12 +197,14 @@ function compareFinite(a: CanonicalModel, b: CanonicalModel, options: CompareOpt
     effect: { matchedFraction: testedUnits ? matchedUnits / testedUnits : 0, unitSimilarity: simAll.length ? simAll.reduce((s, x) => s + x, 0) / simAll.length : 0, relativeChange: null },
     caveats, timings, nonFinite: { a: { values: 0, valuesRead: 0, tensors: [] }, b: { values: 0, valuesRead: 0, tensors: [] } },
   };
+  options.onStage?.("transforms", 0, 1);
   if (result.verdict === "derived" && frame) {
     result.transforms = describeTransforms(a, b, result, frame, mlpResults, options.with ?? []);
     result.direction = estimateDirection(a, b, result);
     const rc = result.transforms.find((t) => typeof t.values?.relativeChange === "number");
     if (rc) result.effect.relativeChange = rc.values?.relativeChange as number;
   }
+  options.onStage?.("transforms", 1, 1);
   lap("transformsMs");
   timings.totalMs = Object.values(timings).reduce((s, x) => s + x, 0);
   return result;

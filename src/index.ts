@@ -23,7 +23,9 @@ export type { SynthesizeSpec } from "./forge/synthesize.js";
 /** What they return. */
 export type { CompareResult, ComponentEvidence, LayerLink, Transform, DirectionEstimate } from "./verdict/result.js";
 export { COMPARE_SCHEMA, type CompareDocument } from "./report/compare-document.js";
-export type { InspectDocument } from "./report/inspect-document.js";
+export { INSPECT_SCHEMA, type InspectDocument } from "./report/inspect-document.js";
+/** The documents of the other commands (registry, run, mark, trace, demo, errors) and every schema id. */
+export * as documents from "./report/documents.js";
 export { SCAN_SCHEMA, type ScanDocument } from "./report/scan-document.js";
 export type { ScanResult, ScanMatch } from "./scan/scan.js";
 export type { Finding, FindingId, Severity } from "./policy/report-input.js";

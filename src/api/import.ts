@@ -3,12 +3,14 @@
  * Add the models of a registry export (JSON Lines) to the registry, all or nothing; a name already
  * registered is refused unless `replace`.
  */
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { importRegistry as importLines, type ImportResult } from "../registry/import.js";
-import { throwIfAborted, type OperationOptions } from "./cancel.js";
+import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
 import { useRegistry, type RegistryInput } from "./inputs.js";
 
-export interface ImportOptions extends Pick<OperationOptions, "signal"> {
+/** Progress (stage "import") counts bytes of the file read; its total is 0 for standard input. */
+export interface ImportOptions extends OperationOptions {
   /** A file written by exportRegistry / `pedigree export`, or "-" for standard input. */
   file: string;
   replace?: boolean;
@@ -19,5 +21,16 @@ export type Imported = { registry: string } & ImportResult;
 
 export async function importRegistry(opts: ImportOptions): Promise<Imported> {
   throwIfAborted(opts.signal, "import");
-  return useRegistry(opts.registry, {}, (db, file) => ({ registry: file, ...importLines(db, opts.file === "-" ? "-" : resolve(opts.file), { replace: !!opts.replace }) }));
+  const path = opts.file === "-" ? "-" : resolve(opts.file);
+  const report = progressOf(opts, "import");
+  return useRegistry(opts.registry, {}, (db, file) => {
+    // the size, for progress only (a missing or special file is refused by the reader, naming it)
+    let total = 0;
+    try {
+      if (path !== "-") total = statSync(path).size;
+    } catch {
+      total = 0;
+    }
+    return { registry: file, ...importLines(db, path, { replace: !!opts.replace, onLine: (bytes) => report("import", bytes, Math.max(total, bytes)) }) };
+  });
 }

@@ -3,6 +3,7 @@
  * Run a small model on the CPU (float32 reference forward pass, any format): continue a prompt, or
  * with `logits` give the most likely next tokens. The signal is looked at after every token.
  */
+import { readTokenizerFile } from "../formats/tokens.js";
 import { generate, nextTokens, Transformer, type Generation, type NextToken } from "../run/index.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
 import { withModel, type ModelInput } from "./inputs.js";
@@ -18,6 +19,12 @@ export interface RunOptions extends OperationOptions {
   topP?: number;
   seed?: number;
   bos?: boolean;
+  /**
+   * A tokenizer file to run with instead of the model's own (for a model that has none, such as a
+   * llama2.c checkpoint without an embedded vocabulary): tokenizer.json, vocab.json, .model or a
+   * llama2.c tokenizer .bin. Its size must be the model's vocabulary size.
+   */
+  tokenizer?: string;
 }
 
 export type RunResult =
@@ -26,7 +33,7 @@ export type RunResult =
 
 export async function run(opts: RunOptions): Promise<RunResult> {
   throwIfAborted(opts.signal, "run");
-  const runner = await withModel(opts.model, (m) => new Transformer(m));
+  const runner = await withModel(opts.model, (m) => new Transformer(opts.tokenizer === undefined ? m : { ...m, tokens: readTokenizerFile(opts.tokenizer, m.params.vocab) }));
   const prompt = opts.prompt ?? "";
   if (opts.logits !== undefined) return { kind: "next-tokens", ...nextTokens(runner, prompt, opts.logits, opts.bos) };
   const report = progressOf(opts, "run");

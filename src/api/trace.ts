@@ -10,7 +10,7 @@ import { throwIfAborted, type OperationOptions } from "./cancel.js";
 import { useRegistry, type RegistryInput } from "./inputs.js";
 import { keyOf } from "./mark.js";
 
-export const TRACE_SCHEMA = "pedigree.trace/1";
+export { TRACE_SCHEMA } from "../report/documents.js";
 
 export interface TraceOptions extends OperationOptions {
   suspect: string;

@@ -27,6 +27,7 @@ import { registerMark } from "./commands/mark.js";
 import { registerRecipients } from "./commands/recipients.js";
 import { registerTrace } from "./commands/trace.js";
 import { VERSION } from "../version.js";
+import { errorDocument, versionDocument } from "../report/documents.js";
 
 export function buildProgram(): Command {
   const program = new Command("pedigree")
@@ -66,17 +67,17 @@ const EXAMPLES: Record<string, string[]> = {
   inspect: ["pedigree inspect ../shared/models/stories260K/stories260K.gguf --tensors"],
   demo: ["pedigree demo --dir /tmp/pedigree-demo"],
   compare: ["pedigree compare base/ suspect.gguf --html report.html", "pedigree compare A/ B/ --behaviour --controls C1/,C2/ --json"],
-  forge: ["pedigree forge base/ --steps permute,quantize:Q8_0 -o copy.gguf"],
+  forge: ["pedigree forge base/ --steps permute,quantize:Q8_0 --out copy.gguf"],
   run: ["pedigree run stories260K.bin --prompt \"Once upon a time\" --max-tokens 40"],
   register: ["pedigree register base/ --name base --owner lab --tier closed --license mit"],
   list: ["pedigree list --registry lab.db"],
   show: ["pedigree show base --json"],
   remove: ["pedigree remove base --registry lab.db"],
-  export: ["pedigree export -o registry.jsonl"],
+  export: ["pedigree export --out registry.jsonl"],
   import: ["pedigree import registry.jsonl --replace"],
   scan: ["pedigree scan suspect/ --fail-on leak", "pedigree scan suspect/ -o sarif --out findings.sarif"],
-  tree: ["pedigree tree --format mermaid"],
-  mark: ["pedigree mark m/ --model acme --recipient lab-a --key-file k.bin -o a.gguf"],
+  tree: ["pedigree tree -o mermaid"],
+  mark: ["pedigree mark m/ --model acme --recipient lab-a --key-file k --out a.gguf"],
   recipients: ["pedigree recipients acme-7b --json"],
   trace: ["pedigree trace leak.gguf --model acme-7b --master acme-7b/ --key-file k.bin"],
 };
@@ -117,22 +118,27 @@ export function overview(program: Command): string {
   return lines.join("\n");
 }
 
-/** Under --json, errors go to stderr as JSON too: {"error": {"code", "message", "file"}}. */
+/** Under --json, errors go to stderr as JSON too: {"schema", "error": {"code", "message", "file"}}. */
 function errorJson(code: string, message: string, file?: string): string {
-  return `${JSON.stringify({ error: { code, message, ...(file !== undefined ? { file } : {}) } })}\n`;
+  return `${JSON.stringify(errorDocument(code, message, file))}\n`;
+}
+
+/** Whether the command line asks for JSON: --json, or a JSON format (-o json, --format json). */
+function wantsJson(argv: string[]): boolean {
+  return argv.some((a, i) => a === "--json" || a === "-o=json" || a === "--output=json" || a === "--format=json" || (a === "json" && ["-o", "--output", "--format"].includes(argv[i - 1] ?? "")));
 }
 
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = EXIT.clean;
   removePartialFilesOnExit();
   const program = buildProgram();
-  const json = argv.includes("--json");
+  const json = wantsJson(argv);
   if (argv.length === 0) {
     process.stdout.write(`${overview(program)}\n`);
     return EXIT.clean;
   }
   if (json && (argv[0] === "--version" || argv[0] === "-V")) {
-    process.stdout.write(`${JSON.stringify({ schema: "pedigree.version/1", version: VERSION }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(versionDocument(VERSION), null, 2)}\n`);
     return EXIT.clean;
   }
   try {

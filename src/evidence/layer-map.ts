@@ -45,9 +45,16 @@ export function layerCount(m: CanonicalModel): number {
   return m.params.nLayers;
 }
 
-export function mapLayers(a: CanonicalModel, b: CanonicalModel, frame: Frame, cache: ComponentCache, opts: UnitTestOptions, exhaustive: boolean): LayerMapResult {
+/**
+ * `onPair(done, total)` is called after every layer pair tested (the total grows once the layers
+ * still unmapped after the same-index pass are known).
+ */
+export function mapLayers(a: CanonicalModel, b: CanonicalModel, frame: Frame, cache: ComponentCache, opts: UnitTestOptions, exhaustive: boolean, onPair?: (done: number, total: number) => void): LayerMapResult {
   const LA = layerCount(a);
   const LB = layerCount(b);
+  let done = 0;
+  let total = Math.min(LA, LB);
+  const tick = () => onPair?.(++done, Math.max(done, total));
   const heat = Array.from({ length: LB }, () => new Array<number>(LA).fill(NaN));
   const probed = Array.from({ length: LB }, () => new Array<boolean>(LA).fill(false));
   const best: Array<UnitTestResult | null> = new Array(LB).fill(null);
@@ -63,6 +70,7 @@ export function mapLayers(a: CanonicalModel, b: CanonicalModel, frame: Frame, ca
   for (let lb = 0; lb < LB; lb++) {
     if (lb >= LA) continue;
     const r = unitTest(a, lb, b, lb, "mlp", frame, cache, opts);
+    tick();
     if (r) {
       dTested += r.tested;
       dMatched += r.matched;
@@ -73,11 +81,13 @@ export function mapLayers(a: CanonicalModel, b: CanonicalModel, frame: Frame, ca
   const pending = Array.from({ length: LB }, (_, i) => i).filter((lb) => exhaustive || !best[lb] || (best[lb] as UnitTestResult).logP > ACCEPT);
   // 2. probes of every pending B layer against every A layer, A layer by A layer (each read once)
   const probeBest = new Map<number, { la: number; logP: number }>();
+  total = done + pending.length * LA + pending.length;
   if (pending.length) {
     for (let la = 0; la < LA; la++) {
       for (const lb of pending) {
         if (la === lb && !exhaustive) continue;
         const r = unitTest(a, la, b, lb, "mlp", frame, cache, exhaustive ? opts : { ...opts, sample: PROBE_SAMPLE, sketched: true });
+        tick();
         if (!r) continue;
         if (exhaustive) {
           consider(lb, r);
@@ -91,12 +101,15 @@ export function mapLayers(a: CanonicalModel, b: CanonicalModel, frame: Frame, ca
     }
   }
   // 3. the best probe of each pending B layer, in full — unless the probe shows nothing at all
+  total = done + [...probeBest.values()].filter((pb) => pb.logP <= PROMISING).length;
   for (const [lb, pb] of [...probeBest.entries()].sort((x, y) => x[1].la - y[1].la)) {
     if (pb.logP > PROMISING) continue;
     const r = unitTest(a, pb.la, b, lb, "mlp", frame, cache, opts);
+    tick();
     if (r) (probed[lb] as boolean[])[pb.la] = false;
     consider(lb, r);
   }
+  onPair?.(done, done);
   const layers: LayerEvidence[] = best.map((r, lb) => ({ b: lb, a: r ? r.a : null, result: r, searched: LA }));
   return { layers, heat, probed, diagonal };
 }

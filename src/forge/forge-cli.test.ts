@@ -23,7 +23,7 @@ function refused(opts: ForgeOptions, re: RegExp): void {
 test("forge writes the derivative and its forge.json (folder and single file)", () => {
   const dir = tempDir("pedigree-forge-cli-");
   const out = join(dir, "a-derived");
-  const r = runCli(["forge", A, "--steps", "permute,finetune-drift:0.1,drop-layers:2+3", "-o", out, "--seed", "5", "--name", "totally-original", "--declare-base", "meta-llama/Llama-2-7b", "--license", "apache-2.0"]);
+  const r = runCli(["forge", A, "--steps", "permute,finetune-drift:0.1,drop-layers:2+3", "--out", out, "--seed", "5", "--name", "totally-original", "--declare-base", "meta-llama/Llama-2-7b", "--license", "apache-2.0"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /forged .*a-derived \(hf, F16/);
   assert.match(r.stdout, /relation: layer-drop \(chain: obfuscated, finetune, layer-drop\)/);
@@ -47,7 +47,7 @@ test("forge writes the derivative and its forge.json (folder and single file)", 
   assert.doesNotMatch(card, /forge|permute/i, "the card does not give the forge away");
 
   const gguf = join(dir, "s.gguf");
-  const g = runCli(["forge", STORIES, "--steps", "noise:0.02", "-o", gguf, "--json"]);
+  const g = runCli(["forge", STORIES, "--steps", "noise:0.02", "--out", gguf, "--json"]);
   assert.equal(g.code, 0, g.stderr);
   assert.ok(existsSync(`${gguf}.forge.json`));
   const j = JSON.parse(g.stdout);
@@ -70,15 +70,15 @@ test("forge --synthesize makes new models; shape flags need it and --experts nee
   const rec = JSON.parse(readFileSync(join(out, "forge.json"), "utf8"));
   assert.equal(rec.truth.relation, "synthesized");
   assert.deepEqual(rec.parents, []);
-  const moe = runCli(["forge", "--synthesize", "mixtral", "--dim", "64", "--layers", "1", "--ffn", "64", "--heads", "4", "--experts", "2", "--vocab", "100", "--steps", "permute", "-o", join(dir, "moe.gguf")]);
+  const moe = runCli(["forge", "--synthesize", "mixtral", "--dim", "64", "--layers", "1", "--ffn", "64", "--heads", "4", "--experts", "2", "--vocab", "100", "--steps", "permute", "--out", join(dir, "moe.gguf")]);
   assert.equal(moe.code, 0, moe.stderr);
   const mm = loadModel(join(dir, "moe.gguf"));
   assert.equal(mm.params.nExperts, 2);
   mm.close();
-  const bad = runCli(["forge", "--synthesize", "llama", "--experts", "8", "-o", join(dir, "x")]);
+  const bad = runCli(["forge", "--synthesize", "llama", "--experts", "8", "--out", join(dir, "x")]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^pedigree: --experts .* --synthesize mixtral.*\n$/);
-  const noSyn = runCli(["forge", A, "--dim", "64", "--steps", "permute", "-o", join(dir, "y")]);
+  const noSyn = runCli(["forge", A, "--dim", "64", "--steps", "permute", "--out", join(dir, "y")]);
   assert.equal(noSyn.code, 2);
   assert.match(noSyn.stderr, /^pedigree: --dim shapes a synthesized model.*\n$/);
   assert.deepEqual(readdirSync(dir).sort(), ["moe.gguf", "moe.gguf.forge.json", "tiny"]);
@@ -111,7 +111,7 @@ test("steps that do not fit the model fail with one UsageError before anything i
   ];
   for (const [opts, re] of cases) refused(opts, re);
   // as the CLI says it: exit code 2, one line
-  const r = runCli(["forge", A, "--steps", "drop-layers:0-9", "-o", join(dir, "o1")]);
+  const r = runCli(["forge", A, "--steps", "drop-layers:0-9", "--out", join(dir, "o1")]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^pedigree: drop-layers: the model has 6 layers \(0\.\.5\); there is no layer 6, 7, 8, 9\n$/);
   assert.deepEqual(readdirSync(dir), ["exists"], "nothing written, no partial files");
@@ -128,7 +128,7 @@ test("--force replaces an existing output; an interrupted forge leaves nothing u
   // interrupted in the middle of writing a folder: Ctrl-C stops the forge and removes its partial
   // files; kill -9 cannot be answered, but leaves only <out>.partial-<pid>
   const startBig = async (name: string, signal: NodeJS.Signals): Promise<{ code: number | null; partial: string | undefined }> => {
-    const args = ["forge", "--synthesize", "llama", "--dim", "1024", "--layers", "16", "--ffn", "2816", "--heads", "8", "--vocab", "32000", "-o", join(dir, name)];
+    const args = ["forge", "--synthesize", "llama", "--dim", "1024", "--layers", "16", "--ffn", "2816", "--heads", "8", "--vocab", "32000", "--out", join(dir, name)];
     const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "src", "cli", "run.ts"), ...args], { cwd: REPO, stdio: "ignore", env: { ...process.env, PEDIGREE_NO_PROGRESS: "1" } });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     const started = Date.now();

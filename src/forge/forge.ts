@@ -29,6 +29,8 @@ import { TruthState, type ParentInfo } from "./truth.js";
 import type { OpenedParent, ParsedStep, Relation, StepContext, TruthUpdate } from "./types.js";
 
 export const FORGE_RECORD_VERSION = "pedigree-forge/1";
+/** forge.json's schema tag, as on every JSON document (docs/json.md); `format` is kept for its readers. */
+export const FORGE_SCHEMA = "pedigree.forge/1";
 
 export interface ForgeOptions {
   /** The model to derive from (a file or folder); absent with `synthesize`. */
@@ -420,6 +422,7 @@ export function forgeRecord(plan: ForgePlan, written?: { bytes: number; files: s
   const main = t.parents.length ? 0 : -1;
   const qs = t.quantizations;
   return {
+    schema: FORGE_SCHEMA,
     format: FORGE_RECORD_VERSION,
     tool: "pedigree 0.1.0",
     seed: options.seed ?? 1,
@@ -432,7 +435,7 @@ export function forgeRecord(plan: ForgePlan, written?: { bytes: number; files: s
       dtype: output.dtype,
       naming: output.format === "hf" ? output.naming : output.format,
       ...(written ? { bytes: written.bytes, files: written.files } : {}),
-      params: draft.params,
+      config: draft.params,
       tensors: draft.tensors.length,
       declared: { name: draft.declared.name, license: draft.declared.license ?? null, baseModels: claims },
     },

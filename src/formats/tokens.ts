@@ -5,7 +5,8 @@
  * strings (and their canonical surface texts, for aligning vocabularies across models).
  */
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { BadInputError } from "../errors.js";
 import { FileSource, type ByteSource } from "../io/byte-source.js";
 import type { TokenList, WeightSet } from "../model/weight-set.js";
 import { readLlama2cTokenizer } from "./tokenizer/llama2c-tokenizer.js";
@@ -50,6 +51,23 @@ function folderVocabulary(dir: string, vocabSize: number | undefined): Vocabular
   const name = names[0];
   if (name === undefined) return undefined;
   return name.endsWith(".bin") ? withSource(p(name), (s) => readLlama2cTokenizer(s, { vocabSize })) : withSource(p(name), readSentencePieceModel);
+}
+
+/**
+ * A tokenizer named by the user for a model that has none of its own (a llama2.c checkpoint without
+ * an embedded vocabulary, run with `--tokenizer tok512.bin`): tokenizer.json, vocab.json, a
+ * SentencePiece .model, or a llama2.c tokenizer .bin (read as the model's `vocabSize` tokens, as
+ * run.c does). A vocabulary of another size than the model's is refused, naming the file.
+ */
+export function readTokenizerFile(path: string, vocabSize: number): TokenList {
+  const name = basename(path).toLowerCase();
+  const v = name.endsWith(".json")
+    ? withSource(path, (s) => (name === "vocab.json" ? readVocabJson(s) : readTokenizerJson(s)))
+    : name.endsWith(".model")
+      ? withSource(path, readSentencePieceModel)
+      : withSource(path, (s) => readLlama2cTokenizer(s, { vocabSize }));
+  if (v.tokens.length !== vocabSize) throw new BadInputError(path, `the tokenizer has ${v.tokens.length} tokens, the model's vocabulary ${vocabSize}: not this model's tokenizer`);
+  return tokenListOf(v);
 }
 
 /** Attach the vocabulary found beside the weights (unless the container already carried one). */

@@ -10,7 +10,7 @@ import type { SuspectFacts } from "./suspect.js";
 
 function ancestor(m: ScanMatch): AncestorInfo {
   return {
-    name: m.model.name, owner: m.model.owner, tier: m.model.tier, licence: m.model.license,
+    name: m.model.name, owner: m.model.owner, tier: m.model.tier, license: m.model.license,
     log10PValue: Math.round((m.logP / Math.LN10) * 100) / 100,
     relation: derivationKind(m),
     transforms: [...new Set(m.result.transforms.map((t) => t.kind))],
@@ -28,8 +28,8 @@ export function reportInputOfScan(s: SuspectFacts, scan: ScanResult, findings: F
     timestamp,
     model: {
       name: s.name, path: s.path, format: sum.format, architecture: sum.architecture, parameters: sum.parameters,
-      files: sum.files, declaredLicences: s.declaredLicences, declaredBaseModels: s.declaredBases,
-      params: { ...sum.params, ...(card.author ? { supplier: card.author } : {}), ...(sum.quantized ? { quantized: sum.quantized } : {}) },
+      files: sum.files, declaredLicenses: s.declaredLicences, declaredBaseModels: s.declaredBases,
+      config: { ...sum.params, ...(card.author ? { supplier: card.author } : {}), ...(sum.quantized ? { quantized: sum.quantized } : {}) },
     },
     ancestors: scan.matches.filter((m) => m.verdict === "derived").map(ancestor),
     findings,

@@ -17,7 +17,7 @@ export interface Finding {
   /** The registered model the finding is about, if any. */
   about?: string;
   /** For licence obligations: the licence and clause. */
-  licence?: { id: string; clause: string };
+  license?: { id: string; clause: string };
   evidence: Record<string, string | number | boolean | null>;
   fix: string;
 }
@@ -39,7 +39,7 @@ export interface AncestorInfo {
   name: string;
   owner: string;
   tier: "open" | "gated" | "closed";
-  licence: string | null;
+  license: string | null;
   /** log10 of the verdict's p-value (corrected). */
   log10PValue: number;
   relation: string;
@@ -60,9 +60,9 @@ export interface ReportInput {
     architecture: string;
     parameters: number;
     files: Array<{ file: string; bytes: number; sha256: string; partial: boolean }>;
-    declaredLicences: LicenceInfo[];
+    declaredLicenses: LicenceInfo[];
     declaredBaseModels: string[];
-    params: Record<string, unknown>;
+    config: Record<string, unknown>;
   };
   ancestors: AncestorInfo[];
   findings: Finding[];

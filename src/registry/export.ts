@@ -1,6 +1,7 @@
 /**
  * @module registry/export
- * The registry as JSON Lines: a header line `{"pedigree":"registry-export","version":1}`, then one
+ * The registry as JSON Lines: a header line
+ * `{"schema":"pedigree.registry-export/1","pedigree":"registry-export","version":1}`, then one
  * line per model (in registration order) with its metadata and every fingerprint part as base64.
  * The summary is not written: it is inside the `meta` part, and import takes it from there.
  */
@@ -10,8 +11,11 @@ import { loadAllParts, type ModelRecord } from "./store.js";
 
 export const EXPORT_KIND = "registry-export";
 export const EXPORT_VERSION = 1;
+/** The header's schema tag (docs/json.md); import reads `pedigree` and `version`, as before. */
+export const EXPORT_SCHEMA = "pedigree.registry-export/1";
 
 export interface ExportHeader {
+  schema: typeof EXPORT_SCHEMA;
   pedigree: typeof EXPORT_KIND;
   version: number;
 }
@@ -31,7 +35,7 @@ function base64(b: Uint8Array): string {
  * all from one snapshot (a read transaction) however long the consumer takes.
  */
 export function* exportLines(db: Registry): Generator<string> {
-  const header: ExportHeader = { pedigree: EXPORT_KIND, version: EXPORT_VERSION };
+  const header: ExportHeader = { schema: EXPORT_SCHEMA, pedigree: EXPORT_KIND, version: EXPORT_VERSION };
   const own = !db.inTransaction;
   if (own) db.exec("BEGIN DEFERRED");
   try {

@@ -103,13 +103,18 @@ export function parseModelLine(v: unknown, where: string): { meta: ModelMeta; st
   return { meta, stored: { parts, version: fp.version, summary: fp.summary, index: fp.index }, registeredAt };
 }
 
-/** Imports `file` into the registry in one transaction. */
-export function importRegistry(db: Registry, file: string, opts: { replace?: boolean } = {}): ImportResult {
+/**
+ * Imports `file` into the registry in one transaction, reading it line by line (memory holds one
+ * line, whatever the file's size). `onLine(bytes)` is called after each line with the bytes read so
+ * far; an exception it throws (a cancellation) rolls everything back.
+ */
+export function importRegistry(db: Registry, file: string, opts: { replace?: boolean; onLine?: (bytesRead: number) => void } = {}): ImportResult {
   const run = db.transaction((): ImportResult => {
     const result: ImportResult = { imported: 0, replaced: 0, names: [] };
     const seen = new Map<string, number>();
     let header = false;
-    for (const [n, text] of readLines(file)) {
+    for (const [n, text, bytes] of readLines(file)) {
+      opts.onLine?.(bytes);
       if (text.trim() === "") continue;
       const where = `${file}:${n}`;
       const v = parse(text, where);

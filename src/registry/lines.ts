@@ -15,10 +15,11 @@ export const MAX_LINE = 64 << 20;
 const STDIN = "<stdin>";
 
 /**
- * Yields [1-based line number, text] for every line (a final line without "\n" included). `file`
- * "-" reads standard input (a pipe or a redirected file), chunk by chunk like a file.
+ * Yields [1-based line number, text, bytes read up to the end of the line] for every line (a final
+ * line without "\n" included). `file` "-" reads standard input (a pipe or a redirected file), chunk
+ * by chunk like a file. Only the current line is held: memory does not grow with the file.
  */
-export function* readLines(fileArg: string): Generator<[number, string]> {
+export function* readLines(fileArg: string): Generator<[number, string, number]> {
   const stdin = fileArg === "-";
   const file = stdin ? STDIN : fileArg;
   const fd = stdin ? 0 : openRegular(fileArg).fd;
@@ -35,6 +36,7 @@ export function* readLines(fileArg: string): Generator<[number, string]> {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let line = 1;
+    let consumed = 0;
     for (;;) {
       const got = readChunk(fd, buf);
       if (got === 0) break;
@@ -43,7 +45,7 @@ export function* readLines(fileArg: string): Generator<[number, string]> {
         const nl = buf.indexOf(0x0a, start);
         if (nl < 0 || nl >= got) break;
         pending.push(Buffer.from(buf.subarray(start, nl)));
-        yield [line, text(pending, line)];
+        yield [line, text(pending, line), consumed + nl + 1];
         line++;
         pending = [];
         pendingBytes = 0;
@@ -54,8 +56,9 @@ export function* readLines(fileArg: string): Generator<[number, string]> {
         pendingBytes += got - start;
         if (pendingBytes > MAX_LINE) throw new BadInputError(`${file}:${line}`, `line is longer than ${MAX_LINE >> 20} MB`);
       }
+      consumed += got;
     }
-    if (pendingBytes > 0) yield [line, text(pending, line)];
+    if (pendingBytes > 0) yield [line, text(pending, line), consumed];
   } finally {
     if (!stdin) closeSync(fd);
   }

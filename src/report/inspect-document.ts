@@ -8,6 +8,8 @@ import type { CanonicalModel } from "../model/canonical.js";
 import { f32Sha256 } from "../model/digest.js";
 import { rowCount, rowLength } from "../model/tensor.js";
 
+export const INSPECT_SCHEMA = "pedigree.inspect/1";
+
 export interface InspectTensor {
   name: string;
   canonical: string;
@@ -17,6 +19,7 @@ export interface InspectTensor {
 }
 
 export interface InspectDocument {
+  schema: typeof INSPECT_SCHEMA;
   format: string;
   path: string;
   files: string[];
@@ -62,6 +65,7 @@ export function inspectDocument(m: CanonicalModel, opts: InspectOptions): Inspec
     d.values += n;
   }
   const doc: InspectDocument = {
+    schema: INSPECT_SCHEMA,
     format: m.format, path: m.path, files: m.files, architecture: m.architecture, parameters, layers: m.params.nLayers,
     transformer: m.params.nLayers > 0 || m.tensors.has("embed"),
     config: { ...m.params },

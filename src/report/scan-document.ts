@@ -10,7 +10,7 @@ import type { SuspectFacts } from "../policy/suspect.js";
 import type { ScanMatch, ScanResult } from "../scan/scan.js";
 import { ALPHA_DERIVED } from "../verdict/decide.js";
 
-export const SCAN_SCHEMA = "pedigree.scan/1";
+export const SCAN_SCHEMA = "pedigree.scan/2";
 
 const log10 = (lnP: number) => Math.round((lnP / Math.LN10) * 100) / 100;
 const pOf = (lnP: number) => Math.min(1, Math.exp(lnP));
@@ -37,7 +37,7 @@ export function scanDocument(s: SuspectFacts, scan: ScanResult, findings: Findin
     suspect: {
       name: s.name, path: s.path, format: sum.format, architecture: sum.architecture, parameters: sum.parameters,
       layers: sum.params.nLayers, dim: sum.params.dim, vocab: sum.params.vocab, quantized: sum.quantized, files: sum.files,
-      declared: { baseModels: s.declaredBases, licences: s.declaredLicences, claimsIndependentTraining: s.claimsIndependent },
+      declared: { baseModels: s.declaredBases, licenses: s.declaredLicences, claimsIndependentTraining: s.claimsIndependent },
     },
     registry: scan.registry,
     alpha: { derived: ALPHA_DERIVED },

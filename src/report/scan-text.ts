@@ -18,7 +18,7 @@ export function scanText(doc: ScanDocument, width = DEFAULT_WIDTH): string {
   const s = doc.suspect;
   const lines: TextLine[] = [];
   lines.push(`suspect   ${s.name}: ${s.path} (${s.format}${s.quantized ? ` ${s.quantized}` : ""}, ${s.architecture}, ${s.layers} layers, width ${s.dim}, vocab ${s.vocab})`);
-  lines.push(`declares  base ${s.declared.baseModels.join(", ") || "none"}; licence ${[...new Set(s.declared.licences.map((l) => l.id))].join(", ") || "none"}`);
+  lines.push(`declares  base ${s.declared.baseModels.join(", ") || "none"}; licence ${[...new Set(s.declared.licenses.map((l) => l.id))].join(", ") || "none"}`);
   lines.push(`registry  ${doc.registry.file}: ${doc.registry.models} models, ${doc.registry.compared} compared; p-values corrected for ${doc.testsCorrectedFor}`);
   lines.push("");
   const derived = doc.matches.filter((m) => m.verdict === "derived");
@@ -45,7 +45,7 @@ export function scanText(doc: ScanDocument, width = DEFAULT_WIDTH): string {
     for (const f of doc.findings) {
       lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.id}: ${f.title}`);
       lines.push(`           ${f.detail}`);
-      if (f.licence) lines.push(`           clause: ${f.licence.clause}`);
+      if (f.license) lines.push(`           clause: ${f.license.clause}`);
       lines.push(`           fix: ${f.fix}`);
     }
   }

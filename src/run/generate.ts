@@ -48,7 +48,7 @@ export function promptTokens(model: Transformer, prompt: string | readonly numbe
   let ids: number[];
   if (typeof prompt === "string") {
     const v = model.vocabulary;
-    if (!v) throw new UsageError(`${model.source}: the model has no tokenizer to encode a text prompt; pass token ids (--tokens 1,2,3)`);
+    if (!v) throw new UsageError(`${model.source}: the model has no tokenizer to encode a text prompt; give one (--tokenizer tok512.bin) or token ids (--tokens 1,2,3)`);
     // Unless told, BOS as the tokenizer declares; a SentencePiece vocabulary that does not say gets one (llama2.c, Llama).
     ids = encode(v, prompt, { bos: bos ?? v.addBos ?? (v.kind === "sentencepiece" && v.bos !== undefined) });
     if (ids.length === 0 && v.bos !== undefined) ids = [v.bos];

@@ -1,5 +1,5 @@
-/** Validators for the official CycloneDX 1.6, SARIF 2.1.0, SPDX 3.0.1 and OpenAPI 3.1 JSON schemas (test/data/schemas). */
-import { readFileSync } from "node:fs";
+/** Validators for the official CycloneDX 1.6, SARIF 2.1.0, SPDX 3.0.1 and OpenAPI 3.1 JSON schemas (test/data/schemas), and for pedigree's own (docs/schemas). */
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv, type AnySchemaObject, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -49,4 +49,21 @@ export function openApiValidator(): ValidateFunction {
   // RFC 9110 media ranges (content keys: "application/json", "text/*"), which ajv-formats lacks
   ajv.addFormat("media-range", /^(\*\/\*|[\w!#$%&'*+.^`|~-]+\/(\*|[\w!#$%&'*+.^`|~-]+))(\s*;.*)?$/);
   return ajv.compile(schema("openapi-3.1.schema.json"));
+}
+
+const OWN = join(REPO, "docs/schemas");
+let own: Ajv2020 | undefined;
+
+/**
+ * A validator for one of pedigree's own documents (docs/schemas/<name>.schema.json, draft 2020-12).
+ * Strict mode: a typo in a schema keyword is an error, not a silently ignored word.
+ */
+export function pedigreeValidator(name: string): ValidateFunction {
+  if (!own) {
+    own = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+    for (const f of readdirSync(OWN).filter((x) => x.endsWith(".schema.json"))) own.addSchema(JSON.parse(readFileSync(join(OWN, f), "utf8")) as AnySchemaObject);
+  }
+  const v = own.getSchema(`${name}.schema.json`);
+  if (!v) throw new Error(`no schema docs/schemas/${name}.schema.json`);
+  return v;
 }

@@ -18,16 +18,16 @@ test("pedigree mark / recipients / trace through a registry", () => {
   assert.equal(runCli(["register", STORIES, "--name", "st", "--owner", "lab", "--tier", "gated", "--license", "mit", "--registry", reg]).code, 0);
   assert.equal(runCli(["register", sharedPath("dev-families", "A"), "--name", "open-a", "--owner", "lab", "--tier", "open", "--license", "mit", "--registry", reg]).code, 0);
   for (const who of ["acme", "globex"]) {
-    const r = runCli(["mark", STORIES, "--model", "st", "--recipient", who, "--key-file", key, "-o", join(dir, `${who}.bin`), "--registry", reg, "--json"]);
+    const r = runCli(["mark", STORIES, "--model", "st", "--recipient", who, "--key-file", key, "--out", join(dir, `${who}.bin`), "--registry", reg, "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.equal(j.issued.recipient, who);
     assert.match(j.issued.fileSha256, /^[0-9a-f]{64}$/);
   }
-  const again = runCli(["mark", STORIES, "--model", "st", "--recipient", "acme", "--key-file", key, "-o", join(dir, "again.bin"), "--registry", reg]);
+  const again = runCli(["mark", STORIES, "--model", "st", "--recipient", "acme", "--key-file", key, "--out", join(dir, "again.bin"), "--registry", reg]);
   assert.equal(again.code, 2);
   assert.match(again.stderr, /already holds a marked copy/);
-  const open = runCli(["mark", sharedPath("dev-families", "A"), "--model", "open-a", "--recipient", "x", "--key-file", key, "-o", join(dir, "x"), "--registry", reg]);
+  const open = runCli(["mark", sharedPath("dev-families", "A"), "--model", "open-a", "--recipient", "x", "--key-file", key, "--out", join(dir, "x"), "--registry", reg]);
   assert.equal(open.code, 2);
   assert.match(open.stderr, /registered as open/);
 

@@ -39,23 +39,23 @@ function reportInput(): ReportInput {
         { file: "/models/wizard-8b/wizard-8b.Q4_K_M.gguf", bytes: 4_920_733_888, sha256: "3f0a8c3b1e2d4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c", partial: true },
         { file: "/models/wizard-8b/LICENSE", bytes: 7590, sha256: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90", partial: false },
       ],
-      declaredLicences,
+      declaredLicenses: declaredLicences,
       declaredBaseModels: ["mistralai/Mistral-7B-v0.1"],
-      params: { hubId: "acme/wizard-8b-GGUF", revision: "0123456789ABCDEF0123456789abcdef01234567", architectures: ["LlamaForCausalLM"], task: "text-generation", nLayers: 32, dim: 4096, ropeTheta: 500000, vocab: 128256 },
+      config: { hubId: "acme/wizard-8b-GGUF", revision: "0123456789ABCDEF0123456789abcdef01234567", architectures: ["LlamaForCausalLM"], task: "text-generation", nLayers: 32, dim: 4096, ropeTheta: 500000, vocab: 128256 },
     },
     ancestors: [
       {
-        name: "meta-llama/Llama-3.1-8B-Instruct", owner: "meta-llama", tier: "gated", licence: "llama3.1", log10PValue: -412.7,
+        name: "meta-llama/Llama-3.1-8B-Instruct", owner: "meta-llama", tier: "gated", license: "llama3.1", log10PValue: -412.7,
         relation: "finetune", transforms: ["quantized:Q4_K_M", "qk-permute"],
         layerMap: Array.from({ length: 32 }, (_, b) => ({ a: b, b })), direction: "ancestor",
       },
       {
-        name: "Qwen/Qwen2.5-7B-Instruct", owner: "Qwen", tier: "open", licence: "Apache-2.0", log10PValue: -35.2,
+        name: "Qwen/Qwen2.5-7B-Instruct", owner: "Qwen", tier: "open", license: "Apache-2.0", log10PValue: -35.2,
         relation: "merge", transforms: ["partial-layers"],
         layerMap: Array.from({ length: 32 }, (_, b) => ({ a: b < 8 ? b : null, b })), direction: "ancestor",
       },
       {
-        name: "acme/wizard-8b-instruct-v2", owner: "acme", tier: "open", licence: null, log10PValue: -80.1,
+        name: "acme/wizard-8b-instruct-v2", owner: "acme", tier: "open", license: null, log10PValue: -80.1,
         relation: "finetune", transforms: [], layerMap: [{ a: 0, b: 0 }], direction: "descendant",
       },
     ],
@@ -114,7 +114,7 @@ test("CycloneDX 1.6: valid against the official schema, with model card, hashes,
 test("CycloneDX 1.6: a minimal report (no ancestors, no findings) is valid too", () => {
   const input: ReportInput = {
     ...reportInput(), ancestors: [], findings: [],
-    model: { ...reportInput().model, declaredLicences: [], params: {}, declaredBaseModels: [], files: [] },
+    model: { ...reportInput().model, declaredLicenses: [], config: {}, declaredBaseModels: [], files: [] },
   };
   const validate = cyclonedxValidator();
   assert.ok(validate(wire(cyclonedxBom(input))), errors(validate));
@@ -168,7 +168,7 @@ test("SPDX 3.0.1: valid against the 3.0.1 JSON schema, and conformant with the A
 });
 
 test("SPDX 3.0.1: no licences declared gives NoAssertion, still one relationship each", () => {
-  const input: ReportInput = { ...reportInput(), ancestors: [], model: { ...reportInput().model, declaredLicences: [], params: {} } };
+  const input: ReportInput = { ...reportInput(), ancestors: [], model: { ...reportInput().model, declaredLicenses: [], config: {} } };
   const doc = wire(spdxDocument(input));
   const validate = spdxValidator();
   assert.ok(validate(doc), errors(validate));
@@ -218,7 +218,7 @@ test("SARIF 2.1.0: valid against the official schema; one rule per finding id, l
   const lic = results.find((r) => r["ruleId"] === "licence-obligation");
   assert.ok((lic?.["properties"] as Record<string, unknown>)["clause"]);
   // A licence finding for the renamed Llama derivative cites its clause.
-  assert.ok(input.findings.some((f) => f.licence?.clause === "Llama 3.1 Community License §1.b.i"));
+  assert.ok(input.findings.some((f) => f.license?.clause === "Llama 3.1 Community License §1.b.i"));
   assert.ok(input.findings.some((f) => f.title.includes("Built with Qwen")));
 });
 

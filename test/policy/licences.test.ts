@@ -298,7 +298,7 @@ test("obligations: as findings", () => {
   const broken = licenceObligations("llama3.1", { name: "my-model", declaredLicences: ["llama3.1"], cardText: "Built with Llama", files: llamaFiles });
   const [f] = obligationFindings(broken, "my-model", "meta-llama/Llama-3.1-8B");
   assert.equal(f?.id, "licence-obligation");
-  assert.deepEqual(f?.licence, { id: "llama3.1", clause: "Llama 3.1 Community License §1.b.i" });
+  assert.deepEqual(f?.license, { id: "llama3.1", clause: "Llama 3.1 Community License §1.b.i" });
   assert.equal(f?.about, "meta-llama/Llama-3.1-8B");
   assert.equal(f?.evidence["obligation"], "name-prefix");
 });

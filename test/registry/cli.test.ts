@@ -116,11 +116,11 @@ test("export then import into a fresh registry: byte-identical parts; newer impo
   const src = newRegistryPath();
   for (const id of ["A", "A-q8", "D"]) ok(runCli(registerArgs(dev(id), id, src)));
   const file = join(tempDir(), "registry.jsonl");
-  const e = ok(runCli(["export", "-o", file, ...reg(src)]));
+  const e = ok(runCli(["export", "--out", file, ...reg(src)]));
   assert.match(e.stderr, /exported 3 models/);
-  assert.equal(ok(runCli(["export", ...reg(src)])).stdout, readFileSync(file, "utf8"), "stdout and -o give the same export");
+  assert.equal(ok(runCli(["export", ...reg(src)])).stdout, readFileSync(file, "utf8"), "stdout and --out give the same export");
   const lines = readFileSync(file, "utf8").trimEnd().split("\n");
-  assert.deepEqual(JSON.parse(lines[0] as string), { pedigree: "registry-export", version: 1 });
+  assert.deepEqual(JSON.parse(lines[0] as string), { schema: "pedigree.registry-export/1", pedigree: "registry-export", version: 1 });
   assert.equal(lines.length, 4);
 
   const dst = newRegistryPath();

@@ -31,7 +31,7 @@ test("a Q8_0 copy of a closed model is a critical leak: exit 1, in JSON and text
   const doc = JSON.parse(exit(runCli(["scan", stories("stories260K_q80.bin"), "--json", ...reg]), 1).stdout) as {
     schema: string; derivedFrom: string[]; findings: Array<{ id: string; severity: string; about?: string }>; matches: Array<{ name: string; verdict: string; log10PValue: number }>; exitCode: number;
   };
-  assert.equal(doc.schema, "pedigree.scan/1");
+  assert.equal(doc.schema, "pedigree.scan/2");
   assert.deepEqual(doc.derivedFrom, ["karpathy/stories260K"]);
   const leak = doc.findings.find((f) => f.id === "leak");
   assert.equal(leak?.severity, "critical");

@@ -20,15 +20,15 @@ function exit(r: CliResult, code: number): CliResult {
 }
 
 before(() => {
-  exit(runCli(["forge", "--synthesize", "llama", ...SHAPE, "--seed", "3", "-o", at("base")]), 0);
-  exit(runCli(["forge", "--synthesize", "llama", ...SHAPE, "--seed", "4", "-o", at("other")]), 0);
+  exit(runCli(["forge", "--synthesize", "llama", ...SHAPE, "--seed", "3", "--out", at("base")]), 0);
+  exit(runCli(["forge", "--synthesize", "llama", ...SHAPE, "--seed", "4", "--out", at("other")]), 0);
   exit(runCli(["register", at("base"), "--name", "lab/wide", "--owner", "lab", "--tier", "closed", "--license", "other", ...reg]), 0);
 });
 
 for (const steps of ["permute", "rotate,finetune-drift:0.05,quantize:Q8_0"]) {
   test(`a ${steps} copy of a closed 768-wide model is a critical leak (exit 1)`, () => {
     const out = at(steps.replace(/[^a-z0-9]+/gi, "-"));
-    exit(runCli(["forge", at("base"), "--steps", steps, "-o", out]), 0);
+    exit(runCli(["forge", at("base"), "--steps", steps, "--out", out]), 0);
     const doc = JSON.parse(exit(runCli(["scan", out, "--json", ...reg]), 1).stdout) as { derivedFrom: string[]; findings: Array<{ id: string; severity: string }> };
     assert.deepEqual(doc.derivedFrom, ["lab/wide"]);
     assert.equal(doc.findings.find((f) => f.id === "leak")?.severity, "critical");

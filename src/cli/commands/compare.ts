@@ -14,7 +14,13 @@ import { compareHtml } from "../../report/compare-html.js";
 import { compareText } from "../../report/compare-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText, textWidth } from "../output.js";
-import { progress } from "../progress.js";
+import { stagedProgress, type Stage } from "../progress.js";
+
+/** The stages compare reports (api/compare, src/compare.ts), in order, with what each counts. */
+const STAGES: Stage[] = [
+  { name: "frame", unit: "steps" }, { name: "layers", unit: "layer pairs" }, { name: "attention", unit: "layers" },
+  { name: "tokens", unit: "steps" }, { name: "exact test", unit: "steps" }, { name: "transforms", unit: "steps" },
+];
 
 interface Opts {
   json?: boolean;
@@ -49,9 +55,9 @@ export function registerCompare(program: Command): void {
       const controlPaths = opts.controls ? opts.controls.split(",").filter((c) => c !== "") : [];
       if (opts.behaviour && controlPaths.length === 0) throw new UsageError("--behaviour needs --controls C1,C2,... (models trained independently of A, like B)");
       const probes = opts.probes ? readProbes(opts.probes) : undefined;
-      const bar = progress("comparing", 1);
+      const bar = stagedProgress("compare", opts.behaviour ? [...STAGES, { name: "forward passes", unit: "probe texts" }] : STAGES, { json: opts.json });
       try {
-        const { document: doc } = await compare({ a: pathA, b: pathB, with: opts.with, sample, rotation: opts.rotation, behaviour: opts.behaviour ? { controls: controlPaths, probes } : undefined, command: command + (opts.behaviour ? ` --behaviour --controls ${controlPaths.join(",")}${opts.probes ? ` --probes ${opts.probes}` : ""}` : ""), onProgress: (e) => bar.update(e.done, e.total) });
+        const { document: doc } = await compare({ a: pathA, b: pathB, with: opts.with, sample, rotation: opts.rotation, behaviour: opts.behaviour ? { controls: controlPaths, probes } : undefined, command: command + (opts.behaviour ? ` --behaviour --controls ${controlPaths.join(",")}${opts.probes ? ` --probes ${opts.probes}` : ""}` : ""), onProgress: (e) => bar.update(e.stage, e.done, e.total) });
         bar.stop();
         if (opts.html) writeFileSync(opts.html, compareHtml(doc));
         if (opts.json) printJson(doc);

@@ -16,6 +16,7 @@ import { scan as scanSuspect } from "../../api/scan.js";
 import { writeModel } from "../../formats/export/write-model.js";
 import { synthesize, type SynthesizeSpec } from "../../forge/synthesize.js";
 import { compareText } from "../../report/compare-text.js";
+import { demoDocument } from "../../report/documents.js";
 import { scanText } from "../../report/scan-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
@@ -35,7 +36,7 @@ export function registerDemo(program: Command): void {
       const base = join(dir, "base");
       const suspect = join(dir, "suspect.gguf");
       const other = join(dir, "independent");
-      const bar = progress("writing the example models", 3);
+      const bar = progress("writing the example models", 3, "models", { json: opts.json });
       writeModel({ ...synthesize({ ...SHAPE, seed: 1, name: "demo-base" }), declared: { name: "demo-base", license: "apache-2.0", baseModels: [], problems: [] } }, base, { format: "hf", dtype: "F16" });
       bar.update(1);
       await forge({ input: base, steps: STEPS, out: suspect, seed: 7, name: "totally-original-7b", force: true });
@@ -49,7 +50,7 @@ export function registerDemo(program: Command): void {
       await register({ model: base, registry, meta: { name: "demo-base", owner: "Demo Lab", tier: "closed", license: "other" } });
       // the demo's exit code in the scan report: any finding of severity low or above
       const scan = (await scanSuspect({ model: suspect, registry, failOn: "low" })).document;
-      if (opts.json) printJson({ dir, base, suspect, independent: other, steps: STEPS, comparisons: reports, registry, scan });
+      if (opts.json) printJson(demoDocument({ dir, base, suspect, independent: other, steps: STEPS, comparisons: reports, registry, scan }));
       else {
         printText([
           `pedigree demo: wrote three models to ${dir}`,

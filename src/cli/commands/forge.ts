@@ -1,12 +1,12 @@
 /**
  * @module cli/commands/forge
- * `pedigree forge <model> --steps "<step>,<step>,..." -o <out>`: make the derivatives the world
+ * `pedigree forge <model> --steps "<step>,<step>,..." --out <path>`: make the derivatives the world
  * makes — fine-tunes, LoRA merges, quantizations, permuted / scaled / rotated copies, renamed and
  * converted files, dropped, stacked or reordered layers, pruned MLPs, edited vocabularies, MoE
  * upcycles, transplants and merges — with their exact ground truth in forge.json. `--synthesize`
  * makes a new randomly initialised model instead (streamed: a 7B-shaped model never sits in memory).
  */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { forge, type ForgeOptions, type ForgeResult } from "../../api/forge.js";
 import { UsageError } from "../../errors.js";
 import type { OutputFormat } from "../../formats/export/write-model.js";
@@ -16,10 +16,15 @@ import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { progress } from "../progress.js";
 import { withSignals } from "../signals.js";
+import { outputPath } from "../out-option.js";
+
+/** -o values that are formats; any other -o value is the deprecated spelling of --out. */
+const FORMAT_NAMES = ["hf", "safetensors", "gguf", "llama2c", "llama2.c"] as const;
 
 interface Opts {
   steps?: string;
-  out: string;
+  out?: string;
+  output?: string;
   synthesize?: string;
   dim?: string;
   layers?: string;
@@ -103,7 +108,8 @@ export function registerForge(program: Command): void {
     .description("make a derivative of a model (or a new random one) with exact ground truth in forge.json")
     .argument("[model]", "the model to derive from: a weight file or a model folder")
     .option("-s, --steps <steps>", "steps joined by commas, e.g. permute,finetune-drift:0.1,quantize:Q4_K")
-    .requiredOption("-o, --out <path>", "output: a folder (safetensors), a .gguf file or a llama2.c .bin")
+    .option("--out <path>", "where to write: a folder (safetensors), .gguf or .bin (required)")
+    .option("-o, --output <format>", "output format: hf, gguf or llama2c (default: from --out)")
     .option("--synthesize <family>", "no input model: a new randomly initialised llama or mixtral model")
     .option("--dim <n>", "--synthesize: residual width (256)")
     .option("--layers <n>", "--synthesize: layers (4)")
@@ -116,7 +122,7 @@ export function registerForge(program: Command): void {
     .option("--tied", "--synthesize: tie the head to the embedding")
     .option("--seed <n>", "seed of every random choice", "1")
     .option("--dtype <type>", "storage type: F32, F16, BF16 (safetensors), any writable GGUF type (.gguf)")
-    .option("--format <format>", "hf, gguf or llama2c (default: from -o)")
+    .addOption(new Option("--format <format>", "the old name of -o").hideHelp())
     .option("--name <name>", "the name the output declares")
     .option("--declare-base <name>", "a base model the output claims (repeatable; may be a lie)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option("--license <id>", "the licence the output declares")
@@ -127,14 +133,19 @@ export function registerForge(program: Command): void {
     .action(async (model: string | undefined, o: Opts) => {
       const synth = synthesizeSpec(o);
       if (!/^\d+$/.test(o.seed)) throw new UsageError(`--seed must be a non-negative integer (got "${o.seed}")`);
+      // -o is the format (syft's convention); -o <path> is the old spelling of --out (deprecated)
+      const chosen = outputPath({ format: o.output, out: o.out, formats: FORMAT_NAMES, command: "forge" });
+      if (!chosen.path) throw new UsageError("--out <path> is required: where to write the derivative");
+      if (chosen.format !== undefined && o.format !== undefined && chosen.format !== o.format.toLowerCase()) throw new UsageError("-o and --format disagree: give one");
+      const given = chosen.format ?? o.format;
       let format: OutputFormat | undefined;
-      if (o.format !== undefined) {
-        const f = o.format.toLowerCase();
+      if (given !== undefined) {
+        const f = given.toLowerCase();
         format = f === "hf" || f === "safetensors" ? "hf" : f === "gguf" ? "gguf" : f === "llama2c" || f === "llama2.c" ? "llama2c" : undefined;
-        if (!format) throw new UsageError(`--format: unknown format "${o.format}" (hf, gguf, llama2c)`);
+        if (!format) throw new UsageError(`-o: unknown format "${given}" (hf, gguf, llama2c)`);
       }
       const opts: ForgeOptions = {
-        input: model, synthesize: synth, steps: o.steps, out: o.out, seed: Number(o.seed), dtype: o.dtype, format, name: o.name,
+        input: model, synthesize: synth, steps: o.steps, out: chosen.path, seed: Number(o.seed), dtype: o.dtype, format, name: o.name,
         declareBase: o.declareBase, license: o.license, maxShardBytes: o.maxShard ? size(o.maxShard) : undefined, force: !!o.force,
       };
       let bar: ReturnType<typeof progress> | undefined;
@@ -144,7 +155,7 @@ export function registerForge(program: Command): void {
         // nothing appears under the output name, and the exit code is 128 + the signal's number
         result = await withSignals((signal) => forge({
           ...opts, signal,
-          onProgress: ({ done, total }) => (bar ??= progress("forging", total)).update(done, total),
+          onProgress: ({ done, total }) => (bar ??= progress("forging", total, "values", { json: o.json })).update(done, total),
         }));
       } finally {
         bar?.stop();

@@ -21,7 +21,7 @@ export function registerInspect(program: Command): void {
     .action(async (path: string, opts: { tensors?: boolean; digests: boolean; json?: boolean }) => {
       let bar: ReturnType<typeof progress> | undefined;
       try {
-        const doc = await inspect({ model: path, tensors: !!opts.tensors, digests: opts.digests, onProgress: (e) => (bar ??= progress("hashing tensors", e.total)).update(e.done) });
+        const doc = await inspect({ model: path, tensors: !!opts.tensors, digests: opts.digests, onProgress: (e) => (bar ??= progress("hashing tensors", e.total, "tensors", { json: opts.json })).update(e.done) });
         bar?.stop();
         if (opts.json) printJson(doc);
         else printText(inspectText(doc, textWidth()));

@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { list } from "../../api/list.js";
+import { listDocument } from "../../report/documents.js";
 import { listText } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
@@ -17,7 +18,7 @@ export function registerList(program: Command): void {
     .option("--json", "machine-readable output")
     .action(async (opts: { registry?: string; json?: boolean }) => {
       const { registry: file, models } = await list({ registry: opts.registry });
-      if (opts.json) printJson({ registry: file, models });
+      if (opts.json) printJson(listDocument(file, models));
       else printText(listText(models, file));
       process.exitCode = EXIT.clean;
     });

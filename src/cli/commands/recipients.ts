@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { recipients } from "../../api/trace.js";
 import { escapeControls } from "../../errors.js";
+import { recipientsDocument } from "../../report/documents.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
@@ -19,7 +20,7 @@ export function registerRecipients(program: Command): void {
     .action(async (model: string, opts: { registry?: string; json?: boolean }) => {
       const r = await recipients({ model, registry: opts.registry });
       const copies = r.recipients;
-      if (opts.json) printJson(r);
+      if (opts.json) printJson(recipientsDocument(r.registry, r.model, r.recipients));
       else {
         const lines = [`${copies.length} marked cop${copies.length === 1 ? "y" : "ies"} of ${escapeControls(model)}`];
         for (const c of copies) lines.push(`  ${escapeControls(c.recipient).slice(0, 32).padEnd(32)} ${c.issuedAt.slice(0, 10)}  s=${c.strength}  key ${c.keySha256.slice(0, 12)}`);

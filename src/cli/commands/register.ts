@@ -9,6 +9,7 @@ import { Option, type Command } from "commander";
 import { register } from "../../api/register.js";
 import { q } from "../../errors.js";
 import { TIERS, type ModelMeta, type Tier } from "../../registry/metadata.js";
+import { registerDocument } from "../../report/documents.js";
 import { kb } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
@@ -52,12 +53,12 @@ export function registerRegister(program: Command): void {
       let bar: ReturnType<typeof progress> | undefined;
       let done;
       try {
-        done = await register({ model: path, meta, registry: opts.registry, onProgress: (e) => (bar ??= progress("fingerprinting", Math.max(1, e.total))).update(e.done, e.total) });
+        done = await register({ model: path, meta, registry: opts.registry, onProgress: (e) => (bar ??= progress("fingerprinting", Math.max(1, e.total), "layers", { json: opts.json })).update(e.done, e.total) });
       } finally {
         bar?.stop();
       }
       const { registry: file, entry } = done;
-      if (opts.json) printJson({ registry: file, ...entry });
+      if (opts.json) printJson(registerDocument(file, entry));
       else {
         printText(`registered ${q(entry.name)} (id ${entry.id}) in ${file}: ${entry.summary.architecture} ${entry.summary.format}, ${entry.summary.params.nLayers} layers, fingerprint ${kb(entry.fingerprintBytes)} in ${entry.partCount} parts, ${entry.postingCount} index keys`);
       }

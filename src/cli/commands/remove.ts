@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { q } from "../../errors.js";
 import { remove } from "../../api/remove.js";
+import { removeDocument } from "../../report/documents.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
@@ -19,7 +20,7 @@ export function registerRemove(program: Command): void {
     .option("--json", "machine-readable output")
     .action(async (name: string, opts: { registry?: string; json?: boolean }) => {
       const { registry: file, removed: r } = await remove({ name, registry: opts.registry });
-      if (opts.json) printJson({ registry: file, removed: r });
+      if (opts.json) printJson(removeDocument(file, r));
       else printText(`removed ${q(r.name)} (id ${r.id}) from ${file}`);
       process.exitCode = EXIT.clean;
     });

@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { run } from "../../api/run.js";
 import { UsageError } from "../../errors.js";
+import { runDocument } from "../../report/documents.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 
@@ -18,6 +19,7 @@ interface RunOptions {
   seed?: string;
   logits?: boolean;
   bos?: boolean;
+  tokenizer?: string;
   json?: boolean;
 }
 
@@ -42,6 +44,7 @@ export function registerRun(program: Command): void {
     .description("run a small model on the CPU (float32): continue a prompt, or show the next-token distribution")
     .argument("<model>", "a weight file (safetensors, GGUF, PyTorch, llama2.c) or a model folder")
     .option("--prompt <text>", "the text to continue (encoded with the model's tokenizer)")
+    .option("--tokenizer <file>", "a tokenizer for a model without one (tokenizer.json, .model, llama2.c tok*.bin)")
     .option("--tokens <ids>", "the prompt as token ids, e.g. 1,2,3 (for models without a tokenizer)")
     .option("--max-tokens <n>", "tokens to generate at most", "64")
     .option("--temperature <t>", "0 = greedy; otherwise sample from softmax(logits / t)", "0")
@@ -62,11 +65,11 @@ export function registerRun(program: Command): void {
       const prompt: string | number[] = ids ?? opts.prompt ?? "";
       const promptText = typeof prompt === "string" ? prompt : null;
 
-      const r = await run({ model: path, prompt, bos: opts.bos, ...(opts.logits ? { logits: 10 } : { maxTokens, temperature, seed, ...(topP === undefined ? {} : { topP }) }) });
+      const r = await run({ model: path, prompt, bos: opts.bos, tokenizer: opts.tokenizer, ...(opts.logits ? { logits: 10 } : { maxTokens, temperature, seed, ...(topP === undefined ? {} : { topP }) }) });
       if (r.kind === "next-tokens") {
         const { promptTokens, top } = r;
         if (opts.json) {
-          printJson({ model: path, prompt: promptText, promptTokens, top });
+          printJson(runDocument(path, promptText, r));
         } else {
           const lines = [`next token after ${promptText !== null ? JSON.stringify(promptText) : `tokens ${promptTokens.join(",")}`}:`];
           lines.push("  rank  id      prob     logit  token");
@@ -81,10 +84,7 @@ export function registerRun(program: Command): void {
 
       const g = r;
       if (opts.json) {
-        printJson({
-          model: path, prompt: promptText, promptTokens: g.promptTokens, tokens: g.tokens, text: g.text ?? null, fullText: g.fullText ?? null,
-          stop: g.stop, tokensPerSecond: Math.round(g.tokensPerSecond * 10) / 10, temperature, ...(temperature > 0 ? { seed } : {}),
-        });
+        printJson(runDocument(path, promptText, { ...g, temperature, seed }));
       } else if (g.fullText !== undefined) {
         printText(g.fullText);
         process.stderr.write(`(${g.tokens.length} tokens, ${g.tokensPerSecond.toFixed(1)} tokens/s, stopped: ${g.stop})\n`);

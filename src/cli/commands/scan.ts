@@ -18,7 +18,7 @@ import { scanText } from "../../report/scan-text.js";
 import { DEFAULT_CANDIDATES } from "../../scan/select.js";
 import { EXIT } from "../exit-codes.js";
 import { printText, toJson, textWidth } from "../output.js";
-import { progress } from "../progress.js";
+import { stagedProgress } from "../progress.js";
 import { REGISTRY_OPTION_HELP } from "./register.js";
 
 const FORMATS = ["text", "table", "json", "cyclonedx", "spdx", "sarif", "report-input"] as const;
@@ -65,21 +65,17 @@ export function registerScan(program: Command): void {
       const candidates = count(opts.candidates, "--candidates", 10000);
       const deep = count(opts.deep, "--deep", 10000);
       if (!opts.master !== !opts.keyFile) throw new UsageError("--master and --key-file go together");
-      let bar: ReturnType<typeof progress> | undefined;
-      let layers = 1;
+      // under -o json, cyclonedx, ... (machine output) no progress either
+      const bar = stagedProgress("scan", [{ name: "fingerprint", unit: "layers" }, { name: "compare", unit: "models" }], { json: format !== "text" && format !== "table" });
       let outcome;
       try {
         outcome = await scan({
           model: path, registry: opts.registry, failOn, publisher: opts.publisher, candidates, deep,
           trace: opts.master && opts.keyFile ? { master: opts.master, key: { file: opts.keyFile } } : undefined,
-          onProgress: ({ stage, done: d, total: t }) => {
-            if (stage === "fingerprint") layers = Math.max(1, t);
-            bar ??= progress("scanning", layers);
-            bar.update(stage === "fingerprint" ? d : layers + d, layers + (stage === "compare" ? t : 0));
-          },
+          onProgress: ({ stage, done: d, total: t }) => bar.update(stage, d, t),
         });
       } finally {
-        bar?.stop();
+        bar.stop();
       }
       const out = format === "text" || format === "table" ? scanText(outcome.document, textWidth()) : toJson(scanExport(outcome, format));
       if (opts.out) writeAtomically(opts.out, (f) => f.write(Buffer.from(out.endsWith("\n") ? out : `${out}\n`)));

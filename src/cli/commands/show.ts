@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { show } from "../../api/show.js";
+import { showDocument } from "../../report/documents.js";
 import { showText } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
@@ -19,7 +20,7 @@ export function registerShow(program: Command): void {
     .option("--json", "machine-readable output")
     .action(async (name: string, opts: { registry?: string; json?: boolean }) => {
       const shown = await show({ name, registry: opts.registry });
-      if (opts.json) printJson(shown);
+      if (opts.json) printJson(showDocument(shown.registry, shown));
       else printText(showText(shown));
       process.exitCode = EXIT.clean;
     });

@@ -4,7 +4,8 @@
  * marked copy a suspect model comes from. Exit 1 when a recipient is named, 0 when none, 2 on error.
  */
 import type { Command } from "commander";
-import { trace, TRACE_SCHEMA } from "../../api/trace.js";
+import { trace } from "../../api/trace.js";
+import { traceDocument } from "../../report/documents.js";
 import { traceText } from "../../report/trace-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
@@ -31,7 +32,7 @@ export function registerTrace(program: Command): void {
     .addHelpText("after", "\nExit: 1 a recipient is named, 0 none, 2 error.\n")
     .action(async (suspect: string, opts: Opts) => {
       const r = await trace({ suspect, master: opts.master, model: opts.model, key: { file: opts.keyFile }, registry: opts.registry });
-      if (opts.json) printJson({ schema: TRACE_SCHEMA, suspect, ...r });
+      if (opts.json) printJson(traceDocument(suspect, r));
       else printText(traceText(r, suspect));
       process.exitCode = r.named.length > 0 ? EXIT.findings : EXIT.clean;
     });

@@ -7,6 +7,7 @@
 import { Option, type Command } from "commander";
 import { tree } from "../../api/tree.js";
 import { treeDot, treeMermaid, treeText } from "../../lineage/render.js";
+import { UsageError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { progress } from "../progress.js";
@@ -16,6 +17,7 @@ interface Opts {
   registry?: string;
   json?: boolean;
   format?: "text" | "json" | "dot" | "mermaid";
+  output?: "text" | "json" | "dot" | "mermaid";
 }
 
 export function registerTree(program: Command): void {
@@ -24,11 +26,13 @@ export function registerTree(program: Command): void {
     .description("rebuild family trees of the registered models from weight evidence")
     .option("--registry <file>", REGISTRY_OPTION_HELP)
     .option("--json", "machine-readable output (same as --format json)")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "dot", "mermaid"]))
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json", "dot", "mermaid"]))
+    .addOption(new Option("--format <format>", "same as -o").choices(["text", "json", "dot", "mermaid"]))
     .argument("[names...]", "only these registered models (default: all)")
     .action(async (names: string[], opts: Opts) => {
-      const format = opts.json ? "json" : (opts.format ?? "text");
-      const bar = progress("comparing pairs", 1);
+      if (opts.output && opts.format && opts.output !== opts.format) throw new UsageError("-o and --format disagree: give one");
+      const format = opts.json ? "json" : (opts.output ?? opts.format ?? "text");
+      const bar = progress("comparing pairs", 1, "pairs", { json: format === "json" });
       let t;
       try {
         t = await tree({ registry: opts.registry, only: names, onProgress: (e) => bar.update(e.done, e.total) });

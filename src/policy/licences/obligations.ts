@@ -228,8 +228,8 @@ export function obligationFindings(obligations: readonly BrokenObligation[], der
     title: o.title,
     detail: o.detail,
     ...(about ? { about } : {}),
-    licence: { id: o.licence, clause: o.clause },
-    evidence: { obligation: o.kind, licence: o.licence, clause: o.clause, derivative },
+    license: { id: o.licence, clause: o.clause },
+    evidence: { obligation: o.kind, license: o.licence, clause: o.clause, derivative },
     fix: o.fix,
   }));
 }

@@ -39,9 +39,9 @@ function licences(list: readonly LicenceInfo[]): Json[] {
 }
 
 function ancestorLicence(a: AncestorInfo): Json[] {
-  if (!a.licence) return [];
-  const entry = findLicence(a.licence);
-  return licences([{ id: entry?.id ?? a.licence, name: entry?.name ?? a.licence, ...(entry?.url ? { url: entry.url } : {}), source: "registry", acknowledgement: "concluded" }]);
+  if (!a.license) return [];
+  const entry = findLicence(a.license);
+  return licences([{ id: entry?.id ?? a.license, name: entry?.name ?? a.license, ...(entry?.url ? { url: entry.url } : {}), source: "registry", acknowledgement: "concluded" }]);
 }
 
 /** Confidence that the ancestor is real: 1 − p (the verdict's corrected p-value). */
@@ -91,10 +91,10 @@ function risks(findings: readonly Finding[]): Json[] {
 /** The report input as a CycloneDX 1.6 BOM (plain JSON object). */
 export function cyclonedxBom(input: ReportInput): Json {
   const m = input.model;
-  const arch = stringParam(m.params, "modelArchitecture") ?? (Array.isArray(m.params["architectures"]) && typeof m.params["architectures"][0] === "string" ? m.params["architectures"][0] : m.architecture);
-  const task = stringParam(m.params, "task");
-  const hubId = stringParam(m.params, "hubId");
-  const revision = stringParam(m.params, "revision");
+  const arch = stringParam(m.config, "modelArchitecture") ?? (Array.isArray(m.config["architectures"]) && typeof m.config["architectures"][0] === "string" ? m.config["architectures"][0] : m.architecture);
+  const task = stringParam(m.config, "task");
+  const hubId = stringParam(m.config, "hubId");
+  const revision = stringParam(m.config, "revision");
   const fullFiles = m.files.filter((f) => !f.partial);
   const ancestors = input.ancestors.map(ancestorComponent);
   const considerations = risks(input.findings);
@@ -105,7 +105,7 @@ export function cyclonedxBom(input: ReportInput): Json {
     ...(revision ? { version: revision.toLowerCase() } : {}),
     ...(hubId && revision ? { purl: `pkg:huggingface/${hubId}@${revision.toLowerCase()}` } : {}),
     hashes: fullFiles.map((f) => ({ alg: "SHA-256", content: f.sha256 })),
-    licenses: licences(m.declaredLicences),
+    licenses: licences(m.declaredLicenses),
     ...(hubId ? { externalReferences: [{ type: "distribution", url: `https://huggingface.co/${hubId}` }, { type: "model-card", url: `https://huggingface.co/${hubId}/blob/${revision ?? "main"}/README.md` }] } : {}),
     pedigree: {
       ancestors: ancestors.filter((_, i) => input.ancestors[i]?.direction === "ancestor"),
@@ -134,7 +134,7 @@ export function cyclonedxBom(input: ReportInput): Json {
         prop("pedigree:file", fileUri(f.file)),
         ...(f.partial ? [prop("pedigree:filePartialSha256", `${fileUri(f.file)} ${f.sha256} (first and last MiB of ${f.bytes} bytes)`)] : []),
       ]),
-      ...scalarParams(m.params).map(([k, v]) => prop(`pedigree:param:${k}`, v)),
+      ...scalarParams(m.config).map(([k, v]) => prop(`pedigree:param:${k}`, v)),
       ...input.findings.map((f) => prop(`pedigree:finding:${f.id}`, `${f.severity}: ${f.title}`)),
     ],
   };

@@ -4,7 +4,7 @@
  */
 import type { ReportInput } from "../../policy/report-input.js";
 
-export const REPORT_INPUT_SCHEMA = "pedigree.report-input/1";
+export const REPORT_INPUT_SCHEMA = "pedigree.report-input/2";
 
 export type ReportInputDocument = { schema: typeof REPORT_INPUT_SCHEMA } & ReportInput;
 

@@ -67,14 +67,14 @@ function result(f: Finding, ruleIndex: number, input: ReportInput): Json {
     level: LEVEL[f.severity],
     message: { text: `${f.title}. ${f.detail} Fix: ${f.fix}` },
     locations,
-    partialFingerprints: { "pedigreeFinding/v1": `${f.id}:${f.about ?? ""}:${f.licence?.id ?? ""}:${f.title}` },
+    partialFingerprints: { "pedigreeFinding/v1": `${f.id}:${f.about ?? ""}:${f.license?.id ?? ""}:${f.title}` },
     properties: {
       severity: f.severity,
       "security-severity": String(RANK[f.severity]),
       title: f.title,
       fix: f.fix,
       ...(f.about ? { about: f.about } : {}),
-      ...(f.licence ? { licence: f.licence.id, clause: f.licence.clause } : {}),
+      ...(f.license ? { license: f.license.id, clause: f.license.clause } : {}),
       evidence: f.evidence,
     },
   };
@@ -105,7 +105,7 @@ export function sarifLog(input: ReportInput): Json {
       results: input.findings.map((f) => result(f, ids.indexOf(f.id), input)),
       properties: {
         model: { name: input.model.name, path: input.model.path, format: input.model.format, architecture: input.model.architecture, parameters: input.model.parameters },
-        ancestors: input.ancestors.map((a) => ({ name: a.name, relation: a.relation, direction: a.direction, log10PValue: a.log10PValue, licence: a.licence })),
+        ancestors: input.ancestors.map((a) => ({ name: a.name, relation: a.relation, direction: a.direction, log10PValue: a.log10PValue, license: a.license })),
       },
     }],
   };

@@ -71,10 +71,10 @@ export function spdxDocument(input: ReportInput): Json {
     }
     return id;
   };
-  const hubId = stringParam(m.params, "hubId");
-  const revision = stringParam(m.params, "revision");
-  const supplier = stringParam(m.params, "supplier") ?? (hubId?.includes("/") ? hubId.split("/")[0] : undefined) ?? (m.name.includes("/") ? m.name.split("/")[0] : undefined);
-  const releaseTime = stringParam(m.params, "releaseTime");
+  const hubId = stringParam(m.config, "hubId");
+  const revision = stringParam(m.config, "revision");
+  const supplier = stringParam(m.config, "supplier") ?? (hubId?.includes("/") ? hubId.split("/")[0] : undefined) ?? (m.name.includes("/") ? m.name.split("/")[0] : undefined);
+  const releaseTime = stringParam(m.config, "releaseTime");
   const fullFiles = m.files.filter((f) => !f.partial);
   const notes = [
     releaseTime ? "" : "releaseTime: not stated by the model files; the report time is given.",
@@ -82,7 +82,7 @@ export function spdxDocument(input: ReportInput): Json {
     m.declaredBaseModels.length ? `Declared base models: ${m.declaredBaseModels.join(", ")}.` : "",
     m.files.some((f) => f.partial) ? "Files above 256 MiB are identified by the SHA-256 of their first and last MiB and are not listed in verifiedUsing." : "",
   ].filter((s) => s !== "");
-  const hyper = scalarParams(m.params).filter(([k]) => !["hubId", "revision", "supplier", "releaseTime"].includes(k));
+  const hyper = scalarParams(m.config).filter(([k]) => !["hubId", "revision", "supplier", "releaseTime"].includes(k));
 
   add({
     type: "ai_AIPackage",
@@ -104,8 +104,8 @@ export function spdxDocument(input: ReportInput): Json {
   });
 
   // Exactly one hasDeclaredLicense and one hasConcludedLicense relationship for the AI package.
-  const declared = distinctLicences(m.declaredLicences.filter((l) => l.acknowledgement === "declared"));
-  const concluded = distinctLicences(m.declaredLicences.filter((l) => l.acknowledgement === "concluded"));
+  const declared = distinctLicences(m.declaredLicenses.filter((l) => l.acknowledgement === "declared"));
+  const concluded = distinctLicences(m.declaredLicenses.filter((l) => l.acknowledgement === "concluded"));
   let licN = 0;
   const licenceElement = (list: ReadonlyArray<LicenceInfo & { sources?: string[] }>): string => {
     if (list.length === 0) return NO_ASSERTION_LICENSE;
@@ -135,9 +135,9 @@ export function spdxDocument(input: ReportInput): Json {
       software_primaryPurpose: "model",
       comment: `Registered model (${a.tier} weights).`,
     });
-    if (a.licence) {
-      const entry = findLicence(a.licence);
-      const info: LicenceInfo = { id: entry?.id ?? a.licence, name: entry?.name ?? a.licence, ...(entry?.url ? { url: entry.url } : {}), source: "registry", acknowledgement: "concluded" };
+    if (a.license) {
+      const entry = findLicence(a.license);
+      const info: LicenceInfo = { id: entry?.id ?? a.license, name: entry?.name ?? a.license, ...(entry?.url ? { url: entry.url } : {}), source: "registry", acknowledgement: "concluded" };
       relate(pkg, "hasConcludedLicense", [licenceElement([info])]);
     }
     const [from, type, to] = a.direction === "ancestor" ? [ids.model, "descendantOf", pkg] : a.direction === "descendant" ? [ids.model, "ancestorOf", pkg] : [ids.model, "other", pkg];
