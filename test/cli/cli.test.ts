@@ -67,6 +67,8 @@ test("compare: derived pair with JSON contract and an HTML report; exit 0 whatev
   assert.match(page, /<svg/);
   assert.match(page, /pedigree compare/);
   assert.doesNotMatch(page, /<script src|<link /);
+  // where the report went is said on stderr, so --json's stdout stays one document
+  assert.ok(r.stderr.includes(`wrote the HTML report to ${html}`), r.stderr);
   const indep = runCli(["compare", sharedPath("dev-families", "A"), sharedPath("dev-families", "B")]);
   assert.equal(indep.code, 0);
   assert.match(indep.stdout, /^INDEPENDENT/);

@@ -5,9 +5,9 @@
  * verdict (the comparison completed), 2 on errors.
  */
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
 import { compare } from "../../api/compare.js";
-import { UsageError } from "../../errors.js";
+import { escapeControls, UsageError } from "../../errors.js";
+import { writeAtomically } from "../../io/atomic-file.js";
 import { readProbes } from "../../behaviour/probes.js";
 import { behaviourText } from "../../report/behaviour-document.js";
 import { compareHtml } from "../../report/compare-html.js";
@@ -59,7 +59,11 @@ export function registerCompare(program: Command): void {
       try {
         const { document: doc } = await compare({ a: pathA, b: pathB, with: opts.with, sample, rotation: opts.rotation, behaviour: opts.behaviour ? { controls: controlPaths, probes } : undefined, command: command + (opts.behaviour ? ` --behaviour --controls ${controlPaths.join(",")}${opts.probes ? ` --probes ${opts.probes}` : ""}` : ""), onProgress: (e) => bar.update(e.stage, e.done, e.total) });
         bar.stop();
-        if (opts.html) writeFileSync(opts.html, compareHtml(doc));
+        if (opts.html) {
+          const html = compareHtml(doc);
+          writeAtomically(opts.html, (f) => f.write(Buffer.from(html)));
+          process.stderr.write(`wrote the HTML report to ${escapeControls(opts.html)}\n`);
+        }
         if (opts.json) printJson(doc);
         else printText(compareText(doc, textWidth()) + (doc.behaviour ? `${behaviourText(doc.behaviour).join("\n")}\n` : ""));
       } finally {
