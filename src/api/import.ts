@@ -4,9 +4,9 @@
  * registered is refused unless `replace`.
  */
 import { resolve } from "node:path";
-import { importRegistry as importLines, type ImportResult } from "../registry/import.js";
+import { incomingModels, type ImportedLine, type ImportResult } from "../registry/import.js";
 import { throwIfAborted, type OperationOptions } from "./cancel.js";
-import { useRegistry, type RegistryInput } from "./inputs.js";
+import { useBackend, type RegistryInput } from "./inputs.js";
 
 export interface ImportOptions extends Pick<OperationOptions, "signal"> {
   /** A file written by exportRegistry / `pedigree export`, or "-" for standard input. */
@@ -19,5 +19,6 @@ export type Imported = { registry: string } & ImportResult;
 
 export async function importRegistry(opts: ImportOptions): Promise<Imported> {
   throwIfAborted(opts.signal, "import");
-  return useRegistry(opts.registry, {}, (db, file) => ({ registry: file, ...importLines(db, opts.file === "-" ? "-" : resolve(opts.file), { replace: !!opts.replace }) }));
+  const file = opts.file === "-" ? "-" : resolve(opts.file);
+  return useBackend(opts.registry, {}, async (b) => ({ registry: b.name, ...(await b.load(incomingModels(file), { replace: !!opts.replace, where: (m) => (m as ImportedLine).where })) }));
 }

@@ -27,6 +27,8 @@ export interface ScanOptions extends SelectOptions {
   /** Compare against the suspect's full weights for this many of the best candidates that fingerprints do not settle (default 3). */
   deep?: number;
   onStage?: (stage: "fingerprint" | "compare", done: number, total: number) => void;
+  /** The suspect's fingerprint, when already computed (scanModel computes it otherwise). */
+  fingerprint?: Fingerprint;
 }
 
 export interface ScanMatch {
@@ -61,7 +63,7 @@ export interface ScanResult {
 
 const DEFAULT_DEEP = 3;
 /** Index candidates looked at, at most, when a family keeps filling the list. */
-const MAX_CANDIDATES = 64;
+export const MAX_CANDIDATES = 64;
 
 function directionOf(r: CompareResult): ScanMatch["direction"] {
   if (r.direction.parent === "unknown" || r.direction.confidence === "low") return "unknown";
@@ -81,7 +83,7 @@ function sameFiles(a: FingerprintSummary, b: FingerprintSummary): boolean {
 /** Scan a live model: fingerprint it, then scanFingerprint with its weights at hand for the deep route. */
 export function scanModel(db: Registry, suspect: CanonicalModel, opts: ScanOptions = {}): ScanResult {
   const t0 = performance.now();
-  const fp = computeFingerprint(suspect, { onLayer: (d, t) => opts.onStage?.("fingerprint", d, t) });
+  const fp = opts.fingerprint ?? computeFingerprint(suspect, { onLayer: (d, t) => opts.onStage?.("fingerprint", d, t) });
   const r = scanFingerprint(db, fp, suspect.declared, suspect, opts);
   r.timings.fingerprintMs = Math.round(performance.now() - t0);
   return r;
