@@ -12,7 +12,7 @@ import type { Finding } from "../policy/report-input.js";
 import { suspectFacts, type SuspectFacts } from "../policy/suspect.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
 import { scanDocument, type ScanDocument } from "../report/scan-document.js";
-import { scanWorkingSet } from "../scan/fetch.js";
+import { scanOnBackend } from "../scan/fetch.js";
 import { scanModel, type ScanResult } from "../scan/scan.js";
 import { DEFAULT_CANDIDATES, DEFAULT_EXHAUSTIVE_UP_TO } from "../scan/select.js";
 import { traceMatches } from "../trace/scan-trace.js";
@@ -58,11 +58,11 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       const t0 = performance.now();
       const fp = computeFingerprint(model, { onLayer: (d, t) => report("fingerprint", d, t) });
       const fingerprintMs = performance.now() - t0;
-      const ws = await scanWorkingSet(b, fp, model.declared.baseModels, DEFAULT_EXHAUSTIVE_UP_TO);
+      const candidates = opts.candidates ?? DEFAULT_CANDIDATES;
+      const { result, ws } = await scanOnBackend(b, fp, model.declared.baseModels, candidates, (set) => scanModel(set.db, model, {
+        candidates, deep: opts.deep ?? 3, exhaustiveUpTo: DEFAULT_EXHAUSTIVE_UP_TO, onStage: report, fingerprint: fp, registered: set.registered,
+      }));
       try {
-        const result = scanModel(ws.db, model, {
-          candidates: opts.candidates ?? DEFAULT_CANDIDATES, deep: opts.deep ?? 3, exhaustiveUpTo: DEFAULT_EXHAUSTIVE_UP_TO, onStage: report, fingerprint: fp, registered: ws.registered,
-        });
         result.timings.fingerprintMs = Math.round(fingerprintMs + result.timings.compareMs);
         const facts = suspectFacts(model, opts.publisher);
         const traced = opts.trace && key ? traceMatches(ws.db, model, result.matches, opts.trace.master, key) : undefined;

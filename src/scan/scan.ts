@@ -65,6 +65,15 @@ const DEFAULT_DEEP = 3;
 /** Index candidates looked at, at most, when a family keeps filling the list. */
 export const MAX_CANDIDATES = 64;
 
+/**
+ * Whether the index's first `limit` candidates leave the scan looking further down the list: every
+ * one of them was compared and is a relative (a large family can crowd the list).
+ */
+export function wouldWiden(matches: readonly ScanMatch[], limit: number): boolean {
+  const fromIndex = matches.filter((m) => m.selectedBy === "index");
+  return fromIndex.length >= limit && fromIndex.every((m) => m.verdict === "derived");
+}
+
 function directionOf(r: CompareResult): ScanMatch["direction"] {
   if (r.direction.parent === "unknown" || r.direction.confidence === "low") return "unknown";
   return r.direction.parent === "a" ? "registered is the ancestor" : "suspect is the ancestor";
@@ -123,8 +132,7 @@ export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declare
     });
     // a large family can crowd the index's first candidates: while every one of them is a relative,
     // look further down the list (a relative's parent may rank just below its siblings)
-    const fromIndex = matches.filter((m) => m.selectedBy === "index");
-    if (limit >= MAX_CANDIDATES || fromIndex.length < limit || fromIndex.some((m) => m.verdict !== "derived")) break;
+    if (limit >= MAX_CANDIDATES || !wouldWiden(matches, limit)) break;
     limit = Math.min(MAX_CANDIDATES, 2 * limit);
     ({ selected } = selectCandidates(db, fp, declared.baseModels, { ...opts, candidates: limit }));
   }
