@@ -45,7 +45,9 @@ export async function copyRegistry(opts: CopyOptions): Promise<Copied> {
     useBackend(opts.to, {}, async (to) => {
       if ((await to.count()) > 0) throw new PedigreeError("conflict", "the target registry already holds models: copy into an empty registry", to.name);
       const seen = { issued: 0 };
-      const r = await to.load(models(from, opts, seen), { where: (m) => `${from.name}: model ${m.meta.name}` });
+      // from one snapshot of a server registry (a SQLite source is read model by model)
+      const copy = async (src: RegistryBackend) => to.load(models(src, opts, seen), { where: (m) => `${from.name}: model ${m.meta.name}` });
+      const r = from.snapshot ? await from.snapshot(copy) : await copy(from);
       return { from: from.name, to: to.name, models: r.imported, issuedCopies: seen.issued };
     }));
 }

@@ -60,19 +60,23 @@ async function toFile(path: string, lines: AsyncIterable<string> | Iterable<stri
 export async function exportRegistry(opts: ExportOptions): Promise<Exported> {
   throwIfAborted(opts.signal, "export");
   return useBackend(opts.registry, { readOnly: true }, async (b) => {
-    const file = b.name;
-    // a SQLite file is read from one snapshot; a server registry model by model, in batches
-    const lines = () => (b instanceof SqliteBackend ? exportLines(b.db) : exportBackendLines(b));
-    if (opts.out !== undefined) {
-      const out = resolve(opts.out);
-      return { registry: file, out, models: (await toFile(out, lines(), opts.signal)) - 1 };
-    }
-    let n = 0;
-    for await (const line of lines()) {
-      throwIfAborted(opts.signal, "export");
-      await opts.write?.(line);
-      n++;
-    }
-    return { registry: file, models: n - 1 };
+    // a SQLite file is read in one read transaction (exportLines); a server registry in one snapshot
+    if (b instanceof SqliteBackend) return write(b.name, exportLines(b.db), opts);
+    if (b.snapshot) return b.snapshot((view) => write(b.name, exportBackendLines(view), opts));
+    return write(b.name, exportBackendLines(b), opts);
   });
+}
+
+async function write(file: string, lines: AsyncIterable<string> | Iterable<string>, opts: ExportOptions): Promise<Exported> {
+  if (opts.out !== undefined) {
+    const out = resolve(opts.out);
+    return { registry: file, out, models: (await toFile(out, lines, opts.signal)) - 1 };
+  }
+  let n = 0;
+  for await (const line of lines) {
+    throwIfAborted(opts.signal, "export");
+    await opts.write?.(line);
+    n++;
+  }
+  return { registry: file, models: n - 1 };
 }

@@ -71,5 +71,7 @@ export interface RegistryBackend {
    * (`where` of the model) unless `replace`. `check` is called before each model is written.
    */
   load(models: AsyncIterable<IncomingModel> | Iterable<IncomingModel>, opts: { replace?: boolean; where?: (m: IncomingModel, i: number) => string }): Promise<LoadResult>;
+  /** Runs `fn` on a read-only view of one snapshot (server registries; a SQLite file's export has its own). */
+  snapshot?<T>(fn: (view: RegistryBackend) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

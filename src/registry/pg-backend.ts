@@ -25,7 +25,33 @@ type Tx = pg.PoolClient;
 
 export class PgBackend implements RegistryBackend {
   readonly kind = "postgres";
-  constructor(private readonly pool: pg.Pool, readonly name: string) {}
+  /** `pool`: a pool, or — for a read snapshot — one client inside a REPEATABLE READ transaction. */
+  constructor(private readonly pool: pg.Pool, readonly name: string, private readonly view = false) {}
+
+  /**
+   * Runs `fn` on a read-only view of one snapshot of the registry (REPEATABLE READ): an export or
+   * copy sees every model as of one moment however long it takes.
+   */
+  async snapshot<T>(fn: (view: RegistryBackend) => Promise<T>): Promise<T> {
+    if (this.view) return fn(this);
+    let c: Tx;
+    try {
+      c = await this.pool.connect();
+    } catch (e) {
+      throw pgError(this.name, e);
+    }
+    try {
+      await this.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [], c);
+      const out = await fn(new PgBackend(c as unknown as pg.Pool, this.name, true));
+      await this.query("COMMIT", [], c);
+      return out;
+    } catch (e) {
+      await c.query("ROLLBACK").catch(() => undefined);
+      throw pgError(this.name, e);
+    } finally {
+      c.release();
+    }
+  }
 
   private async query<R extends pg.QueryResultRow>(sql: string, args: unknown[] = [], c: pg.Pool | Tx = this.pool): Promise<R[]> {
     try {
@@ -37,6 +63,7 @@ export class PgBackend implements RegistryBackend {
 
   /** Runs `fn` in one transaction on one connection. */
   async transaction<T>(fn: (c: Tx) => Promise<T>): Promise<T> {
+    if (this.view) throw new PedigreeError("internal", "a read snapshot of the registry cannot be written", this.name);
     let c: Tx;
     try {
       c = await this.pool.connect();
@@ -74,13 +101,17 @@ export class PgBackend implements RegistryBackend {
 
   async register(fp: Fingerprint, meta: ModelMeta, registeredAt = new Date().toISOString()): Promise<ModelEntry> {
     const stored: StoredFingerprint = { parts: encodeFingerprint(fp), version: fp.version, summary: fp.summary, index: fp.index };
-    return this.transaction(async (c) => {
-      if ((await this.query("SELECT 1 FROM models WHERE name = $1", [meta.name], c)).length > 0) {
-        throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered in ${this.name} (remove it first, or choose another --name)`);
-      }
-      await this.insert(c, { meta, stored, registeredAt });
-      return (await this.get(meta.name, c)) as ModelEntry;
-    });
+    const taken = () => new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered in ${this.name} (remove it first, or choose another --name)`);
+    try {
+      return await this.transaction(async (c) => {
+        if ((await this.query("SELECT 1 FROM models WHERE name = $1", [meta.name], c)).length > 0) throw taken();
+        await this.insert(c, { meta, stored, registeredAt });
+        return (await this.get(meta.name, c)) as ModelEntry;
+      });
+    } catch (e) {
+      // registered by another process between the check and the insert: the unique name decides
+      throw e instanceof PedigreeError && e.code === "conflict" ? taken() : e;
+    }
   }
 
   /** Inserts one model, its parts, its index entries and issued copies; returns its id. */
@@ -194,6 +225,6 @@ export class PgBackend implements RegistryBackend {
   }
 
   async close(): Promise<void> {
-    await this.pool.end().catch(() => undefined);
+    if (!this.view) await this.pool.end().catch(() => undefined);
   }
 }
