@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { encodeFingerprint } from "../src/fingerprint/codec.js";
-import type { Fingerprint } from "../src/fingerprint/types.js";
+import type { Fingerprint, IndexKey } from "../src/fingerprint/types.js";
 import { Rng } from "../src/numeric/rng.js";
 import { bandKeys } from "../src/registry/band-keys.js";
 import { openBackend } from "../src/registry/connect.js";
@@ -77,9 +77,32 @@ async function bestAsync<T>(reps: number, f: () => Promise<T>): Promise<{ ms: nu
   return { ms, out };
 }
 
-/** The synthetic model stored under id `id` (its parts, made on demand for the models a scan compares). */
-function modelOf(id: number): Fingerprint {
-  return synthetic(SHAPES[id % SHAPES.length] as Shape, new Rng(1000 + id), `synthetic-${id}`);
+/**
+ * The synthetic model stored under id `id`, its parts made on demand for the models a scan
+ * compares, with the index key whose band keys are exactly the ones its id was posted under (the
+ * lists were drawn key by key): a working set rebuilds postings from the parts, as for any model.
+ */
+function modelOf(id: number, keys: readonly number[]): Fingerprint {
+  const fp = synthetic(SHAPES[id % SHAPES.length] as Shape, new Rng(1000 + id), `synthetic-${id}`);
+  return { ...fp, index: indexFromKeys(keys) };
+}
+
+/** An index key whose band keys are `keys`: per kind, codes made of one value from each band slot (0 where a slot runs out). */
+function indexFromKeys(keys: readonly number[]): IndexKey {
+  const slots = Array.from({ length: 9 }, () => [] as number[]);
+  for (const k of keys) slots[k >>> 20]?.push(k & 0xfffff);
+  const codes: number[] = [];
+  const kinds: number[] = [];
+  for (let kind = 0; kind < 3; kind++) {
+    const [b0, b1, b2] = [0, 1, 2].map((b) => slots[kind * 3 + b] as number[]) as [number[], number[], number[]];
+    for (let i = 0; i < Math.max(b0.length, b1.length, b2.length); i++) {
+      const [x, y, z] = [b0[i] ?? 0, b1[i] ?? 0, b2[i] ?? 0];
+      // bands(hi, lo) = [lo & 0xfffff, ((lo >>> 20) | (hi << 12)) & 0xfffff, (hi >>> 8) & 0xfffff]
+      codes.push(((y >>> 12) | (z << 8)) >>> 0, (x | ((y & 0xfff) << 20)) >>> 0);
+      kinds.push(kind);
+    }
+  }
+  return { codes: Uint32Array.from(codes), kinds: Uint8Array.from(kinds), layers: new Uint16Array(kinds.length) };
 }
 
 function line(kind: string, n: number, buildS: number, bytes: number, postings: number, partsFor: number, cand: number[], scans: Array<{ ms: number; r: ScanResult }>): void {
@@ -130,11 +153,15 @@ async function pgParts(url: string, b: RegistryBackend): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
+    const keys = new Map<number, number[]>([...ids].map((id) => [id, []]));
+    const rows = (await c.query<{ k: number; ids: number[] }>("SELECT band_key AS k, ARRAY(SELECT unnest(model_ids) INTERSECT SELECT unnest($1::int[])) AS ids FROM index_lists WHERE model_ids && $1::int[]", [[...ids]])).rows;
+    for (const r of rows) for (const id of r.ids) keys.get(id)?.push(r.k);
     for (const id of ids) {
-      const fp = modelOf(id);
+      const fp = modelOf(id, keys.get(id) ?? []);
       const parts = encodeFingerprint(fp);
       await c.query("UPDATE models SET summary_json = $2, part_count = $3 WHERE id = $1", [id, JSON.stringify(fp.summary), parts.size]);
-      for (const [p, bytes] of parts) await c.query("INSERT INTO fingerprint_parts (model_id, part, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [id, p, Buffer.from(bytes)]);
+      await c.query("DELETE FROM fingerprint_parts WHERE model_id = $1", [id]);
+      for (const [p, bytes] of parts) await c.query("INSERT INTO fingerprint_parts (model_id, part, bytes) VALUES ($1, $2, $3)", [id, p, Buffer.from(bytes)]);
     }
   } finally {
     await c.end();
@@ -234,9 +261,11 @@ function sqliteRun(dir: string, n: number): void {
     })();
     const ids = new Set<number>();
     for (const [, fp] of suspects) for (const c of candidates(db, fp.index, MAX_CANDIDATES)) if (c.name.startsWith("synthetic-")) ids.add(c.id);
+    const keys = new Map<number, number[]>([...ids].map((id) => [id, []]));
+    for (const r of db.prepare(`SELECT band_key AS k, model_id AS id FROM index_postings WHERE model_id IN (${[...ids].join(",")})`).all() as Array<{ k: number; id: number }>) keys.get(r.id)?.push(r.k);
     db.transaction(() => {
       for (const id of ids) {
-        const fp = modelOf(id);
+        const fp = modelOf(id, keys.get(id) ?? []);
         const parts = encodeFingerprint(fp);
         db.prepare("UPDATE models SET summary_json = ?, part_count = ? WHERE id = ?").run(JSON.stringify(fp.summary), parts.size, id);
         for (const [p, bytes] of parts) db.prepare("INSERT OR IGNORE INTO fingerprint_parts (model_id, part, bytes) VALUES (?, ?, ?)").run(id, p, bytes);
