@@ -79,8 +79,9 @@ async function bestAsync<T>(reps: number, f: () => Promise<T>): Promise<{ ms: nu
 
 /**
  * The synthetic model stored under id `id`, its parts made on demand for the models a scan
- * compares, with the index key whose band keys are exactly the ones its id was posted under (the
- * lists were drawn key by key): a working set rebuilds postings from the parts, as for any model.
+ * compares, with an index key made of the suspects' band keys its id was posted under (the lists
+ * were drawn key by key; its other keys meet no query here): a working set rebuilds postings from
+ * the parts, as for any model, and ranks the models as the registry's index does.
  */
 function modelOf(id: number, keys: readonly number[]): Fingerprint {
   const fp = synthetic(SHAPES[id % SHAPES.length] as Shape, new Rng(1000 + id), `synthetic-${id}`);
@@ -154,8 +155,10 @@ async function pgParts(url: string, b: RegistryBackend): Promise<number> {
   await c.connect();
   try {
     const keys = new Map<number, number[]>([...ids].map((id) => [id, []]));
-    const rows = (await c.query<{ k: number; ids: number[] }>("SELECT band_key AS k, ARRAY(SELECT unnest(model_ids) INTERSECT SELECT unnest($1::int[])) AS ids FROM index_lists WHERE model_ids && $1::int[]", [[...ids]])).rows;
-    for (const r of rows) for (const id of r.ids) keys.get(id)?.push(r.k);
+    const queried = [...new Set(suspects.flatMap(([, fp]) => Array.from(bandKeys(fp.index))))];
+    for (const r of (await c.query<{ k: number; ids: number[] }>("SELECT band_key AS k, model_ids AS ids FROM index_lists WHERE band_key = ANY($1::int[])", [queried])).rows) {
+      for (const id of r.ids) keys.get(id)?.push(r.k);
+    }
     for (const id of ids) {
       const fp = modelOf(id, keys.get(id) ?? []);
       const parts = encodeFingerprint(fp);
@@ -262,7 +265,8 @@ function sqliteRun(dir: string, n: number): void {
     const ids = new Set<number>();
     for (const [, fp] of suspects) for (const c of candidates(db, fp.index, MAX_CANDIDATES)) if (c.name.startsWith("synthetic-")) ids.add(c.id);
     const keys = new Map<number, number[]>([...ids].map((id) => [id, []]));
-    for (const r of db.prepare(`SELECT band_key AS k, model_id AS id FROM index_postings WHERE model_id IN (${[...ids].join(",")})`).all() as Array<{ k: number; id: number }>) keys.get(r.id)?.push(r.k);
+    const posted = db.prepare("SELECT model_id FROM index_postings WHERE band_key = ?").pluck();
+    for (const k of new Set(suspects.flatMap(([, fp]) => Array.from(bandKeys(fp.index))))) for (const id of posted.all(k) as number[]) keys.get(id)?.push(k);
     db.transaction(() => {
       for (const id of ids) {
         const fp = modelOf(id, keys.get(id) ?? []);
