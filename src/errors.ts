@@ -11,11 +11,12 @@ export type ErrorCode =
   | "not-found" // a path that does not exist
   | "usage" // wrong command-line use
   | "conflict" // the registry already holds what was to be added
+  | "unavailable" // a server registry that cannot be reached (connection refused, lost, timed out)
   | "aborted" // cancelled through an AbortSignal (the CLI: a signal such as SIGINT)
   | "internal"; // a bug: should never happen
 
 /** Every code, for tables that must cover them all (the CLI's exit codes, the server's statuses). */
-export const ERROR_CODES: readonly ErrorCode[] = ["bad-input", "unsupported", "not-found", "usage", "conflict", "aborted", "internal"];
+export const ERROR_CODES: readonly ErrorCode[] = ["bad-input", "unsupported", "not-found", "usage", "conflict", "unavailable", "aborted", "internal"];
 
 export class PedigreeError extends Error {
   override name = "PedigreeError";

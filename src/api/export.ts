@@ -7,9 +7,10 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { BadInputError } from "../errors.js";
-import { exportLines } from "../registry/export.js";
+import { exportBackendLines, exportLines } from "../registry/export.js";
+import { SqliteBackend } from "../registry/sqlite-backend.js";
 import { throwIfAborted, type OperationOptions } from "./cancel.js";
-import { useRegistry, type RegistryInput } from "./inputs.js";
+import { useBackend, type RegistryInput } from "./inputs.js";
 
 export interface ExportOptions extends Pick<OperationOptions, "signal"> {
   registry?: RegistryInput;
@@ -25,7 +26,7 @@ export interface Exported {
   models: number;
 }
 
-function toFile(path: string, lines: Iterable<string>, signal: AbortSignal | undefined): number {
+async function toFile(path: string, lines: AsyncIterable<string> | Iterable<string>, signal: AbortSignal | undefined): Promise<number> {
   const tmp = `${path}.tmp-${process.pid}`;
   let fd: number;
   try {
@@ -35,7 +36,7 @@ function toFile(path: string, lines: Iterable<string>, signal: AbortSignal | und
   }
   let n = 0;
   try {
-    for (const line of lines) {
+    for await (const line of lines) {
       throwIfAborted(signal, "export");
       writeSync(fd, `${line}\n`);
       n++;
@@ -58,17 +59,24 @@ function toFile(path: string, lines: Iterable<string>, signal: AbortSignal | und
 
 export async function exportRegistry(opts: ExportOptions): Promise<Exported> {
   throwIfAborted(opts.signal, "export");
-  return useRegistry(opts.registry, { readOnly: true }, async (db, file) => {
-    if (opts.out !== undefined) {
-      const out = resolve(opts.out);
-      return { registry: file, out, models: toFile(out, exportLines(db), opts.signal) - 1 };
-    }
-    let n = 0;
-    for (const line of exportLines(db)) {
-      throwIfAborted(opts.signal, "export");
-      await opts.write?.(line);
-      n++;
-    }
-    return { registry: file, models: n - 1 };
+  return useBackend(opts.registry, { readOnly: true }, async (b) => {
+    // a SQLite file is read in one read transaction (exportLines); a server registry in one snapshot
+    if (b instanceof SqliteBackend) return write(b.name, exportLines(b.db), opts);
+    if (b.snapshot) return b.snapshot((view) => write(b.name, exportBackendLines(view), opts));
+    return write(b.name, exportBackendLines(b), opts);
   });
+}
+
+async function write(file: string, lines: AsyncIterable<string> | Iterable<string>, opts: ExportOptions): Promise<Exported> {
+  if (opts.out !== undefined) {
+    const out = resolve(opts.out);
+    return { registry: file, out, models: (await toFile(out, lines, opts.signal)) - 1 };
+  }
+  let n = 0;
+  for await (const line of lines) {
+    throwIfAborted(opts.signal, "export");
+    await opts.write?.(line);
+    n++;
+  }
+  return { registry: file, models: n - 1 };
 }

@@ -5,9 +5,9 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { importRegistry as importLines, type ImportResult } from "../registry/import.js";
+import { incomingModels, type ImportedLine, type ImportResult } from "../registry/import.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
-import { useRegistry, type RegistryInput } from "./inputs.js";
+import { useBackend, type RegistryInput } from "./inputs.js";
 
 /** Progress (stage "import") counts bytes of the file read; its total is 0 for standard input. */
 export interface ImportOptions extends OperationOptions {
@@ -23,14 +23,13 @@ export async function importRegistry(opts: ImportOptions): Promise<Imported> {
   throwIfAborted(opts.signal, "import");
   const path = opts.file === "-" ? "-" : resolve(opts.file);
   const report = progressOf(opts, "import");
-  return useRegistry(opts.registry, {}, (db, file) => {
-    // the size, for progress only (a missing or special file is refused by the reader, naming it)
-    let total = 0;
-    try {
-      if (path !== "-") total = statSync(path).size;
-    } catch {
-      total = 0;
-    }
-    return { registry: file, ...importLines(db, path, { replace: !!opts.replace, onLine: (bytes) => report("import", bytes, Math.max(total, bytes)) }) };
-  });
+  // the size, for progress only (a missing or special file is refused by the reader, naming it)
+  let total = 0;
+  try {
+    if (path !== "-") total = statSync(path).size;
+  } catch {
+    total = 0;
+  }
+  const lines = incomingModels(path, (bytes) => report("import", bytes, Math.max(total, bytes)));
+  return useBackend(opts.registry, {}, async (b) => ({ registry: b.name, ...(await b.load(lines, { replace: !!opts.replace, where: (m) => (m as ImportedLine).where })) }));
 }

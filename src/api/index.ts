@@ -18,6 +18,7 @@ export { show, type ShowOptions, type Shown } from "./show.js";
 export { remove, type RemoveOptions, type Removed } from "./remove.js";
 export { exportRegistry, type ExportOptions, type Exported } from "./export.js";
 export { importRegistry, type ImportOptions, type Imported } from "./import.js";
+export { copyRegistry, type CopyOptions, type Copied } from "./copy.js";
 export { abortedError, throwIfAborted, type OperationOptions, type ProgressEvent } from "./cancel.js";
 export type { ModelInput, RegistryInput } from "./inputs.js";
 export { mark, type MarkOptions, type Marked } from "./mark.js";

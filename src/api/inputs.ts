@@ -7,12 +7,17 @@
  */
 import { loadModel } from "../load-model.js";
 import type { CanonicalModel } from "../model/canonical.js";
+import type { RegistryBackend } from "../registry/backend.js";
+import { openBackend, sqliteBackend } from "../registry/connect.js";
 import { registryError, registryFile, withRegistry, type OpenOptions, type Registry } from "../registry/open.js";
 
 /** A weight file or model folder, or a loaded model. */
 export type ModelInput = string | CanonicalModel;
 
-/** A registry file, an open registry, or undefined for the default registry ($PEDIGREE_REGISTRY, ...). */
+/**
+ * A registry file or postgres:// URL, an open SQLite registry, or undefined for the default registry
+ * ($PEDIGREE_REGISTRY, ...).
+ */
 export type RegistryInput = string | Registry | undefined;
 
 export function isLoaded(m: ModelInput): m is CanonicalModel {
@@ -38,5 +43,20 @@ export async function useRegistry<T>(input: RegistryInput, opts: OpenOptions, fn
     return await fn(input, file);
   } catch (e) {
     throw registryError(file, e);
+  }
+}
+
+/**
+ * Runs `fn` on the registry behind the one interface (a SQLite file or a Postgres database); opens
+ * and closes it when given a location, leaves a given open registry open.
+ */
+export async function useBackend<T>(input: RegistryInput, opts: OpenOptions, fn: (b: RegistryBackend) => T | Promise<T>): Promise<T> {
+  const b = typeof input === "object" ? sqliteBackend(input) : await openBackend(input, opts);
+  try {
+    return await fn(b);
+  } catch (e) {
+    throw b.kind === "sqlite" ? registryError(b.name, e) : e;
+  } finally {
+    await b.close();
   }
 }

@@ -3,8 +3,7 @@
  * The registered models, one listing each (sorted by name).
  */
 import type { ModelListing } from "../registry/store.js";
-import { list as listModels } from "../registry/store.js";
-import { useRegistry, type RegistryInput } from "./inputs.js";
+import { useBackend, type RegistryInput } from "./inputs.js";
 
 export interface ListOptions {
   registry?: RegistryInput;
@@ -16,5 +15,5 @@ export interface Listing {
 }
 
 export async function list(opts: ListOptions = {}): Promise<Listing> {
-  return useRegistry(opts.registry, { readOnly: true }, (db, file) => ({ registry: file, models: listModels(db) }));
+  return useBackend(opts.registry, { readOnly: true }, async (b) => ({ registry: b.name, models: await b.list() }));
 }

@@ -6,9 +6,9 @@
 import { PedigreeError, UsageError, q } from "../errors.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
 import { metaProblem, type ModelMeta } from "../registry/metadata.js";
-import { get, register as store, type ModelEntry } from "../registry/store.js";
+import type { ModelEntry } from "../registry/store.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
-import { useRegistry, withModel, type ModelInput, type RegistryInput } from "./inputs.js";
+import { useBackend, withModel, type ModelInput, type RegistryInput } from "./inputs.js";
 
 export interface RegisterOptions extends OperationOptions {
   model: ModelInput;
@@ -28,13 +28,13 @@ export async function register(opts: RegisterOptions): Promise<Registered> {
   if (problem) throw new UsageError(problem);
   throwIfAborted(opts.signal, "register");
   const report = progressOf(opts, "register");
-  return useRegistry(opts.registry, {}, (db, file) => {
-    // fail before the (slow) fingerprint when the name is taken; store() checks again
-    if (get(db, meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered in ${file} (remove it first, or choose another --name)`);
-    return withModel(opts.model, (model) => {
+  return useBackend(opts.registry, {}, async (b) => {
+    // fail before the (slow) fingerprint when the name is taken; register() checks again
+    if (await b.get(meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered in ${b.name} (remove it first, or choose another --name)`);
+    return withModel(opts.model, async (model) => {
       const fp = computeFingerprint(model, { onLayer: (d, t) => report("fingerprint", d, t) });
       throwIfAborted(opts.signal, "register");
-      return { registry: file, entry: store(db, fp, meta) };
+      return { registry: b.name, entry: await b.register(fp, meta) };
     });
   });
 }

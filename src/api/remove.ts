@@ -2,8 +2,8 @@
  * @module api/remove
  * Delete a model, its fingerprint and its index entries (one transaction).
  */
-import { remove as removeModel, type ModelRecord } from "../registry/store.js";
-import { useRegistry, type RegistryInput } from "./inputs.js";
+import type { ModelRecord } from "../registry/store.js";
+import { useBackend, type RegistryInput } from "./inputs.js";
 
 export interface RemoveOptions {
   name: string;
@@ -16,5 +16,5 @@ export interface Removed {
 }
 
 export async function remove(opts: RemoveOptions): Promise<Removed> {
-  return useRegistry(opts.registry, { create: false }, (db, file) => ({ registry: file, removed: removeModel(db, opts.name) }));
+  return useBackend(opts.registry, { create: false }, async (b) => ({ registry: b.name, removed: await b.remove(opts.name) }));
 }

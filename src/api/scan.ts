@@ -10,14 +10,15 @@ import { DEFAULT_FAIL_ON, failing, parseFailOn, type FailOn } from "../policy/fa
 import { scanFindings } from "../policy/findings/index.js";
 import type { Finding } from "../policy/report-input.js";
 import { suspectFacts, type SuspectFacts } from "../policy/suspect.js";
-import { count as countModels } from "../registry/store.js";
+import { computeFingerprint } from "../fingerprint/compute.js";
 import { scanDocument, type ScanDocument } from "../report/scan-document.js";
+import { scanOnBackend } from "../scan/fetch.js";
 import { scanModel, type ScanResult } from "../scan/scan.js";
 import { DEFAULT_CANDIDATES, DEFAULT_EXHAUSTIVE_UP_TO } from "../scan/select.js";
 import { traceMatches } from "../trace/scan-trace.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
 import { keyOf } from "./mark.js";
-import { useRegistry, withModel, type ModelInput, type RegistryInput } from "./inputs.js";
+import { useBackend, withModel, type ModelInput, type RegistryInput } from "./inputs.js";
 
 export interface ScanOptions extends OperationOptions {
   model: ModelInput;
@@ -51,17 +52,26 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   const key = opts.trace ? keyOf(opts.trace.key) : undefined;
   throwIfAborted(opts.signal, "scan");
   const report = progressOf(opts, "scan");
-  return useRegistry(opts.registry, { readOnly: true }, (db, file) => {
-    if (countModels(db) === 0) throw new UsageError(`no models are registered in ${file}: add the models to look for with \`pedigree register\``);
-    return withModel(opts.model, (model) => {
-      const result = scanModel(db, model, {
-        candidates: opts.candidates ?? DEFAULT_CANDIDATES, deep: opts.deep ?? 3, exhaustiveUpTo: DEFAULT_EXHAUSTIVE_UP_TO, onStage: report,
-      });
-      const facts = suspectFacts(model, opts.publisher);
-      const traced = opts.trace && key ? traceMatches(db, model, result.matches, opts.trace.master, key) : undefined;
-      const findings = scanFindings(facts, result, traced);
-      const fails = failing(findings, failOn);
-      return { scan: result, facts, findings, failing: fails, document: scanDocument(facts, result, findings, fails.length > 0 ? 1 : 0) };
+  return useBackend(opts.registry, { readOnly: true }, async (b) => {
+    if ((await b.count()) === 0) throw new UsageError(`no models are registered in ${b.name}: add the models to look for with \`pedigree register\``);
+    return withModel(opts.model, async (model) => {
+      const t0 = performance.now();
+      const fp = computeFingerprint(model, { onLayer: (d, t) => report("fingerprint", d, t) });
+      const fingerprintMs = performance.now() - t0;
+      const candidates = opts.candidates ?? DEFAULT_CANDIDATES;
+      const { result, ws } = await scanOnBackend(b, fp, model.declared.baseModels, candidates, (set) => scanModel(set.db, model, {
+        candidates, deep: opts.deep ?? 3, exhaustiveUpTo: DEFAULT_EXHAUSTIVE_UP_TO, onStage: report, fingerprint: fp, registered: set.registered,
+      }));
+      try {
+        result.timings.fingerprintMs = Math.round(fingerprintMs + result.timings.compareMs);
+        const facts = suspectFacts(model, opts.publisher);
+        const traced = opts.trace && key ? traceMatches(ws.db, model, result.matches, opts.trace.master, key) : undefined;
+        const findings = scanFindings(facts, result, traced);
+        const fails = failing(findings, failOn);
+        return { scan: result, facts, findings, failing: fails, document: scanDocument(facts, result, findings, fails.length > 0 ? 1 : 0) };
+      } finally {
+        ws.close();
+      }
     });
   });
 }

@@ -8,7 +8,8 @@
 import type { FamilyTree } from "../lineage/tree.js";
 import { registryTree } from "../lineage/registry-tree.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
-import { useRegistry, type RegistryInput } from "./inputs.js";
+import { workingSet } from "../registry/working-set.js";
+import { useBackend, type RegistryInput } from "./inputs.js";
 
 export const TREE_SCHEMA = "pedigree.tree/1";
 
@@ -34,8 +35,14 @@ export interface Trees {
 export async function tree(opts: TreeOptions = {}): Promise<Trees> {
   throwIfAborted(opts.signal, "tree");
   const report = progressOf(opts, "tree");
-  return useRegistry(opts.registry, { readOnly: true }, (db, file) => {
-    const t = registryTree(db, { only: opts.only?.length ? opts.only : undefined, onPair: (d, n) => report("pairs", d, n) });
-    return { tree: t.tree, document: { schema: TREE_SCHEMA, registry: file, models: t.models, pairsCompared: t.pairsCompared, testsCorrectedFor: t.tests, ...t.tree } };
+  return useBackend(opts.registry, { readOnly: true }, async (b) => {
+    // every model's fingerprint takes part in a tree: the working set is the whole registry
+    const ws = await workingSet(b, () => b.ids());
+    try {
+      const t = registryTree(ws.db, { only: opts.only?.length ? opts.only : undefined, onPair: (d, n) => report("pairs", d, n) });
+      return { tree: t.tree, document: { schema: TREE_SCHEMA, registry: b.name, models: t.models, pairsCompared: t.pairsCompared, testsCorrectedFor: t.tests, ...t.tree } };
+    } finally {
+      ws.close();
+    }
   });
 }

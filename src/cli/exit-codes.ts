@@ -25,6 +25,7 @@ export const ERROR_EXIT: Record<ErrorCode, number> = {
   "not-found": EXIT.error,
   usage: EXIT.error,
   conflict: EXIT.error,
+  unavailable: EXIT.error,
   aborted: SIGNAL_EXIT.SIGINT,
   internal: EXIT.error,
 };

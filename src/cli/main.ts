@@ -26,6 +26,7 @@ import { removePartialFilesOnExit } from "./signals.js";
 import { registerMark } from "./commands/mark.js";
 import { registerRecipients } from "./commands/recipients.js";
 import { registerTrace } from "./commands/trace.js";
+import { registerRegistry } from "./commands/registry.js";
 import { VERSION } from "../version.js";
 import { errorDocument, versionDocument } from "../report/documents.js";
 
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerMark(program);
   registerRecipients(program);
   registerTrace(program);
+  registerRegistry(program);
   registerServe(program);
   for (const cmd of program.commands) {
     // mandatory options say so in the help (commander lists them like any other)
@@ -80,6 +82,7 @@ const EXAMPLES: Record<string, string[]> = {
   mark: ["pedigree mark m/ --model acme --recipient lab-a --key-file k --out a.gguf"],
   recipients: ["pedigree recipients acme-7b --json"],
   trace: ["pedigree trace leak.gguf --model acme-7b --master acme-7b/ --key-file k.bin"],
+  registry: ["pedigree registry copy lab.db postgres://pedigree@db.internal/registry"],
 };
 
 function message(e: unknown): string {
@@ -105,7 +108,7 @@ export function overview(program: Command): string {
   const width = 80;
   const cmds = program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
   const pad = Math.max(...cmds.map((c) => c.name().length)) + 2;
-  const lines = [`pedigree ${VERSION}: ${program.description()}`, "", "usage: pedigree <command> [options]", "", "commands:"];
+  const lines = [`pedigree ${VERSION}: ${program.description()}`, "usage: pedigree <command> [options]", "", "commands:"];
   for (const c of cmds) {
     const full = c.description().split("\n")[0] ?? "";
     // the description's first clause (before ':' or ';'), which says what the command is for

@@ -70,6 +70,7 @@ export function stagedProgress(label: string, stages: Stage[], opts: { json?: bo
   let current = -1;
   let stageStart = 0;
   let lastDraw = 0;
+  let lastPercent = -1;
   let drawn = false;
   return {
     update(stage, done, total) {
@@ -81,8 +82,11 @@ export function stagedProgress(label: string, stages: Stage[], opts: { json?: bo
         current = i;
         stageStart = now;
       }
-      if (!fresh && now - lastDraw < 100 && done < total) return;
+      // redrawn when the whole percentage moves, else at most every 100 ms (a fast stage still shows its steps)
+      const percent = total > 0 ? Math.floor((100 * done) / total) : 0;
+      if (!fresh && percent === lastPercent && now - lastDraw < 100 && done < total) return;
       lastDraw = now;
+      lastPercent = percent;
       const elapsed = (now - stageStart) / 1000;
       const etaSeconds = done > 0 && elapsed >= 0.5 ? (elapsed * (total - done)) / done : undefined;
       const width = Math.min(out.columns || 80, 120);

@@ -5,6 +5,7 @@
  * line per model (in registration order) with its metadata and every fingerprint part as base64.
  * The summary is not written: it is inside the `meta` part, and import takes it from there.
  */
+import type { RegistryBackend } from "./backend.js";
 import type { Registry } from "./open.js";
 import type { Tier } from "./metadata.js";
 import { loadAllParts, type ModelRecord } from "./store.js";
@@ -45,6 +46,29 @@ export function* exportLines(db: Registry): Generator<string> {
   }
 }
 
+/** One model's export line. */
+export function modelLine(r: Omit<ExportedModel, "parts">, parts: Map<string, Uint8Array>): string {
+  const encoded: Record<string, string> = {};
+  for (const [name, bytes] of parts) encoded[name] = base64(bytes);
+  const line: ExportedModel = {
+    name: r.name, owner: r.owner, tier: r.tier, license: r.license, declaredBase: r.declaredBase, released: r.released, registeredAt: r.registeredAt,
+    recipients: r.recipients, notes: r.notes, fingerprintVersion: r.fingerprintVersion, parts: encoded,
+  };
+  return JSON.stringify(line);
+}
+
+/** How many models an export of a server registry fetches at once. */
+const BATCH = 64;
+
+/** The export's lines from any registry (backend.ts), in registration order. */
+export async function* exportBackendLines(b: RegistryBackend): AsyncGenerator<string> {
+  yield JSON.stringify({ schema: EXPORT_SCHEMA, pedigree: EXPORT_KIND, version: EXPORT_VERSION } satisfies ExportHeader);
+  const ids = await b.ids();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    for (const m of await b.models(ids.slice(i, i + BATCH))) yield modelLine(m.record, m.parts);
+  }
+}
+
 function* modelLines(db: Registry, header: ExportHeader): Generator<string> {
   yield JSON.stringify(header);
   const ids = db.prepare("SELECT id FROM models ORDER BY id").pluck().all() as number[];
@@ -54,12 +78,9 @@ function* modelLines(db: Registry, header: ExportHeader): Generator<string> {
       | { name: string; owner: string; tier: Tier; license: string | null; declared_base: string | null; released: string | null; registered_at: string; recipients_json: string | null; notes: string | null; fingerprint_version: number }
       | undefined;
     if (!r) continue;
-    const parts: Record<string, string> = {};
-    for (const [name, bytes] of loadAllParts(db, id)) parts[name] = base64(bytes);
-    const line: ExportedModel = {
+    yield modelLine({
       name: r.name, owner: r.owner, tier: r.tier, license: r.license, declaredBase: r.declared_base, released: r.released, registeredAt: r.registered_at,
-      recipients: r.recipients_json === null ? null : (JSON.parse(r.recipients_json) as string[]), notes: r.notes, fingerprintVersion: r.fingerprint_version, parts,
-    };
-    yield JSON.stringify(line);
+      recipients: r.recipients_json === null ? null : (JSON.parse(r.recipients_json) as string[]), notes: r.notes, fingerprintVersion: r.fingerprint_version,
+    }, loadAllParts(db, id));
   }
 }

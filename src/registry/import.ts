@@ -12,8 +12,10 @@ import { BadInputError, PedigreeError, q } from "../errors.js";
 import { EXPORT_KIND, EXPORT_VERSION } from "./export.js";
 import { readLines } from "./lines.js";
 import { metaProblem, TIERS, type ModelMeta, type Tier } from "./metadata.js";
-import { registryFile, type Registry } from "./open.js";
-import { deleteModel, insertModel, partOrder, type StoredFingerprint } from "./store.js";
+import type { IncomingModel } from "./backend.js";
+import type { Registry } from "./open.js";
+import { addIncoming } from "./sqlite-backend.js";
+import { partOrder, type StoredFingerprint } from "./store.js";
 
 export interface ImportResult {
   imported: number;
@@ -103,41 +105,46 @@ export function parseModelLine(v: unknown, where: string): { meta: ModelMeta; st
   return { meta, stored: { parts, version: fp.version, summary: fp.summary, index: fp.index }, registeredAt };
 }
 
+/** A model line of an export, ready to add, with `where` (file:line) for errors. */
+export type ImportedLine = IncomingModel & { where: string };
+
 /**
- * Imports `file` into the registry in one transaction, reading it line by line (memory holds one
- * line, whatever the file's size). `onLine(bytes)` is called after each line with the bytes read so
- * far; an exception it throws (a cancellation) rolls everything back.
+ * The models of an export file, read line by line (memory holds one line, whatever the file's size)
+ * and checked (header, JSON, fields, parts that decode, no name twice); the first bad line throws.
+ * `onLine(bytes)` is called after each line with the bytes read so far; an exception it throws (a
+ * cancellation) stops the import, and the caller's transaction rolls everything back.
  */
+export function* incomingModels(file: string, onLine?: (bytesRead: number) => void): Generator<ImportedLine> {
+  const seen = new Map<string, number>();
+  let header = false;
+  for (const [n, text, bytes] of readLines(file)) {
+    onLine?.(bytes);
+    if (text.trim() === "") continue;
+    const where = `${file}:${n}`;
+    const v = parse(text, where);
+    if (!header) {
+      checkHeader(v, where);
+      header = true;
+      continue;
+    }
+    const { meta, stored, registeredAt } = parseModelLine(v, where);
+    const before = seen.get(meta.name);
+    if (before !== undefined) throw new BadInputError(where, `model ${q(meta.name)} is also on line ${before}`);
+    seen.set(meta.name, n);
+    yield { meta, stored, registeredAt, where };
+  }
+  if (!header) throw new BadInputError(file, "empty: not a pedigree registry export");
+}
+
+/** Imports `file` into the registry in one transaction (see incomingModels for `onLine`). */
 export function importRegistry(db: Registry, file: string, opts: { replace?: boolean; onLine?: (bytesRead: number) => void } = {}): ImportResult {
   const run = db.transaction((): ImportResult => {
     const result: ImportResult = { imported: 0, replaced: 0, names: [] };
-    const seen = new Map<string, number>();
-    let header = false;
-    for (const [n, text, bytes] of readLines(file)) {
-      opts.onLine?.(bytes);
-      if (text.trim() === "") continue;
-      const where = `${file}:${n}`;
-      const v = parse(text, where);
-      if (!header) {
-        checkHeader(v, where);
-        header = true;
-        continue;
-      }
-      const { meta, stored, registeredAt } = parseModelLine(v, where);
-      const before = seen.get(meta.name);
-      if (before !== undefined) throw new BadInputError(where, `model ${q(meta.name)} is also on line ${before}`);
-      seen.set(meta.name, n);
-      const existing = db.prepare("SELECT id FROM models WHERE name = ?").pluck().get(meta.name) as number | undefined;
-      if (existing !== undefined) {
-        if (!opts.replace) throw new BadInputError(where, `a model named ${q(meta.name)} is already registered in ${registryFile(db)} (use --replace to overwrite it)`);
-        deleteModel(db, existing);
-        result.replaced++;
-      }
-      insertModel(db, stored, meta, registeredAt);
+    for (const m of incomingModels(file, opts.onLine)) {
+      if (addIncoming(db, m, !!opts.replace, m.where)) result.replaced++;
       result.imported++;
-      result.names.push(meta.name);
+      result.names.push(m.meta.name);
     }
-    if (!header) throw new BadInputError(file, "empty: not a pedigree registry export");
     return result;
   });
   return run.immediate();

@@ -25,6 +25,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { BadInputError, PedigreeError } from "../errors.js";
 import { readRegularFile } from "../io/regular-file.js";
+import { isPostgresUrl, redact, URL_LIKE } from "./location.js";
 import { APPLICATION_ID, checkVersion, migrate } from "./migrations.js";
 
 export type Registry = Database.Database;
@@ -57,7 +58,10 @@ export const QUICK_CHECK_MAX_BYTES = 128 << 20;
 
 /** Where the registry lives when no path is given. */
 export function defaultRegistryPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PEDIGREE_REGISTRY) return resolve(env.PEDIGREE_REGISTRY);
+  if (env.PEDIGREE_REGISTRY) {
+    checkRegistryPath(env.PEDIGREE_REGISTRY);
+    return resolve(env.PEDIGREE_REGISTRY);
+  }
   const data = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith("/") ? env.XDG_DATA_HOME : join(homedir(), ".local", "share");
   return join(data, "pedigree", "registry.db");
 }
@@ -102,15 +106,25 @@ function checkFile(db: Registry, file: string, check: NonNullable<OpenOptions["c
   quickCheck(db, file, "models");
 }
 
-/** The URL schemes of server registries a --registry value may one day name; never local paths. */
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-/** A --registry value that is a URL (postgres://...) is refused, never taken for a local path. */
+/**
+ * A URL given where a SQLite file is opened is refused, never taken for a local path: a postgres://
+ * URL reaches here only from what does not work on Postgres yet (connect.ts opens it otherwise).
+ */
 export function checkRegistryPath(path: string): void {
   if (URL_LIKE.test(path)) {
     const scheme = path.slice(0, path.indexOf(":"));
-    throw new PedigreeError("unsupported", `${scheme} registries are not supported yet: give the path of a local registry file`, path.replace(/\/\/[^@/]*@/, "//***@"));
+    const why = isPostgresUrl(path) ? "this command does not work on a postgres registry yet: give the path of a local registry file" : `${scheme} registries are not supported: give the path of a local registry file or a postgres:// URL`;
+    throw new PedigreeError("unsupported", why, redact(path));
   }
+}
+
+/** An empty registry in memory named `name` (a working set fetched from another registry). */
+export function memoryRegistry(name: string): Registry {
+  const db = new Database(":memory:");
+  db.pragma("foreign_keys = ON");
+  migrate(db, name);
+  files.set(db, name);
+  return db;
 }
 
 /**

@@ -77,9 +77,9 @@ export function partOrder(a: string, b: string): number {
 
 // ---- rows
 
-const RECORD_COLUMNS = `id, name, owner, tier, license, declared_base, released, registered_at, fingerprint_version, recipients_json, notes, part_count, posting_count`;
+export const RECORD_COLUMNS = `id, name, owner, tier, license, declared_base, released, registered_at, fingerprint_version, recipients_json, notes, part_count, posting_count`;
 
-interface RecordRow {
+export interface RecordRow {
   id: number;
   name: string;
   owner: string;
@@ -95,7 +95,7 @@ interface RecordRow {
   posting_count: number;
 }
 
-function record(r: RecordRow): ModelRecord {
+export function record(r: RecordRow): ModelRecord {
   return {
     id: r.id, name: r.name, owner: r.owner, tier: r.tier, license: r.license, declaredBase: r.declared_base, released: r.released,
     registeredAt: r.registered_at, fingerprintVersion: r.fingerprint_version, recipients: r.recipients_json === null ? null : (JSON.parse(r.recipients_json) as string[]),
@@ -124,10 +124,12 @@ export interface StoredFingerprint {
   version: number;
   summary: FingerprintSummary;
   index: IndexKey;
+  /** The summary's JSON text to store as it is (a copy between registries); else `summary` is written. */
+  summaryJson?: string;
 }
 
-/** Inserts one model; the caller holds the transaction. Duplicate name -> UsageError. */
-export function insertModel(db: Registry, fp: StoredFingerprint, meta: ModelMeta, registeredAt: string): number {
+/** Inserts one model (with `id`, when given); the caller holds the transaction. Duplicate name -> UsageError. */
+export function insertModel(db: Registry, fp: StoredFingerprint, meta: ModelMeta, registeredAt: string, id?: number): number {
   const problem = metaProblem(meta);
   if (problem) throw new UsageError(problem);
   if (stmt(db, "SELECT 1 FROM models WHERE name = ?").pluck().get(meta.name) !== undefined) {
@@ -135,17 +137,17 @@ export function insertModel(db: Registry, fp: StoredFingerprint, meta: ModelMeta
   }
   if (!fp.parts.has("meta")) throw new UsageError("a fingerprint without its meta part cannot be registered");
   const keys = bandKeys(fp.index);
-  const info = stmt(db, `INSERT INTO models (name, owner, tier, license, declared_base, released, registered_at, fingerprint_version, summary_json, recipients_json, notes, part_count, posting_count)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    meta.name, meta.owner, meta.tier, meta.license ?? null, meta.declaredBase ?? null, meta.released ?? null, registeredAt, fp.version,
-    JSON.stringify(fp.summary), meta.tier === "gated" ? JSON.stringify(meta.recipients ?? []) : null, meta.notes ?? null, fp.parts.size, keys.length,
+  const info = stmt(db, `INSERT INTO models (id, name, owner, tier, license, declared_base, released, registered_at, fingerprint_version, summary_json, recipients_json, notes, part_count, posting_count)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    id ?? null, meta.name, meta.owner, meta.tier, meta.license ?? null, meta.declaredBase ?? null, meta.released ?? null, registeredAt, fp.version,
+    fp.summaryJson ?? JSON.stringify(fp.summary), meta.tier === "gated" ? JSON.stringify(meta.recipients ?? []) : null, meta.notes ?? null, fp.parts.size, keys.length,
   );
-  const id = Number(info.lastInsertRowid);
+  const newId = Number(info.lastInsertRowid);
   const part = stmt(db, "INSERT INTO fingerprint_parts (model_id, part, bytes) VALUES (?, ?, ?)");
-  for (const [name, bytes] of fp.parts) part.run(id, name, bytes);
+  for (const [name, bytes] of fp.parts) part.run(newId, name, bytes);
   const posting = stmt(db, "INSERT INTO index_postings (band_key, model_id) VALUES (?, ?)");
-  for (const k of keys) posting.run(k, id);
-  return id;
+  for (const k of keys) posting.run(k, newId);
+  return newId;
 }
 
 /** Deletes one model, its parts and its postings; the caller holds the transaction. */
@@ -225,7 +227,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object
  * A stored summary, checked for the shape every reader relies on: the column only promises valid
  * JSON, and a row edited or damaged outside pedigree must fail as the registry's bad input.
  */
-function summaryOf(db: Registry, name: string, json: string): FingerprintSummary {
+export function summaryOf(where: Registry | string, name: string, json: string): FingerprintSummary {
   let s: unknown;
   try {
     s = JSON.parse(json);
@@ -237,7 +239,7 @@ function summaryOf(db: Registry, name: string, json: string): FingerprintSummary
   const ok = isObj(s) && typeof s.format === "string" && typeof s.architecture === "string" && typeof s.parameters === "number"
     && isObj(p) && ["dim", "nLayers", "nHeads", "vocab"].every((k) => typeof p[k] === "number")
     && isObj(d) && Array.isArray(d.baseModels) && Array.isArray(d.problems) && Array.isArray(s.files) && isObj(s.dtypes);
-  if (!ok) throw new BadInputError(registryFile(db), `model ${q(name)}: its stored summary is damaged (summary_json lacks the fields pedigree wrote); remove and register it again`);
+  if (!ok) throw new BadInputError(typeof where === "string" ? where : registryFile(where), `model ${q(name)}: its stored summary is damaged (summary_json lacks the fields pedigree wrote); remove and register it again`);
   return s as FingerprintSummary;
 }
 
@@ -246,6 +248,12 @@ function getById(db: Registry, id: number): ModelEntry | undefined {
   if (!r) return undefined;
   const parts = (stmt(db, "SELECT part, length(bytes) AS bytes FROM fingerprint_parts WHERE model_id = ?").all(id) as Array<{ part: string; bytes: number }>).sort((a, b) => partOrder(a.part, b.part));
   return { ...record(r), summary: summaryOf(db, r.name, r.summary_json), parts, fingerprintBytes: parts.reduce((s, p) => s + p.bytes, 0) };
+}
+
+/** A model's record and its summary's JSON text as stored (for copying), or undefined. */
+export function recordRow(db: Registry, id: number): { record: ModelRecord; summaryJson: string } | undefined {
+  const r = stmt(db, `SELECT ${RECORD_COLUMNS}, summary_json FROM models WHERE id = ?`).get(id) as (RecordRow & { summary_json: string }) | undefined;
+  return r ? { record: record(r), summaryJson: r.summary_json } : undefined;
 }
 
 /** A model's metadata and fingerprint summary, or undefined when no model has that name. */

@@ -27,6 +27,8 @@ export interface ScanOptions extends SelectOptions {
   /** Compare against the suspect's full weights for this many of the best candidates that fingerprints do not settle (default 3). */
   deep?: number;
   onStage?: (stage: "fingerprint" | "compare", done: number, total: number) => void;
+  /** The suspect's fingerprint, when already computed (scanModel computes it otherwise). */
+  fingerprint?: Fingerprint;
 }
 
 export interface ScanMatch {
@@ -62,7 +64,16 @@ export interface ScanResult {
 
 const DEFAULT_DEEP = 3;
 /** Index candidates looked at, at most, when a family keeps filling the list. */
-const MAX_CANDIDATES = 64;
+export const MAX_CANDIDATES = 64;
+
+/**
+ * Whether the index's first `limit` candidates leave the scan looking further down the list: every
+ * one of them was compared and is a relative (a large family can crowd the list).
+ */
+export function wouldWiden(matches: readonly ScanMatch[], limit: number): boolean {
+  const fromIndex = matches.filter((m) => m.selectedBy === "index");
+  return fromIndex.length >= limit && fromIndex.every((m) => m.verdict === "derived");
+}
 
 function directionOf(r: CompareResult): ScanMatch["direction"] {
   if (r.direction.parent === "unknown" || r.direction.confidence === "low") return "unknown";
@@ -83,7 +94,7 @@ function sameFiles(a: FingerprintSummary, b: FingerprintSummary): boolean {
 /** Scan a live model: fingerprint it, then scanFingerprint with its weights at hand for the deep route. */
 export function scanModel(db: Registry, suspect: CanonicalModel, opts: ScanOptions = {}): ScanResult {
   const t0 = performance.now();
-  const fp = computeFingerprint(suspect, { onLayer: (d, t) => opts.onStage?.("fingerprint", d, t) });
+  const fp = opts.fingerprint ?? computeFingerprint(suspect, { onLayer: (d, t) => opts.onStage?.("fingerprint", d, t) });
   const r = scanFingerprint(db, fp, suspect.declared, suspect, opts);
   r.timings.fingerprintMs = Math.round(performance.now() - t0);
   return r;
@@ -123,8 +134,7 @@ export function scanFingerprint(db: Registry, fp: Fingerprint, declared: Declare
     });
     // a large family can crowd the index's first candidates: while every one of them is a relative,
     // look further down the list (a relative's parent may rank just below its siblings)
-    const fromIndex = matches.filter((m) => m.selectedBy === "index");
-    if (limit >= MAX_CANDIDATES || fromIndex.length < limit || fromIndex.some((m) => m.verdict !== "derived")) break;
+    if (limit >= MAX_CANDIDATES || !wouldWiden(matches, limit)) break;
     limit = Math.min(MAX_CANDIDATES, 2 * limit);
     ({ selected } = selectCandidates(db, fp, declared.baseModels, { ...opts, candidates: limit }));
   }

@@ -16,6 +16,8 @@ export interface SelectOptions {
   candidates?: number;
   /** Compare every model of the same width while the registry holds at most this many (default 24). */
   exhaustiveUpTo?: number;
+  /** Models in the whole registry, when `db` holds only some of them (a working set fetched from Postgres). */
+  registered?: number;
 }
 
 export interface Selected {
@@ -29,7 +31,7 @@ export const DEFAULT_CANDIDATES = 8;
 export const DEFAULT_EXHAUSTIVE_UP_TO = 24;
 
 export function selectCandidates(db: Registry, fp: Fingerprint, declaredBases: readonly string[], opts: SelectOptions = {}): { selected: Selected[]; registered: number } {
-  const registered = count(db);
+  const registered = opts.registered ?? count(db);
   const out = new Map<number, Selected>();
   const limit = opts.candidates ?? DEFAULT_CANDIDATES;
   const hits = candidates(db, fp.index, limit);

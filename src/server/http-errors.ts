@@ -4,12 +4,13 @@
  */
 import type { ErrorCode } from "../errors.js";
 
-export const ERROR_STATUS: Record<ErrorCode, 400 | 404 | 409 | 415 | 500> = {
+export const ERROR_STATUS: Record<ErrorCode, 400 | 404 | 409 | 415 | 500 | 503> = {
   "bad-input": 400,
   unsupported: 415,
   "not-found": 404,
   usage: 400,
   conflict: 409,
+  unavailable: 503,
   aborted: 409, // a cancelled job: its state conflicts with the request
   internal: 500,
 };

@@ -416,8 +416,8 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     id: "registry-url",
-    defect: "--registry postgres://... created a local folder named 'postgres:'",
-    make: () => ({ args: ["list", "--registry", "postgres://user:secret@db.example/pedigree"] }),
-    expect: { code: 2, error: /^pedigree: postgres:\/\/\*\*\*@db\.example\/pedigree: postgres registries are not supported yet/ },
+    defect: "--registry postgres://... created a local folder named 'postgres:' (now: a Postgres registry, here one that cannot be reached)",
+    make: () => ({ args: ["list", "--registry", "postgres://user:secret@127.0.0.1:1/pedigree"] }),
+    expect: { code: 2, error: /^pedigree: postgres:\/\/user:\*\*\*@127\.0\.0\.1:1\/pedigree: cannot reach the registry/ },
   },
 ];

@@ -73,10 +73,13 @@ test("register, list, show, remove", () => {
   const none = join(tempDir(), "none.db");
   oneLineError(runCli(["list", ...reg(none)]), /none\.db: no registry here/);
   assert.throws(() => statSync(none));
-  // a URL is never taken for a local path
-  oneLineError(runCli(["list", "--registry", "postgres://user:secret@db.example/pedigree"]), /postgres registries are not supported yet/);
-  assert.doesNotMatch(runCli(["list", "--registry", "postgres://user:secret@db.example/pedigree"]).stderr, /secret/);
+  // a URL is never taken for a local path: a Postgres registry that cannot be reached is one line
+  // naming it, its password hidden; another scheme is refused
+  oneLineError(runCli(["list", "--registry", "postgres://user:secret@127.0.0.1:1/pedigree"]), /^pedigree: postgres:\/\/user:\*\*\*@127\.0\.0\.1:1\/pedigree: cannot reach the registry/);
+  assert.doesNotMatch(runCli(["list", "--registry", "postgres://user:secret@127.0.0.1:1/pedigree"]).stderr, /secret/);
+  oneLineError(runCli(["list", "--registry", "mysql://user:secret@127.0.0.1:1/pedigree"]), /mysql registries are not supported/);
   assert.throws(() => statSync(join(REPO, "postgres:")));
+  assert.throws(() => statSync(join(REPO, "mysql:")));
 });
 
 test("a file that is not a model, a duplicate name, bad options: exit 2, registry unchanged", () => {

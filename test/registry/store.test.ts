@@ -149,7 +149,7 @@ test("opening: default path, a newer schema, another application's database, and
   }
   assert.ok(!existsSync(missing));
   // a URL is never a local path
-  assert.throws(() => openRegistry("postgres://h/db"), (e: unknown) => e instanceof PedigreeError && e.code === "unsupported" && /postgres registries are not supported yet/.test(e.message));
+  assert.throws(() => openRegistry("postgres://h/db"), (e: unknown) => e instanceof PedigreeError && e.code === "unsupported" && /does not work on a postgres registry yet/.test(e.message));
   assert.throws(() => openRegistry(tempDir()), (e: unknown) => e instanceof BadInputError && /is a directory/.test(e.message));
 });
 

@@ -28,7 +28,7 @@ interface Opts {
   json?: boolean;
 }
 
-export const REGISTRY_OPTION_HELP = "registry file (default: $PEDIGREE_REGISTRY, else $XDG_DATA_HOME/pedigree/registry.db or ~/.local/share/pedigree/registry.db)";
+export const REGISTRY_OPTION_HELP = "registry file or postgres:// URL (default: $PEDIGREE_REGISTRY, else $XDG_DATA_HOME/pedigree/registry.db or ~/.local/share/pedigree/registry.db)";
 
 export function registerRegister(program: Command): void {
   program
