@@ -20,53 +20,12 @@ import { draftOf, rowChunks, type DraftTensor, type ModelDraft } from "../model/
 import { dtypeInfo, isDtype, type Dtype } from "../model/dtype.js";
 import { canEncode } from "../model/encode.js";
 import { recipientSeed, tensorSeed } from "./keys.js";
-import { isMarkable, wordBits } from "./pattern.js";
+import { markBuffer, markRows } from "./kernel.js";
+import { isMarkable } from "./pattern.js";
 
 /** Default amplitude, as a fraction of each row's RMS. */
 export const DEFAULT_STRENGTH = 0.005;
 export const MAX_STRENGTH = 0.2;
-
-/**
- * Add the pattern to whole rows, in place: `c` holds rows row0, row0 + 1, ... of a matrix `cols`
- * wide, and row i gains strength · rms(row i) · P_ij. One hash per 32 entries, a branch-free sign
- * per entry, no allocation; rows that start on a word (cols a multiple of 32, as in every
- * transformer) skip the word bookkeeping.
- */
-export function markRows(c: Float32Array, row0: number, cols: number, s0: number, s1: number, strength: number): void {
-  const rows = c.length / cols;
-  const aligned = cols % 32 === 0;
-  const wordsPerRow = cols / 32;
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    let ss = 0;
-    for (let j = o, end = o + cols; j < end; j++) {
-      const v = c[j] as number;
-      ss += v * v;
-    }
-    const amp = strength * Math.sqrt(ss / cols);
-    const two = 2 * amp;
-    if (aligned) {
-      let w = (row0 + r) * wordsPerRow;
-      for (let at = o, end = o + cols; at < end; at += 32, w++) {
-        const bits = wordBits(s0, s1, w);
-        for (let b = 0; b < 32; b++) c[at + b] = (c[at + b] as number) + (((bits >>> b) & 1) * two - amp);
-      }
-      continue;
-    }
-    let k = (row0 + r) * cols;
-    let j = 0;
-    while (j < cols) {
-      const w = Math.floor(k / 32);
-      const first = k - w * 32;
-      const n = Math.min(32 - first, cols - j);
-      const bits = wordBits(s0, s1, w) >>> first;
-      const at = o + j;
-      for (let b = 0; b < n; b++) c[at + b] = (c[at + b] as number) + (((bits >>> b) & 1) * two - amp);
-      j += n;
-      k += n;
-    }
-  }
-}
 
 /** One tensor with the recipient's pattern added (streamed chunk by chunk; the parent's chunks are left as they were). */
 export function markTensor(t: DraftTensor, seed: Uint32Array, strength: number): DraftTensor {
@@ -94,13 +53,13 @@ export function markDraft(d: ModelDraft, key: Uint8Array, model: string, recipie
 export function markedDraftOf(m: CanonicalModel, key: Uint8Array, model: string, recipient: string, strength: number): ModelDraft {
   const d = draftOf(m);
   const seed = recipientSeed(key, model, recipient);
-  let buf = new Float32Array(0);
+  let buf: Float32Array = new Float32Array(0); // in the marking kernel's memory when it runs: no copies
   const tensors = d.tensors.map((t): DraftTensor => {
     const ct = m.tensors.get(t.key);
     if (!ct || !isMarkable(t.shape) || ct.rows !== t.shape[0] || ct.cols !== t.shape[1]) return markTensor(t, seed, strength);
     const [s0, s1] = tensorSeed(seed, t.key);
     const read = (r0: number, n: number): Float32Array => {
-      if (buf.length < n * ct.cols) buf = new Float32Array(n * ct.cols);
+      if (buf.length < n * ct.cols) buf = markBuffer(n * ct.cols);
       const x = ct.readRowsInto(r0, n, buf);
       markRows(x, r0, ct.cols, s0, s1, strength);
       return x;

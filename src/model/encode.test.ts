@@ -18,6 +18,9 @@ test("encodeBf16 matches f32ToBf16 bit for bit, at any output offset", () => {
   const same = (h: number, i: number) => (Number.isNaN(values[i]) ? (h & 0x7f80) === 0x7f80 && (h & 0x7f) !== 0 : h === expect[i]);
   const got = new Uint16Array(encodeValues("BF16", values).buffer);
   for (let i = 0; i < values.length; i++) assert.ok(same(got[i] as number, i), `value ${i}: ${got[i]} for ${expect[i]}`);
+  const half = new Uint8Array(2 * values.length + 2);
+  encodeBf16(values, half.subarray(2));
+  for (let i = 0; i < values.length; i++) assert.ok(same((half[2 + 2 * i] as number) | ((half[3 + 2 * i] as number) << 8), i), `value ${i} at a 2-byte offset`);
   const odd = new Uint8Array(2 * values.length + 1);
   encodeBf16(values, odd.subarray(1));
   for (let i = 0; i < values.length; i++) assert.ok(same((odd[1 + 2 * i] as number) | ((odd[2 + 2 * i] as number) << 8), i), `value ${i} at an odd offset`);
