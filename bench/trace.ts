@@ -13,7 +13,9 @@
  * default so that dropping 2 leaves one): `npm run bench:trace -- --wide` runs only it — mark
  * throughput, every attack row (each attacked copy is deleted once traced), and the cost of scoring
  * 100 / 1,000 / 10,000 recipients. `npm run bench:mark` (`--wide --only mark`) only marks it, three
- * times, and reports MB/s (file bytes / wall seconds) with the load average.
+ * times, and reports MB/s (file bytes / wall seconds) with the load average. Row subsets may run
+ * in parallel once the copies exist: `--wide --only synth-7bw-3L --rows "Q8_0;Q4_K" --tag a`, and
+ * `--wide --only cost`.
  */
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -105,7 +107,8 @@ function cell(r: TraceResult, guilty: Set<string>): string {
 
 const only = arg("only");
 const results: Record<string, unknown> = {};
-const resultsFile = () => join(root, `results-${only ?? (SEVEN_B ? "7bw" : "all")}.json`);
+/** `--tag`: runs of row subsets in parallel each keep their own results file. */
+const resultsFile = () => join(root, `results-${only ?? (SEVEN_B ? "7bw" : "all")}${arg("tag") ? `-${arg("tag")}` : ""}.json`);
 const table: Record<string, Record<string, string>> = {};
 const allCases = SEVEN_B ? [] : cases();
 if (SEVEN_B) {
@@ -246,8 +249,12 @@ if (!SEVEN_B && (!only || only === "null")) {
 // ---- cost: scoring against 100 / 1,000 / 10,000 recipients on the widest model's residual
 if (!only || only === "cost") {
   const wide = allCases[allCases.length - 1] as ModelCase;
-  const q4 = join(root, wide.name, "att-Q4_K.gguf");
-  if (!existsSync(q4)) forge({ input: join(root, wide.name, `r0${wide.ext}`), steps: "quantize:Q4_K:f32-fallback", out: q4, force: true, seed: 3 });
+  // the Q4_K row's copy when it is still there, else one made for this (a parallel run may be making the row's)
+  let q4 = join(root, wide.name, "att-Q4_K.gguf");
+  if (!existsSync(q4)) {
+    q4 = join(root, wide.name, "cost-Q4_K.gguf");
+    if (!existsSync(q4)) forge({ input: join(root, wide.name, `r0${wide.ext}`), steps: "quantize:Q4_K:f32-fallback", out: q4, force: true, seed: 3 });
+  }
   const m = loadModel(wide.master);
   const s = loadModel(q4);
   try {
