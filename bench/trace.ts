@@ -184,7 +184,7 @@ for (const c of allCases) {
     let suspect = copy(0);
     if (s) {
       const q = s.includes("quantize:");
-      suspect = join(dir, `att-${row.replace(/[^a-z0-9]+/gi, "_")}${q ? ".gguf" : c.ext}`);
+      suspect = join(dir, `att-${row.replace(/[^a-z0-9]+/gi, "_")}${arg("tag") ? `-${arg("tag")}` : ""}${q ? ".gguf" : c.ext}`);
       try {
         if (!existsSync(suspect)) forge({ input: copy(0), steps: s, out: suspect, force: true, seed: 3 });
       } catch (e) {
