@@ -250,7 +250,8 @@ if (!SEVEN_B && (!only || only === "null")) {
 if (!only || only === "cost") {
   const wide = allCases[allCases.length - 1] as ModelCase;
   // the Q4_K row's copy when it is still there, else one made for this (a parallel run may be making the row's)
-  let q4 = join(root, wide.name, "att-Q4_K.gguf");
+  // (`--cost-suspect <path>`: another suspect; scoring's cost depends on the words kept, not on the attack)
+  let q4 = arg("cost-suspect") ?? join(root, wide.name, "att-Q4_K.gguf");
   if (!existsSync(q4)) {
     q4 = join(root, wide.name, "cost-Q4_K.gguf");
     if (!existsSync(q4)) forge({ input: join(root, wide.name, `r0${wide.ext}`), steps: "quantize:Q4_K:f32-fallback", out: q4, force: true, seed: 3 });
@@ -262,7 +263,7 @@ if (!only || only === "cost") {
     const al = align(m, s);
     const alignMs = performance.now() - t;
     const many = ["partner-0000", ...Array.from({ length: 9999 }, (_, i) => `partner-${String(i + 1).padStart(5, "0")}`)];
-    for (const n of [100, 1000, 10000]) {
+    for (const n of (arg("cost-n") ?? "100,1000,10000").split(",").map(Number)) {
       t = performance.now();
       const cpu = process.cpuUsage();
       const tables = keepWords(al.residuals, wordsFor(n));
@@ -270,7 +271,7 @@ if (!only || only === "cost") {
       const used = process.cpuUsage(cpu);
       const guilty = scores.find((x) => x.recipient === "partner-0000");
       ((results.cost ??= {}) as Record<string, unknown>)[n] = { words: tables.word.length, entries: tables.entries, wallS: (performance.now() - t) / 1000, cpuS: (used.user + used.system) / 1e6, alignS: alignMs / 1000, load: loadavg(), leakerLog10P: guilty ? (guilty.logP + Math.log(n)) / Math.LN10 : null };
-      log(`cost ${wide.name}: score ${n} recipients over ${tables.word.length} words (${tables.entries} entries): ${((performance.now() - t) / 1000).toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} CPU s (align ${(alignMs / 1000).toFixed(1)} s; load average ${load()}); leaker log10 p ${guilty ? ((guilty.logP + Math.log(n)) / Math.LN10).toFixed(0) : "-"}`);
+      log(`cost ${wide.name} (${q4}): score ${n} recipients over ${tables.word.length} words (${tables.entries} entries): ${((performance.now() - t) / 1000).toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} CPU s (align ${(alignMs / 1000).toFixed(1)} s; load average ${load()}); leaker log10 p ${guilty ? ((guilty.logP + Math.log(n)) / Math.LN10).toFixed(0) : "-"}`);
     }
   } finally {
     m.close();
