@@ -9,8 +9,15 @@
  * - cost: mark throughput (MB/s) and scoring time against 100 / 1,000 / 10,000 recipients.
  * Run: npm run bench:trace  (or: node --import tsx bench/trace.ts [--only <model>|null|cost] [--wide DIM] [--recipients N]
  *   [--rows "Q4_K;average of 8"] [--out dir] [--skip-wide])
+ * The 7B-width model (dim 4096, ffn 11008, 32 heads, vocab 32000, BF16; `--layers` of them, 3 by
+ * default so that dropping 2 leaves one): `npm run bench:trace -- --wide` runs only it — mark
+ * throughput, every attack row (each attacked copy is deleted once traced), and the cost of scoring
+ * 100 / 1,000 / 10,000 recipients. `npm run bench:mark` (`--wide --only mark`) only marks it, three
+ * times, and reports MB/s (file bytes / wall seconds) with the load average. Row subsets may run
+ * in parallel once the copies exist: `--wide --only synth-7bw-3L --rows "Q8_0;Q4_K" --tag a`, and
+ * `--wide --only cost`.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { forge } from "../src/forge/forge.js";
@@ -23,8 +30,13 @@ import { trace, type TraceResult } from "../src/trace/trace.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+  const v = i >= 0 ? process.argv[i + 1] : undefined;
+  return v === undefined || v.startsWith("--") ? undefined : v;
 }
+
+/** `--wide` alone (or `--wide 7b`): the 7B-width model only. `--wide DIM`: the default run's wide model is DIM wide. */
+const wideArg = arg("wide");
+const SEVEN_B = process.argv.includes("--wide") && (wideArg === undefined || wideArg === "7b");
 
 const SHARED = "/work/shared";
 const root = arg("out") ?? "/tmp/mark/bench";
@@ -95,13 +107,46 @@ function cell(r: TraceResult, guilty: Set<string>): string {
 
 const only = arg("only");
 const results: Record<string, unknown> = {};
+/** `--tag`: runs of row subsets in parallel each keep their own results file. */
+const resultsFile = () => join(root, `results-${only ?? (SEVEN_B ? "7bw" : "all")}${arg("tag") ? `-${arg("tag")}` : ""}.json`);
 const table: Record<string, Record<string, string>> = {};
-const allCases = cases();
-if (!process.argv.includes("--skip-wide")) {
+const allCases = SEVEN_B ? [] : cases();
+if (SEVEN_B) {
+  const layers = Number(arg("layers") ?? 3);
+  const name = `synth-7bw-${layers}L`;
+  allCases.push({ name, master: synthesized(`w7b${layers}`, 4096, layers, 11008, 32, 32000, 11, join(root, `w7b-${layers}L`)), ext: "", text: "", unrelated: synthesized(`u7b${layers}`, 4096, layers, 11008, 32, 32000, 12, join(root, `u7b-${layers}L`)), behaviour: false });
+} else if (!process.argv.includes("--skip-wide")) {
   const dim = Number(arg("wide") ?? 2048);
   const ffn = Math.round((dim * 11008) / 4096);
   allCases.push({ name: `synth-${dim}`, master: synthesized(`w${dim}`, dim, 2, ffn, dim / 128, 4096, 11, join(root, `w${dim}`)), ext: "", text: "", unrelated: synthesized(`u${dim}`, dim, 2, ffn, dim / 128, 4096, 12, join(root, `u${dim}`)), behaviour: false });
 }
+function load(): string {
+  return loadavg().map((x) => x.toFixed(1)).join(" / ");
+}
+
+if (only === "mark") {
+  // mark throughput: file bytes / wall seconds (and per CPU second), three copies of the widest model
+  const c = allCases[allCases.length - 1] as ModelCase;
+  const bytes = statSync(join(c.master, "model.safetensors")).size;
+  log(`${c.name}: master ${(bytes / 1e9).toFixed(2)} GB of BF16 safetensors`);
+  const speeds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const out = join(root, `mark-speed-${i}`);
+    const before = load();
+    const cpu = process.cpuUsage();
+    const r = markModel({ master: c.master, model: c.name, recipient: `speed-${i}`, key, out, force: true });
+    const used = process.cpuUsage(cpu);
+    speeds.push(r.bytes / 1e6 / r.seconds);
+    log(`mark ${i}: ${(r.bytes / 1e6).toFixed(0)} MB in ${r.seconds.toFixed(1)} s = ${(r.bytes / 1e6 / r.seconds).toFixed(1)} MB/s wall, ${(r.bytes / 1e6 / ((used.user + used.system) / 1e6)).toFixed(1)} MB per CPU second (load average ${before} before, ${load()} after; ${cpus().length} cores)`);
+    rmSync(out, { recursive: true, force: true });
+  }
+  const sorted = [...speeds].sort((a, b) => a - b);
+  log(`mark: median ${(sorted[1] as number).toFixed(1)} MB/s wall (goal: >= 100)`);
+  results.mark = { model: c.name, bytes, mbPerS: speeds };
+  writeFileSync(join(root, "results-mark.json"), JSON.stringify(results, null, 1));
+  process.exit(0);
+}
+
 for (const c of allCases) {
   if (only && c.name !== only) continue;
   const dir = join(root, c.name);
@@ -139,7 +184,7 @@ for (const c of allCases) {
     let suspect = copy(0);
     if (s) {
       const q = s.includes("quantize:");
-      suspect = join(dir, `att-${row.replace(/[^a-z0-9]+/gi, "_")}${q ? ".gguf" : c.ext}`);
+      suspect = join(dir, `att-${row.replace(/[^a-z0-9]+/gi, "_")}${arg("tag") ? `-${arg("tag")}` : ""}${q ? ".gguf" : c.ext}`);
       try {
         if (!existsSync(suspect)) forge({ input: copy(0), steps: s, out: suspect, force: true, seed: 3 });
       } catch (e) {
@@ -157,13 +202,16 @@ for (const c of allCases) {
     const text = cell(r, guilty);
     ((table[row] ??= {}) as Record<string, string>)[c.name] = text;
     results[`${c.name}.${row}`] = { named: r.named, tested: r.tested, frame: r.frame.kind, entries: r.entries, change: r.change, ms, guilty: [...guilty], innocentsNamed: r.named.filter((a) => !guiltyAll.has(a.recipient) || !guilty.has(a.recipient)).map((a) => a.recipient) };
-    log(`${c.name.padEnd(12)} ${row.padEnd(24)} ${text.padEnd(36)} frame ${r.frame.kind}, ${r.entries.scored} entries, strength ${r.named.map((a) => a.strength.toFixed(4)).join("/")}, ${ms} ms`);
+    log(`${c.name.padEnd(12)} ${row.padEnd(24)} ${text.padEnd(36)} frame ${r.frame.kind}, ${r.entries.scored} entries, strength ${r.named.map((a) => a.strength.toFixed(4)).join("/")}, ${ms} ms (align ${r.timings.alignMs}, score ${r.timings.scoreMs}; load ${load()})`);
+    // the 7B-width attacked copies are large: each goes once traced (the cost run below needs Q4_K)
+    if (SEVEN_B && suspect !== copy(0) && row !== "Q4_K") rmSync(suspect, { recursive: true, force: true });
+    writeFileSync(resultsFile(), JSON.stringify({ results, table }, null, 1));
   }
-  writeFileSync(join(root, `results-${only ?? "all"}.json`), JSON.stringify({ results, table }, null, 1));
+  writeFileSync(resultsFile(), JSON.stringify({ results, table }, null, 1));
 }
 
 // ---- false accusations: innocents' p-values against the null, 1,000 recipients
-if (!only || only === "null") {
+if (!SEVEN_B && (!only || only === "null")) {
   const innocentP: number[] = [];
   let named = 0;
   const suspects: Array<[string, string, string, string[]]> = [];
@@ -201,28 +249,36 @@ if (!only || only === "null") {
 // ---- cost: scoring against 100 / 1,000 / 10,000 recipients on the widest model's residual
 if (!only || only === "cost") {
   const wide = allCases[allCases.length - 1] as ModelCase;
+  // the Q4_K row's copy when it is still there, else one made for this (a parallel run may be making the row's)
+  // (`--cost-suspect <path>`: another suspect; scoring's cost depends on the words kept, not on the attack)
+  let q4 = arg("cost-suspect") ?? join(root, wide.name, "att-Q4_K.gguf");
+  if (!existsSync(q4)) {
+    q4 = join(root, wide.name, "cost-Q4_K.gguf");
+    if (!existsSync(q4)) forge({ input: join(root, wide.name, `r0${wide.ext}`), steps: "quantize:Q4_K:f32-fallback", out: q4, force: true, seed: 3 });
+  }
   const m = loadModel(wide.master);
-  const s = loadModel(join(root, wide.name, "att-Q4_K.gguf"));
+  const s = loadModel(q4);
   try {
     let t = performance.now();
     const al = align(m, s);
     const alignMs = performance.now() - t;
     const many = ["partner-0000", ...Array.from({ length: 9999 }, (_, i) => `partner-${String(i + 1).padStart(5, "0")}`)];
-    for (const n of [100, 1000, 10000]) {
+    for (const n of (arg("cost-n") ?? "100,1000,10000").split(",").map(Number)) {
       t = performance.now();
       const cpu = process.cpuUsage();
       const tables = keepWords(al.residuals, wordsFor(n));
       const scores = scoreRecipients(tables, key, wide.name, many.slice(0, n));
       const used = process.cpuUsage(cpu);
       const guilty = scores.find((x) => x.recipient === "partner-0000");
-      log(`cost ${wide.name}: score ${n} recipients over ${tables.word.length} words (${tables.entries} entries): ${((performance.now() - t) / 1000).toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} CPU s (align ${(alignMs / 1000).toFixed(1)} s; load average ${(loadavg()[0] ?? 0).toFixed(1)}); leaker log10 p ${guilty ? ((guilty.logP + Math.log(n)) / Math.LN10).toFixed(0) : "-"}`);
+      ((results.cost ??= {}) as Record<string, unknown>)[n] = { words: tables.word.length, entries: tables.entries, wallS: (performance.now() - t) / 1000, cpuS: (used.user + used.system) / 1e6, alignS: alignMs / 1000, load: loadavg(), leakerLog10P: guilty ? (guilty.logP + Math.log(n)) / Math.LN10 : null };
+      log(`cost ${wide.name} (${q4}): score ${n} recipients over ${tables.word.length} words (${tables.entries} entries): ${((performance.now() - t) / 1000).toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} CPU s (align ${(alignMs / 1000).toFixed(1)} s; load average ${load()}); leaker log10 p ${guilty ? ((guilty.logP + Math.log(n)) / Math.LN10).toFixed(0) : "-"}`);
     }
   } finally {
     m.close();
     s.close();
   }
 }
-writeFileSync(join(root, `results-${only ?? "all"}.json`), JSON.stringify({ results, table }, null, 1));
+writeFileSync(resultsFile(), JSON.stringify({ results, table }, null, 1));
 const cols = Object.keys(Object.values(table)[0] ?? {});
 log(`\n| attack | ${cols.join(" | ")} |\n|---|${cols.map(() => "---").join("|")}|`);
 for (const [row, r] of Object.entries(table)) log(`| ${row} | ${cols.map((c) => r[c] ?? "-").join(" | ")} |`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles the WebAssembly kernels under src/numeric/wasm/ (cosines.wat, dequant.wat) with wabt and
+// Compiles the WebAssembly kernels under src/numeric/wasm/ (cosines.wat, dequant.wat, mark.wat) with wabt and
 // writes, for each, a TypeScript module holding the bytes as base64 (so the runtime needs no wabt).
 // The generated files are committed; rerun after editing a .wat:  npm run build:wasm
 // `--check` compares instead of writing and exits 1 when a committed file is stale.
@@ -15,6 +15,7 @@ const DIR = join(root, "src/numeric/wasm");
 export const MODULES = [
   { name: "cosines", constant: "COSINES_WASM_BASE64" },
   { name: "dequant", constant: "DEQUANT_WASM_BASE64" },
+  { name: "mark", constant: "MARK_WASM_BASE64" },
 ];
 
 /** The wasm bytes of a .wat source (SIMD enabled, no debug names: the output is deterministic). */

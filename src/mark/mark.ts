@@ -15,43 +15,25 @@ import { formatForPath, writeModel, type OutputFormat } from "../formats/export/
 import { dominantDtype, sizeOf, writeFolderAtomically } from "../forge/forge.js";
 import { mapChunks } from "../forge/tensor-ops.js";
 import { loadModel } from "../load-model.js";
-import { draftOf, type DraftTensor, type ModelDraft } from "../model/draft.js";
+import type { CanonicalModel } from "../model/canonical.js";
+import { draftOf, rowChunks, type DraftTensor, type ModelDraft } from "../model/draft.js";
 import { dtypeInfo, isDtype, type Dtype } from "../model/dtype.js";
 import { canEncode } from "../model/encode.js";
 import { recipientSeed, tensorSeed } from "./keys.js";
-import { isMarkable, wordBits } from "./pattern.js";
+import { markBuffer, markRows } from "./kernel.js";
+import { isMarkable } from "./pattern.js";
 
 /** Default amplitude, as a fraction of each row's RMS. */
 export const DEFAULT_STRENGTH = 0.005;
 export const MAX_STRENGTH = 0.2;
 
-/** One tensor with the recipient's pattern added (streamed chunk by chunk). */
+/** One tensor with the recipient's pattern added (streamed chunk by chunk; the parent's chunks are left as they were). */
 export function markTensor(t: DraftTensor, seed: Uint32Array, strength: number): DraftTensor {
   if (!isMarkable(t.shape)) return t;
   const [s0, s1] = tensorSeed(seed, t.key);
   return mapChunks(t, (c, row0, cols) => {
-    const out = new Float32Array(c.length);
-    const rows = c.length / cols;
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      let ss = 0;
-      for (let j = 0; j < cols; j++) ss += (c[o + j] as number) ** 2;
-      const amp = strength * Math.sqrt(ss / cols);
-      const two = 2 * amp;
-      // word by word: one hash per 32 entries, then a branch-free sign per entry
-      let k = (row0 + r) * cols;
-      let j = 0;
-      while (j < cols) {
-        const w = Math.floor(k / 32);
-        const first = k - w * 32;
-        const n = Math.min(32 - first, cols - j);
-        const bits = wordBits(s0, s1, w) >>> first;
-        const at = o + j;
-        for (let b = 0; b < n; b++) out[at + b] = (c[at + b] as number) + (((bits >>> b) & 1) * two - amp);
-        j += n;
-        k += n;
-      }
-    }
+    const out = c.slice();
+    markRows(out, row0, cols, s0, s1, strength);
     return out;
   });
 }
@@ -60,6 +42,31 @@ export function markTensor(t: DraftTensor, seed: Uint32Array, strength: number):
 export function markDraft(d: ModelDraft, key: Uint8Array, model: string, recipient: string, strength: number): ModelDraft {
   const seed = recipientSeed(key, model, recipient);
   return { ...d, tensors: d.tensors.map((t) => markTensor(t, seed, strength)) };
+}
+
+/**
+ * A loaded master as a draft with every matrix marked as its rows are read: the rows are read into
+ * one buffer, marked in place and handed to the writer, which writes each chunk before asking for
+ * the next (every writer of writeModel does) — no allocation per chunk, so a 7B copy streams at
+ * the speed of the arithmetic and the disk.
+ */
+export function markedDraftOf(m: CanonicalModel, key: Uint8Array, model: string, recipient: string, strength: number): ModelDraft {
+  const d = draftOf(m);
+  const seed = recipientSeed(key, model, recipient);
+  let buf: Float32Array = new Float32Array(0); // in the marking kernel's memory when it runs: no copies
+  const tensors = d.tensors.map((t): DraftTensor => {
+    const ct = m.tensors.get(t.key);
+    if (!ct || !isMarkable(t.shape) || ct.rows !== t.shape[0] || ct.cols !== t.shape[1]) return markTensor(t, seed, strength);
+    const [s0, s1] = tensorSeed(seed, t.key);
+    const read = (r0: number, n: number): Float32Array => {
+      if (buf.length < n * ct.cols) buf = markBuffer(n * ct.cols);
+      const x = ct.readRowsInto(r0, n, buf);
+      markRows(x, r0, ct.cols, s0, s1, strength);
+      return x;
+    };
+    return { key: t.key, shape: [...t.shape], chunks: () => rowChunks(ct.rows, ct.cols, read) };
+  });
+  return { ...d, tensors };
 }
 
 export interface MarkOptions {
@@ -147,7 +154,7 @@ export function markModel(o: MarkOptions): MarkResult {
       const misfit = [...master.tensors.values()].find((t) => t.shape.length === 2 && storedType(dtype, t.cols) === "F32");
       if (misfit && !o.dtype) throw new UsageError(`${dtype}: ${misfit.key} fits no block type; give --dtype`);
     }
-    const draft = markDraft(draftOf(master), o.key, o.model, o.recipient, strength);
+    const draft = markedDraftOf(master, o.key, o.model, o.recipient, strength);
     const opts = { format, dtype, cardText: "" };
     if (format === "hf") writeFolderAtomically(out, !!o.force, (tmp) => writeModel(draft, tmp, opts));
     else {

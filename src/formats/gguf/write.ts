@@ -114,8 +114,14 @@ export function writeGguf(path: string, metadata: Map<string, GgufEntry>, tensor
   writeAtomically(path, (f) => {
     f.write(head);
     f.pad(alignment);
+    // each chunk is written before the next is encoded: one output buffer serves them all
+    let scratch = new Uint8Array(0);
     tensors.forEach((t) => {
-      for (const chunk of t.chunks()) f.write(encodeValues(t.dtype, chunk));
+      for (const chunk of t.chunks()) {
+        const need = byteLengthOf(t.dtype, chunk.length) ?? 0;
+        if (scratch.length < need) scratch = new Uint8Array(need);
+        f.write(encodeValues(t.dtype, chunk, scratch));
+      }
       f.pad(alignment);
     });
   });

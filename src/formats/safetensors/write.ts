@@ -38,10 +38,14 @@ export function writeSafetensors(path: string, tensors: TensorData[], metadata: 
     new DataView(len.buffer).setBigUint64(0, BigInt(json.length), true);
     f.write(len);
     f.write(json);
+    // each chunk is written before the next is encoded: one output buffer serves them all
+    let scratch = new Uint8Array(0);
     for (const t of tensors) {
       let count = 0;
       for (const chunk of t.chunks()) {
-        f.write(encodeValues(t.dtype, chunk));
+        const need = byteLengthOf(t.dtype, chunk.length) ?? 0;
+        if (scratch.length < need) scratch = new Uint8Array(need);
+        f.write(encodeValues(t.dtype, chunk, scratch));
         count += chunk.length;
       }
       if (count !== numel(t.shape)) throw new PedigreeError("internal", `tensor ${t.name}: produced ${count} values for shape [${t.shape.join(", ")}]`);

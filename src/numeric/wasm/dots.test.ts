@@ -142,7 +142,7 @@ test("dotsWasm refuses shapes beyond its memory bound and bad dimensions", () =>
   assert.throws(() => dotsWasm(q, 1, q, 1, d + 1), (e: unknown) => e instanceof PedigreeError && e.code === "internal");
 });
 
-test("the embedded wasm is what cosines.wat and dequant.wat compile to", async (t) => {
+test("the embedded wasm is what cosines.wat, dequant.wat and mark.wat compile to", async (t) => {
   const script = fileURLToPath(new URL("../../../scripts/build-wasm.mjs", import.meta.url));
   let build: { compileWat: (src: string, file: string) => Promise<Uint8Array>; renderTs: (b: Uint8Array, name: string, constant: string) => string; MODULES: Array<{ name: string; constant: string }> };
   try {
@@ -152,7 +152,7 @@ test("the embedded wasm is what cosines.wat and dequant.wat compile to", async (
     t.skip("wabt is not installed");
     return;
   }
-  assert.deepEqual(build.MODULES.map((m) => m.name), ["cosines", "dequant"]);
+  assert.deepEqual(build.MODULES.map((m) => m.name), ["cosines", "dequant", "mark"]);
   for (const { name, constant } of build.MODULES) {
     const wat = readFileSync(new URL(`./${name}.wat`, import.meta.url), "utf8");
     const bytes = await build.compileWat(wat, `${name}.wat`);
