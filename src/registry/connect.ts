@@ -22,7 +22,7 @@ export async function openBackend(given: string | undefined, opts: OpenOptions =
     const c = await pool.connect();
     try {
       const v = await pgMigrate(c, loc.name, !!opts.readOnly || opts.create === false);
-      if (v === 0) throw new PedigreeError("not-found", "no registry in this database (a command that only reads never creates one; `pedigree register` does)", loc.name);
+      if (v === 0) throw new PedigreeError("not-found", "no registry in this database; `pedigree register` makes one", loc.name);
     } finally {
       c.release();
     }

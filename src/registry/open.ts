@@ -165,7 +165,7 @@ export function openRegistry(path: string = defaultRegistryPath(), opts: OpenOpt
   const file = resolve(path);
   const exists = existsSync(file);
   if (exists && statSync(file).isDirectory()) throw new BadInputError(file, "is a directory, not a registry file");
-  if (!exists && (opts.create === false || opts.readOnly)) throw new PedigreeError("not-found", "no registry here (a command that only reads never creates one; `pedigree register` does)", file);
+  if (!exists && (opts.create === false || opts.readOnly)) throw new PedigreeError("not-found", "no registry here; `pedigree register` makes one", file);
   if (opts.readOnly) return openReadOnly(file, opts.check ?? "auto");
   if (!exists) {
     try {

@@ -30,7 +30,8 @@ export function listText(models: ModelListing[], file: string): string {
   return [
     table(["name", "tier", "owner", "licence", "format", "params"],
       models.map((m) => [clip(m.name, 22), m.tier, clip(m.owner, 12), clip(m.license ?? "-", 14), clip(m.format, 11), count(m.parameters)])),
-    `${models.length} model${models.length === 1 ? "" : "s"} in ${file} ('pedigree show <name>' for one)`,
+    `${models.length} model${models.length === 1 ? "" : "s"} in ${file}`,
+    "('pedigree show <name>' for one)",
   ].join("\n");
 }
 

@@ -105,7 +105,7 @@ function summary(r: ForgeResult): string {
 export function registerForge(program: Command): void {
   program
     .command("forge")
-    .description("make a derivative of a model (or a new random one) with exact ground truth in forge.json")
+    .description("make a derivative (or a new random model) with exact ground truth")
     .argument("[model]", "the model to derive from: a weight file or a model folder")
     .option("-s, --steps <steps>", "steps joined by commas, e.g. permute,finetune-drift:0.1,quantize:Q4_K")
     .option("--out <path>", "where to write: a folder (safetensors), .gguf or .bin (required)")
