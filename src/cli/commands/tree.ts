@@ -7,7 +7,7 @@
 import { Option, type Command } from "commander";
 import { tree } from "../../api/tree.js";
 import { treeDot, treeMermaid, treeText } from "../../lineage/render.js";
-import { UsageError } from "../../errors.js";
+import { escapeControls, UsageError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
 import { progress } from "../progress.js";
@@ -43,7 +43,7 @@ export function registerTree(program: Command): void {
       if (format === "json") printJson(d);
       else if (format === "dot") printText(treeDot(t.tree));
       else if (format === "mermaid") printText(treeMermaid(t.tree));
-      else printText(`${d.models} models in ${d.registry}; ${d.pairsCompared} pairs compared, p-values corrected for ${d.testsCorrectedFor}\n\n${treeText(t.tree)}`);
+      else printText(`${d.models} model${d.models === 1 ? "" : "s"} in ${escapeControls(d.registry)}\n${d.pairsCompared} pair${d.pairsCompared === 1 ? "" : "s"} compared, p-values corrected for ${d.testsCorrectedFor}\n\n${treeText(t.tree)}`);
       process.exitCode = EXIT.clean;
     });
 }
