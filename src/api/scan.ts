@@ -3,7 +3,7 @@
  * Fingerprint a suspect model, compare it with the registered models most likely related, and
  * say whose weights it carries and what follows: findings (leak, gated redistribution, base-model
  * claims, licence obligations) and whether they fail the `failOn` rule. The document is
- * pedigree.scan/1 (docs/json.md); scanExport turns the outcome into a BOM or findings log.
+ * pedigree.scan/2 (docs/json.md); scanExport turns the outcome into a BOM or findings log.
  */
 import { UsageError } from "../errors.js";
 import { DEFAULT_FAIL_ON, failing, parseFailOn, type FailOn } from "../policy/fail-on.js";

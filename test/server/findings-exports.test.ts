@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ValidateFunction } from "ajv";
 import { cyclonedxValidator, sarifValidator, spdxValidator } from "../../src/test-support/schemas.js";
+import { SCAN_SCHEMA } from "../../src/report/scan-document.js";
 import { startLab } from "./http.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON documents */
@@ -69,7 +70,7 @@ test("findings by role, and a scan's exports in every format", async () => {
       assert.doesNotMatch(JSON.stringify(r.json), /"A"|\\"A\\"/, `${format} names no closed model`);
       return r.json;
     };
-    assert.equal((await exp("json")).schema, "pedigree.scan/1");
+    assert.equal((await exp("json")).schema, SCAN_SCHEMA);
     for (const [format, validate] of Object.entries(validators)) {
       const doc = await exp(format);
       assert.ok(validate(doc), `${format}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mark } from "../../src/api/mark.js";
+import { TRACE_SCHEMA } from "../../src/api/trace.js";
 import { devPath } from "../../src/test-support/dev-truth.js";
 import { tempDir } from "../../src/test-support/tmp.js";
 import { follow, ROOT, startLab } from "./http.js";
@@ -48,7 +49,7 @@ test("issued copies: owners of the model's organisation and admins only", async 
     writeFileSync(join(vault, "keys", "a.key"), KEY);
     const traced = await lab.job("owner", "POST", "/api/models/A/trace", { suspect: join(vault, "copy-x"), master: "A", key: join(vault, "keys", "a.key") });
     const doc = traced.result.document;
-    assert.equal(doc.schema, "pedigree.trace/1");
+    assert.equal(doc.schema, TRACE_SCHEMA);
     assert.deepEqual(doc.named.map((n: { recipient: string }) => n.recipient), ["Partner <X> & co"]);
     assert.equal(doc.tested, 2);
     const outside = await lab.as("owner").call("POST", "/api/models/A/trace", { suspect: join(vault, "copy-x"), master: "A", key: "/etc/hostname" });
