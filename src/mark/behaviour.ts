@@ -3,6 +3,7 @@
  * Does a mark change what a model does? The mean next-token loss on a text and the greedy
  * continuation of a prompt, from the reference forward pass (small models only).
  */
+import { meanNll } from "../run/nll.js";
 import { loadModel } from "../load-model.js";
 import { generate, promptTokens, Transformer } from "../run/index.js";
 
@@ -11,19 +12,6 @@ export interface Behaviour {
   loss: number;
   /** Greedy continuation token ids. */
   greedy: number[];
-}
-
-function meanNll(logits: Float32Array, tokens: number[], V: number): number {
-  let nll = 0;
-  for (let i = 0; i + 1 < tokens.length; i++) {
-    const row = logits.subarray(i * V, (i + 1) * V);
-    let max = -Infinity;
-    for (const v of row) max = Math.max(max, v);
-    let s = 0;
-    for (const v of row) s += Math.exp(v - max);
-    nll -= (row[tokens[i + 1] as number] as number) - max - Math.log(s);
-  }
-  return nll / Math.max(1, tokens.length - 1);
 }
 
 /** Loss on `text` and the greedy continuation (`greedyTokens` long) of `prompt`. */

@@ -4,6 +4,7 @@
  * seed per (model, recipient) derived from it with HMAC-SHA256, and per-tensor seeds derived from
  * that. The registry keeps only the key's SHA-256 digest, never the key.
  */
+import { fmix32 } from "../numeric/hash.js";
 import { createHash, createHmac } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { BadInputError, PedigreeError } from "../errors.js";
@@ -45,15 +46,7 @@ export function recipientSeed(key: Uint8Array, model: string, recipient: string)
   return new Uint32Array([mac.readUInt32LE(0), mac.readUInt32LE(4), mac.readUInt32LE(8), mac.readUInt32LE(12)]);
 }
 
-/** murmur3's 32-bit finaliser: a bijection that mixes every input bit into every output bit. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export { fmix32 } from "../numeric/hash.js";
 
 /** The 64-bit seed of one tensor's pattern: the recipient's seed mixed with the tensor's canonical key. */
 export function tensorSeed(seed: Uint32Array, tensorKey: string): [number, number] {

@@ -1,3 +1,4 @@
+import { meanNll } from "./nll.js";
 import { itosTable } from "../formats/tokenizer/chars.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -28,20 +29,6 @@ function runnerOf(...path: string[]): Transformer {
   } finally {
     m.close();
   }
-}
-
-/** Mean negative log-likelihood (nats) of tokens[1..] given the prefix, from a logits batch. */
-function meanNll(logits: Float32Array, tokens: number[], V: number): number {
-  let nll = 0;
-  for (let i = 0; i + 1 < tokens.length; i++) {
-    const row = logits.subarray(i * V, (i + 1) * V);
-    let max = -Infinity;
-    for (const v of row) max = Math.max(max, v);
-    let s = 0;
-    for (const v of row) s += Math.exp(v - max);
-    nll -= (row[tokens[i + 1] as number] as number) - max - Math.log(s);
-  }
-  return nll / (tokens.length - 1);
 }
 
 function maxRelDiff(a: Float32Array, b: Float32Array): number {

@@ -15,6 +15,7 @@
  * of their wording (Llama 3.1/3.2/3.3/4, the CC 4.0 family) are told apart by their titles (catalogue
  * `titles`). Anything else is "other", with a stable fingerprint of the normalised text — never a guess.
  */
+import { fmix32 } from "../../numeric/hash.js";
 import { createHash } from "node:crypto";
 import { LICENCES, type LicenceEntry } from "./catalogue.js";
 import { REFERENCE_FINGERPRINTS, type ReferenceFingerprint } from "./reference-fingerprints.js";
@@ -69,12 +70,7 @@ function hash32(s: string): number {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 /** The distinct shingle hashes of a token list (a text shorter than one shingle gives one shingle). */

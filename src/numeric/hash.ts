@@ -1,0 +1,14 @@
+/**
+ * @module numeric/hash
+ * Integer mixing shared by the seeded generators and the text hashes.
+ */
+
+/** murmur3's 32-bit finaliser: a bijection that mixes every input bit into every output bit. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
