@@ -34,6 +34,11 @@ export class PgBackend implements RegistryBackend {
    */
   async snapshot<T>(fn: (view: RegistryBackend) => Promise<T>): Promise<T> {
     if (this.view) return fn(this);
+    return this.onConnection("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", (c) => fn(new PgBackend(c as unknown as pg.Pool, this.name, true)));
+  }
+
+  /** Runs `fn` on one pooled connection inside a transaction opened by `begin`: committed when `fn` returns, rolled back when it throws. */
+  private async onConnection<T>(begin: string, fn: (c: Tx) => Promise<T>): Promise<T> {
     let c: Tx;
     try {
       c = await this.pool.connect();
@@ -41,8 +46,8 @@ export class PgBackend implements RegistryBackend {
       throw pgError(this.name, e);
     }
     try {
-      await this.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [], c);
-      const out = await fn(new PgBackend(c as unknown as pg.Pool, this.name, true));
+      await this.query(begin, [], c);
+      const out = await fn(c);
       await this.query("COMMIT", [], c);
       return out;
     } catch (e) {
@@ -64,23 +69,7 @@ export class PgBackend implements RegistryBackend {
   /** Runs `fn` in one transaction on one connection. */
   async transaction<T>(fn: (c: Tx) => Promise<T>): Promise<T> {
     if (this.view) throw new PedigreeError("internal", "a read snapshot of the registry cannot be written", this.name);
-    let c: Tx;
-    try {
-      c = await this.pool.connect();
-    } catch (e) {
-      throw pgError(this.name, e);
-    }
-    try {
-      await this.query("BEGIN", [], c);
-      const out = await fn(c);
-      await this.query("COMMIT", [], c);
-      return out;
-    } catch (e) {
-      await c.query("ROLLBACK").catch(() => undefined);
-      throw pgError(this.name, e);
-    } finally {
-      c.release();
-    }
+    return this.onConnection("BEGIN", fn);
   }
 
   async count(): Promise<number> {

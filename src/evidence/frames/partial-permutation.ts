@@ -27,6 +27,7 @@ import { nullScale } from "../null-scale.js";
 import { cosineAt, cosines } from "../similarity.js";
 import type { TokenPairs } from "../token-pairs.js";
 import { readSomeRows } from "../unit-views.js";
+import { columns } from "./signed-permutation.js";
 
 /** Fewer matched coordinates than this (or than half of B's) and every B coordinate is placed. */
 const MIN_MATCHED = 16;
@@ -40,25 +41,6 @@ export interface PartialCoordinateMap {
   logP: number;
   /** Per B coordinate: did its correspondence pass the per-coordinate test? */
   passed: Uint8Array;
-}
-
-/** Columns of a k x d row block, centred and unit-normalised, as d rows of length k. */
-function columns(x: Float32Array, k: number, d: number): Float32Array {
-  const out = new Float32Array(d * k);
-  for (let j = 0; j < d; j++) {
-    let mean = 0;
-    for (let r = 0; r < k; r++) mean += x[r * d + j] as number;
-    mean /= k;
-    let ss = 0;
-    for (let r = 0; r < k; r++) {
-      const v = (x[r * d + j] as number) - mean;
-      out[j * k + r] = v;
-      ss += v * v;
-    }
-    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-    for (let r = 0; r < k; r++) out[j * k + r] = (out[j * k + r] as number) * inv;
-  }
-  return out;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { TokenPairs } from "../token-pairs.js";
 import { readSomeRows } from "../unit-views.js";
 
 /** Columns of a k x d row block, centred and unit-normalised, as d rows of length k. */
-function columns(x: Float32Array, k: number, d: number): Float32Array {
+export function columns(x: Float32Array, k: number, d: number): Float32Array {
   const out = new Float32Array(d * k);
   for (let j = 0; j < d; j++) {
     let mean = 0;
