@@ -8,7 +8,10 @@
  *   models, against 1,000 recipients; the innocents' uncorrected p-values against their null;
  * - cost: mark throughput (MB/s) and scoring time against 100 / 1,000 / 10,000 recipients.
  * Run: npm run bench:trace  (or: node --import tsx bench/trace.ts [--only <model>|null|cost] [--wide DIM] [--recipients N]
- *   [--rows "Q4_K;average of 8"] [--out dir] [--skip-wide])
+ *   [--rows "Q4_K;average of 8"] [--out dir] [--skip-wide] [--strength s])
+ * `--strength s` marks the copies at s instead of mark's default (in their own folders, `<model>-s<s>`):
+ * `--only dev-A --strength 0.01 --rows "50 % merge, unrelated" --skip-wide` is docs/method.md §7's
+ * strength table.
  * The 7B-width model (dim 4096, ffn 11008, 32 heads, vocab 32000, BF16; `--layers` of them, 3 by
  * default so that dropping 2 leaves one): `npm run bench:trace -- --wide` runs only it — mark
  * throughput, every attack row (each attacked copy is deleted once traced), and the cost of scoring
@@ -120,6 +123,9 @@ if (SEVEN_B) {
   const ffn = Math.round((dim * 11008) / 4096);
   allCases.push({ name: `synth-${dim}`, master: synthesized(`w${dim}`, dim, 2, ffn, dim / 128, 4096, 11, join(root, `w${dim}`)), ext: "", text: "", unrelated: synthesized(`u${dim}`, dim, 2, ffn, dim / 128, 4096, 12, join(root, `u${dim}`)), behaviour: false });
 }
+/** `--strength`: the copies' amplitude (mark's default when absent); other strengths keep their own folders. */
+const strength = arg("strength") === undefined ? undefined : Number(arg("strength"));
+const copiesDir = (model: string) => join(root, strength === undefined ? model : `${model}-s${strength}`);
 function load(): string {
   return loadavg().map((x) => x.toFixed(1)).join(" / ");
 }
@@ -149,7 +155,7 @@ if (only === "mark") {
 
 for (const c of allCases) {
   if (only && c.name !== only) continue;
-  const dir = join(root, c.name);
+  const dir = copiesDir(c.name);
   mkdirSync(dir, { recursive: true });
   const copy = (i: number) => join(dir, `r${i}${c.ext}`);
   let markMBs = 0;
@@ -157,7 +163,7 @@ for (const c of allCases) {
   for (let i = 0; i < 8; i++) {
     if (existsSync(copy(i))) continue;
     const cpu = process.cpuUsage();
-    const r = markModel({ master: c.master, model: c.name, recipient: RECIPIENTS[i] as string, key, out: copy(i), force: true });
+    const r = markModel({ master: c.master, model: c.name, recipient: RECIPIENTS[i] as string, key, out: copy(i), force: true, strength });
     const used = process.cpuUsage(cpu);
     if (i === 0) {
       markMBs = r.bytes / 1e6 / r.seconds;
@@ -218,7 +224,7 @@ if (!SEVEN_B && (!only || only === "null")) {
   const st = cases()[0] as ModelCase;
   // suspects from recipients' copies: tested against the 1,000 minus their source
   for (const c of cases().slice(0, 3)) {
-    const dir = join(root, c.name);
+    const dir = copiesDir(c.name);
     for (let i = 0; i < 8; i++) if (existsSync(join(dir, `r${i}${c.ext}`))) suspects.push([c.name, c.master, join(dir, `r${i}${c.ext}`), ALL_RECIPIENTS.filter((x) => x !== ALL_RECIPIENTS[i])]);
     suspects.push([c.name, c.master, c.master, ALL_RECIPIENTS]);
   }

@@ -7,7 +7,7 @@ import { UsageError } from "../errors.js";
 import { issueCopy, type Issued } from "../mark/issue.js";
 import { readKeyFile } from "../mark/keys.js";
 import { throwIfAborted, type OperationOptions } from "./cancel.js";
-import { useRegistry, type RegistryInput } from "./inputs.js";
+import { useBackend, type RegistryInput } from "./inputs.js";
 
 export interface MarkOptions extends OperationOptions {
   /** The unmarked weights (a file or model folder). */
@@ -34,9 +34,9 @@ export async function mark(opts: MarkOptions): Promise<Marked> {
   if (opts.strength !== undefined && !(Number.isFinite(opts.strength) && opts.strength > 0)) throw new UsageError(`--strength must be a positive number (got ${opts.strength})`);
   const key = keyOf(opts.key);
   throwIfAborted(opts.signal, "mark");
-  return useRegistry(opts.registry, {}, (db, file) => ({
-    registry: file,
-    ...issueCopy(db, { master: opts.master, model: opts.model, recipient: opts.recipient, key, out: opts.out, strength: opts.strength, dtype: opts.dtype, force: opts.force }),
+  return useBackend(opts.registry, {}, async (b) => ({
+    registry: b.name,
+    ...(await issueCopy(b, { master: opts.master, model: opts.model, recipient: opts.recipient, key, out: opts.out, strength: opts.strength, dtype: opts.dtype, force: opts.force })),
   }));
 }
 

@@ -4,10 +4,10 @@
  * master's frame, and every copy of the registered model issued with the key is tested against the
  * residual (docs/method.md section 7). `named` holds only recipients accused at corrected p <= 1e-9.
  */
-import { listIssued, type IssuedCopy } from "../registry/issued.js";
+import type { IssuedCopy } from "../registry/issued.js";
 import { traceIssued, type IssuedTrace } from "../trace/trace-issued.js";
 import { throwIfAborted, type OperationOptions } from "./cancel.js";
-import { useRegistry, type RegistryInput } from "./inputs.js";
+import { useBackend, type RegistryInput } from "./inputs.js";
 import { keyOf } from "./mark.js";
 
 export { TRACE_SCHEMA } from "../report/documents.js";
@@ -25,7 +25,9 @@ export interface TraceOptions extends OperationOptions {
 export async function trace(opts: TraceOptions): Promise<IssuedTrace> {
   const key = keyOf(opts.key);
   throwIfAborted(opts.signal, "trace");
-  return useRegistry(opts.registry, { readOnly: true }, (db) => traceIssued(db, { suspect: opts.suspect, master: opts.master, model: opts.model, key }));
+  // the registry is read, then closed: the trace itself may take minutes
+  const issued = await useBackend(opts.registry, { readOnly: true }, (b) => b.issued(opts.model));
+  return traceIssued(issued, { suspect: opts.suspect, master: opts.master, model: opts.model, key });
 }
 
 export interface RecipientsOptions {
@@ -41,5 +43,5 @@ export interface Recipients {
 
 /** The marked copies of a model issued so far. */
 export async function recipients(opts: RecipientsOptions): Promise<Recipients> {
-  return useRegistry(opts.registry, { readOnly: true }, (db, file) => ({ registry: file, model: opts.model, recipients: listIssued(db, opts.model) }));
+  return useBackend(opts.registry, { readOnly: true }, async (b) => ({ registry: b.name, model: opts.model, recipients: (await b.issued(opts.model)).map((r) => ({ model: opts.model, ...r })) }));
 }

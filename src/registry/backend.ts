@@ -71,6 +71,13 @@ export interface RegistryBackend {
    * (`where` of the model) unless `replace`. `check` is called before each model is written.
    */
   load(models: AsyncIterable<IncomingModel> | Iterable<IncomingModel>, opts: { replace?: boolean; where?: (m: IncomingModel, i: number) => string }): Promise<LoadResult>;
+  /** The copies of a model issued so far, by recipient; an unknown model is a not-found error. */
+  issued(model: string): Promise<IssuedRow[]>;
+  /**
+   * Records a copy of `model` issued to `row.recipient`, in one transaction; a recipient already
+   * holding a copy is a usage error unless `replace` (which replaces it).
+   */
+  issue(model: string, row: IssuedRow, replace: boolean): Promise<void>;
   /** Runs `fn` on a read-only view of one snapshot (server registries; a SQLite file's export has its own). */
   snapshot?<T>(fn: (view: RegistryBackend) => Promise<T>): Promise<T>;
   close(): Promise<void>;

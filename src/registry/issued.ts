@@ -4,19 +4,18 @@
  * model's. Only the key's digest is stored, never the key.
  */
 import { q, UsageError } from "../errors.js";
+import type { IssuedRow } from "./backend.js";
 import type { Registry } from "./open.js";
 import { resolveModel } from "./store.js";
 
-export interface IssuedCopy {
+/** An issued copy: its model's name and the stored row (backend.ts's IssuedRow). */
+export interface IssuedCopy extends IssuedRow {
   model: string;
-  recipient: string;
-  /** sha256 of the key file the mark was made with. */
-  keySha256: string;
-  scheme: string;
-  strength: number;
-  issuedAt: string;
-  /** sha256 of the marked file (a folder: of its files). */
-  fileSha256: string;
+}
+
+/** The usage error for a second copy to one recipient without --force. */
+export function alreadyIssued(model: string, recipient: string): UsageError {
+  return new UsageError(`${q(recipient)} already holds a marked copy of ${q(model)} (use --force to issue a new one in its place)`);
 }
 
 interface Row {
@@ -33,7 +32,7 @@ export function recordIssued(db: Registry, c: IssuedCopy, replace = false): void
   db.transaction(() => {
     const id = resolveModel(db, c.model);
     const seen = db.prepare("SELECT 1 FROM issued_copies WHERE model_id = ? AND recipient = ?").get(id, c.recipient);
-    if (seen && !replace) throw new UsageError(`${q(c.recipient)} already holds a marked copy of ${q(c.model)} (use --force to issue a new one in its place)`);
+    if (seen && !replace) throw alreadyIssued(c.model, c.recipient);
     db.prepare("DELETE FROM issued_copies WHERE model_id = ? AND recipient = ?").run(id, c.recipient);
     db.prepare("INSERT INTO issued_copies (model_id, recipient, key_sha256, scheme, strength, issued_at, file_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .run(id, c.recipient, c.keySha256, c.scheme, c.strength, c.issuedAt, c.fileSha256);

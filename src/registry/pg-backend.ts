@@ -11,6 +11,7 @@ import type { Fingerprint, IndexKey } from "../fingerprint/types.js";
 import { BadInputError, PedigreeError, q, UsageError } from "../errors.js";
 import type { IncomingModel, IssuedRow, LoadResult, RegistryBackend, StoredModel } from "./backend.js";
 import { bandKeys } from "./band-keys.js";
+import { alreadyIssued } from "./issued.js";
 import { metaProblem, type ModelMeta } from "./metadata.js";
 import { pgCandidates } from "./pg-candidates.js";
 import { pgError } from "./pg-connect.js";
@@ -152,6 +153,31 @@ export class PgBackend implements RegistryBackend {
       if (!r) throw new PedigreeError("not-found", `no model named ${q(name)} in the registry`, this.name);
       await this.delete(c, r.id);
       return record(r);
+    });
+  }
+
+  private async modelId(name: string, c: pg.Pool | Tx, lock = false): Promise<number> {
+    const [r] = await this.query<{ id: number }>(`SELECT id FROM models WHERE name = $1${lock ? " FOR UPDATE" : ""}`, [name], c);
+    if (!r) throw new PedigreeError("not-found", `no model named ${q(name)} in the registry`, this.name);
+    return r.id;
+  }
+
+  async issued(model: string): Promise<IssuedRow[]> {
+    const id = await this.modelId(model, this.pool);
+    const rows = await this.query<{ recipient: string; key_sha256: string; scheme: string; strength: number; issued_at: string; file_sha256: string }>(
+      `SELECT recipient, key_sha256, scheme, strength, issued_at, file_sha256 FROM issued_copies WHERE model_id = $1 ORDER BY recipient COLLATE "C"`, [id]);
+    return rows.map((i) => ({ recipient: i.recipient, keySha256: i.key_sha256, scheme: i.scheme, strength: Number(i.strength), issuedAt: i.issued_at, fileSha256: i.file_sha256 }));
+  }
+
+  async issue(model: string, row: IssuedRow, replace: boolean): Promise<void> {
+    await this.transaction(async (c) => {
+      // the model's row is locked: two issues to one recipient serialise, and the second sees the first
+      const id = await this.modelId(model, c, true);
+      const seen = await this.query("SELECT 1 FROM issued_copies WHERE model_id = $1 AND recipient = $2", [id, row.recipient], c);
+      if (seen.length > 0 && !replace) throw alreadyIssued(model, row.recipient);
+      await this.query("DELETE FROM issued_copies WHERE model_id = $1 AND recipient = $2", [id, row.recipient], c);
+      await this.query("INSERT INTO issued_copies (model_id, recipient, key_sha256, scheme, strength, issued_at, file_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [id, row.recipient, row.keySha256, row.scheme, row.strength, row.issuedAt, row.fileSha256], c);
     });
   }
 

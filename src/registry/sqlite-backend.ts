@@ -8,6 +8,7 @@ import type { Fingerprint, IndexKey } from "../fingerprint/types.js";
 import { BadInputError, PedigreeError, q } from "../errors.js";
 import type { IncomingModel, IssuedRow, LoadResult, RegistryBackend, StoredModel } from "./backend.js";
 import type { ModelMeta } from "./metadata.js";
+import { listIssued, recordIssued } from "./issued.js";
 import { registryError, registryFile, type Registry } from "./open.js";
 import { candidates, count, deleteModel, get, insertModel, list, loadAllParts, names, recordRow, register, remove, type Candidate } from "./store.js";
 
@@ -55,6 +56,12 @@ export class SqliteBackend implements RegistryBackend {
   }
   async remove(name: string) {
     return remove(this.db, name);
+  }
+  async issued(model: string): Promise<IssuedRow[]> {
+    return listIssued(this.db, model);
+  }
+  async issue(model: string, row: IssuedRow, replace: boolean): Promise<void> {
+    recordIssued(this.db, { model, ...row }, replace);
   }
   async candidates(key: IndexKey, limit: number): Promise<Candidate[]> {
     return candidates(this.db, key, limit);

@@ -6,8 +6,7 @@
  */
 import { q, UsageError } from "../errors.js";
 import { keyDigest } from "../mark/keys.js";
-import { listIssued } from "../registry/issued.js";
-import type { Registry } from "../registry/open.js";
+import type { IssuedRow } from "../registry/backend.js";
 import { trace, type TraceResult } from "./trace.js";
 
 export interface IssuedTrace extends TraceResult {
@@ -16,8 +15,8 @@ export interface IssuedTrace extends TraceResult {
   otherKey: string[];
 }
 
-export function traceIssued(db: Registry, o: { suspect: string; master: string; model: string; key: Uint8Array; maxWords?: number }): IssuedTrace {
-  const issued = listIssued(db, o.model);
+/** `issued`: the model's issued copies, as the registry lists them. */
+export function traceIssued(issued: readonly IssuedRow[], o: { suspect: string; master: string; model: string; key: Uint8Array; maxWords?: number }): IssuedTrace {
   if (issued.length === 0) throw new UsageError(`no marked copies of ${q(o.model)} were issued (pedigree mark records them)`);
   const digest = keyDigest(o.key);
   const mine = issued.filter((c) => c.keySha256 === digest).map((c) => c.recipient);
