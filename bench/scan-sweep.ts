@@ -9,9 +9,10 @@
  * Prints a table: suspect, expected answer, the answer (top match and its corrected p) and times.
  * Options: --widths 768,2048 --dir <folder> --keep --only <case,...>
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeTokenizer } from "./lib/synthetic-tokenizer.js";
 import { computeFingerprint } from "../src/fingerprint/compute.js";
 import { forge } from "../src/forge/forge.js";
 import type { SynthesizeSpec } from "../src/forge/synthesize.js";
@@ -43,15 +44,6 @@ const CASES: Case[] = [
   { id: "vocab-trim+permute", steps: () => "vocab-trim:0.1,permute", derived: true },
   { id: "merge50", steps: (w) => `merge:linear=${join(dir, `w${w}-other`)}@0.5+0.5`, derived: true },
 ];
-
-/** A BPE vocabulary without merges for a synthesized model (printable characters, then words), so that vocabulary edits and text-paired anchors work as on real models. */
-function writeTokenizer(folder: string, vocab: number): void {
-  const file = join(folder, "tokenizer.json");
-  if (existsSync(file)) return;
-  const words: Record<string, number> = {};
-  for (let i = 0; i < vocab; i++) words[i < 95 ? String.fromCharCode(32 + i) : `w${i}`] = i;
-  writeFileSync(file, JSON.stringify({ version: "1.0", model: { type: "BPE", vocab: words, merges: [] } }));
-}
 
 function ensure(out: string, make: () => void): void {
   if (!existsSync(join(out, "forge.json")) && !existsSync(`${out}.json`)) make();

@@ -23,6 +23,7 @@
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { writeTokenizer } from "./lib/synthetic-tokenizer.js";
 import { forge } from "../src/forge/forge.js";
 import { loadModel } from "../src/load-model.js";
 import { behaviourOf } from "../src/mark/behaviour.js";
@@ -67,6 +68,8 @@ function log(s: string): void {
 
 function synthesized(name: string, dim: number, layers: number, ffn: number, heads: number, vocab: number, seed: number, out: string, extra: { kvHeads?: number; tied?: boolean; ctx?: number; dtype?: string } = {}): string {
   if (!existsSync(out)) forge({ synthesize: { family: "llama", dim, layers, ffn, heads, kvHeads: extra.kvHeads ?? heads, vocab, ctx: extra.ctx ?? 256, seed, name, tied: extra.tied }, out, seed, dtype: extra.dtype ?? "BF16" });
+  // a folder gets a vocabulary, so that the vocabulary-trim row can be forged
+  if (statSync(out).isDirectory()) writeTokenizer(out, vocab);
   return out;
 }
 
