@@ -61,7 +61,20 @@ interface Done {
   opened: string[];
 }
 
-/** Run the worker, answering its reads, until it posts its result. */
+/** Threads that finished a job cleanly, kept (unref'd) for the next one. */
+const idle: Worker[] = [];
+const MAX_IDLE = 4;
+
+function takeWorker(): Worker | undefined {
+  const w = idle.pop();
+  if (w) {
+    w.ref();
+    return w;
+  }
+  return startModuleWorker(new URL("./fingerprint-worker.ts", import.meta.url), import.meta.url, null);
+}
+
+/** Run a job on a worker, answering its reads, until it posts its result. */
 function runWorker(job: FingerprintJob, caches: (name: string) => RangeCache, signal?: AbortSignal): Promise<Done> {
   const ctl = new Int32Array(job.mem.ctl);
   const data = new Uint8Array(job.mem.data);
@@ -73,20 +86,25 @@ function runWorker(job: FingerprintJob, caches: (name: string) => RangeCache, si
     Atomics.notify(ctl, 0);
   };
   return new Promise<Done>((resolve, reject) => {
-    const worker: Worker | undefined = startModuleWorker(new URL("./fingerprint-worker.ts", import.meta.url), import.meta.url, job);
+    const worker = takeWorker();
     if (!worker) return reject(new PedigreeError("internal", "cannot start a worker thread"));
     let settled = false;
-    const finish = (f: () => void) => {
+    /** A thread that answered (result or reader error) is clean and kept; one cancelled or crashed is ended. */
+    const finish = (f: () => void, reusable = false) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener("abort", onAbort);
-      void worker.terminate();
+      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+      if (reusable && idle.length < MAX_IDLE) {
+        worker.unref();
+        idle.push(worker);
+      } else void worker.terminate();
       f();
     };
     const onAbort = () => finish(() => reject(new AbortedError("cancelled", signal?.reason)));
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
-    worker.on("message", (msg: ReadRequest | ({ type: "done" } & Done) | { type: "error"; error: { code: ErrorCode; message: string; file?: string } }) => {
+    const onMessage = (msg: ReadRequest | ({ type: "done" } & Done) | { type: "error"; error: { code: ErrorCode; message: string; file?: string } }) => {
       if (msg.type === "read") {
         const out = new Uint8Array(msg.length);
         (async () => caches(msg.file).read(msg.offset, out))().then(
@@ -96,11 +114,13 @@ function runWorker(job: FingerprintJob, caches: (name: string) => RangeCache, si
             answer(new TextEncoder().encode(JSON.stringify(err)).subarray(0, data.length), true);
           },
         );
-      } else if (msg.type === "done") finish(() => resolve(msg));
-      else finish(() => reject(new PedigreeError(msg.error.code, msg.error.message, msg.error.file)));
-    });
-    worker.on("error", (e) => finish(() => reject(new PedigreeError("internal", `fingerprint worker failed: ${e.message}`))));
-    worker.on("exit", (code) => finish(() => reject(new PedigreeError("internal", `fingerprint worker exited (${code}) without a result`))));
+      } else if (msg.type === "done") finish(() => resolve(msg), true);
+      else finish(() => reject(new PedigreeError(msg.error.code, msg.error.message, msg.error.file)), true);
+    };
+    const onError = (e: Error) => finish(() => reject(new PedigreeError("internal", `fingerprint worker failed: ${e.message}`)));
+    const onExit = (code: number) => finish(() => reject(new PedigreeError("internal", `fingerprint worker exited (${code}) without a result`)));
+    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+    worker.postMessage(job);
   });
 }
 

@@ -2,9 +2,10 @@
  * @module hub/fingerprint-worker
  * Worker thread: open a hub repository through the synchronous channel (remote-folder.ts), pick and
  * read its weights as a local folder would be read, fingerprint them, and post the encoded
- * fingerprint with what the files declare. Errors are posted as {code, message, file}.
+ * fingerprint with what the files declare. Errors are posted as {code, message, file}. The thread
+ * takes one job after another, so its start-up is paid once.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { PedigreeError } from "../errors.js";
 import { sourceDigest } from "../io/input-digest.js";
 import { openFolderWeights } from "../formats/open.js";
@@ -39,12 +40,15 @@ function run(port: NonNullable<typeof parentPort>, job: FingerprintJob): void {
   }
 }
 
+/** Jobs arrive as messages, one at a time (the thread is reused for the next model). */
 if (parentPort) {
   const port = parentPort;
-  try {
-    run(port, workerData as FingerprintJob);
-  } catch (e) {
-    const err = e instanceof PedigreeError ? { code: e.code, message: e.message, file: e.file } : { code: "internal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
-    port.postMessage({ type: "error", error: err });
-  }
+  port.on("message", (job: FingerprintJob) => {
+    try {
+      run(port, job);
+    } catch (e) {
+      const err = e instanceof PedigreeError ? { code: e.code, message: e.message, file: e.file } : { code: "internal", message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      port.postMessage({ type: "error", error: err });
+    }
+  });
 }

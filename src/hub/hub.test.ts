@@ -97,3 +97,12 @@ test("bad servers give one clear error: wrong Content-Range, a header claiming t
     await busy.close();
   }
 });
+
+test("a cancelled fingerprint stops with an aborted error, and the next one still works", async () => {
+  const ac = new AbortController();
+  let seen = 0;
+  const p = fingerprintRemote(hub.url, "A", { ...FAST, signal: ac.signal, onBytes: (n) => { seen += n; if (seen > 100_000) ac.abort("test"); } });
+  await refuses(p, "aborted", /cancelled/);
+  const r = await fingerprintRemote(hub.url, "S", FAST);
+  assertSameBytes(encodeFingerprint(r.fingerprint), localBytes("S", r.fingerprint));
+});
