@@ -67,13 +67,14 @@ const sum = (f: (r: Row) => number, set = rows) => set.reduce((s, r) => s + f(r)
 const dev = rows.filter((r) => !r.id.startsWith("llama-7b-shape"));
 const big = rows.filter((r) => r.id.startsWith("llama-7b-shape"));
 const total = {
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
   models: rows.length, seconds, modelsPerMinute: (60 * rows.length) / seconds,
   dev: { models: dev.length, fileBytes: sum((r) => r.fileBytes, dev), fetched: sum((r) => r.fetched, dev), seconds: sum((r) => r.seconds, dev), modelsPerMinute: (60 * dev.length) / Math.max(1e-9, sum((r) => r.seconds, dev)) },
   sevenB: { models: big.length, layers: Number(args.layers), fileBytes: sum((r) => r.fileBytes, big), fetched: sum((r) => r.fetched, big), seconds: sum((r) => r.seconds, big) },
 };
 if (args.json) console.log(JSON.stringify({ schema: "pedigree.bench-hub-index/1", faults: args.faults, rows, total }, null, 1));
 else {
-  console.log(`\n${rows.length} models in ${seconds.toFixed(1)} s at 1 process: ${total.modelsPerMinute.toFixed(1)} models/min`);
+  console.log(`\n${rows.length} models in ${seconds.toFixed(1)} s at 1 process: ${total.modelsPerMinute.toFixed(1)} models/min (peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, mock hub included)`);
   console.log(`dev families: ${dev.length} models, fetched ${MB(total.dev.fetched).trim()} of ${MB(total.dev.fileBytes).trim()} MB (${((100 * total.dev.fetched) / total.dev.fileBytes).toFixed(0)} %), ${total.dev.modelsPerMinute.toFixed(1)} models/min`);
   if (big.length) console.log(`7B-shaped (${args.layers} of 32 layers): ${big.length} models, fetched ${MB(total.sevenB.fetched).trim()} of ${MB(total.sevenB.fileBytes).trim()} MB (${((100 * total.sevenB.fetched) / total.sevenB.fileBytes).toFixed(0)} %), ${(total.sevenB.seconds / big.length).toFixed(1)} s each`);
 }
