@@ -13,7 +13,7 @@ import { startModuleWorker } from "../io/module-worker.js";
 import type { Declared } from "../model/weight-set.js";
 import { decodeFingerprint } from "../fingerprint/codec.js";
 import type { Fingerprint } from "../fingerprint/types.js";
-import { hubBase, resolveUrl, type HubModel } from "./hub-model.js";
+import { hubBase, hubLocator, resolveUrl, type HubModel } from "./hub-model.js";
 import { hubRequest, type HttpOptions } from "./http.js";
 import { CHANNEL_BYTES } from "./limits.js";
 import { hubModelInfo } from "./list-models.js";
@@ -146,7 +146,7 @@ export async function fingerprintRemote(hubUrl: string, model: HubModel | string
   const info = needInfo ? await hubModelInfo(base, id, http) : given;
   const entry: HubModel = { ...info, ...(given?.sha ? { sha: given.sha } : {}) };
   const files = await sized(base, entry, http);
-  const locator = `hub+${base}${id}`;
+  const locator = hubLocator(base, id);
   const sha = new Map(entry.files.map((f) => [f.name, f.sha256]));
   const job: FingerprintJob = {
     mem: { ctl: new SharedArrayBuffer(12), data: new SharedArrayBuffer(CHANNEL_BYTES) },

@@ -101,3 +101,17 @@ export function resolveUrl(base: string, model: HubModel, file: string): string 
 export function modelApiUrl(base: string, id: string): string {
   return `${base}api/models/${segments(id)}?blobs=true`;
 }
+
+/** A model's locator, `hub+http://host/{id}`: what an index entry and the fingerprint's summary name it by. */
+export function hubLocator(hubUrl: string, id: string): string {
+  return `hub+${hubBase(hubUrl)}${id}`;
+}
+
+/** The hub and model of a locator whose hub is served at the host's root (`hub+http://host/{owner/name}`). */
+export function parseHubLocator(locator: string): { hubUrl: string; id: string } {
+  const base = hubBase(locator);
+  const url = new URL(base);
+  const id = decodeURIComponent(url.pathname.replace(/^\/|\/$/g, ""));
+  if (!locator.startsWith("hub+") || !isHubId(id)) throw new BadInputError(locator, "not a hub model locator (hub+http://host/{id} or hub+http://host/{owner}/{name})");
+  return { hubUrl: `${url.origin}/`, id };
+}

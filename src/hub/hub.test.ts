@@ -8,7 +8,8 @@ import { loadModel } from "../load-model.js";
 import { startMockHub, type MockHub } from "../test-support/mock-hub.js";
 import { sharedPath } from "../test-support/shared.js";
 import { fingerprintRemote } from "./fingerprint-remote.js";
-import { listHubModels } from "./list-models.js";
+import { hubLocator, parseHubLocator } from "./hub-model.js";
+import { listHubModels, nextLink } from "./list-models.js";
 
 const ROOT = sharedPath("dev-families");
 /** One model of each way a folder holds weights: safetensors, sharded, GGUF (K-quants), llama2.c, Mixtral, renamed tensors. */
@@ -105,4 +106,13 @@ test("a cancelled fingerprint stops with an aborted error, and the next one stil
   await refuses(p, "aborted", /cancelled/);
   const r = await fingerprintRemote(hub.url, "S", FAST);
   assertSameBytes(encodeFingerprint(r.fingerprint), localBytes("S", r.fingerprint));
+});
+
+test("locators and Link headers", () => {
+  assert.deepEqual(parseHubLocator("hub+http://127.0.0.1:8080/org/model-7b"), { hubUrl: "http://127.0.0.1:8080/", id: "org/model-7b" });
+  assert.equal(hubLocator("hub+https://hf.example/", "A-ft"), "hub+https://hf.example/A-ft");
+  for (const bad of ["hub+http://h/a/b/c", "http://h/A", "hub+http://h/"]) assert.throws(() => parseHubLocator(bad), (e: unknown) => e instanceof PedigreeError && e.code === "bad-input", bad);
+  const link = '<https://hf.example/api/models?cursor=abc&limit=2>; rel="next", <https://hf.example/api/models>; rel="first"';
+  assert.equal(nextLink(link, "https://hf.example/api/models?limit=2"), "https://hf.example/api/models?cursor=abc&limit=2");
+  assert.equal(nextLink('</api/models?p=2>; rel="prev"', "https://hf.example/api/models"), undefined);
 });
