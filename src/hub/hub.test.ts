@@ -116,3 +116,20 @@ test("locators and Link headers", () => {
   assert.equal(nextLink(link, "https://hf.example/api/models?limit=2"), "https://hf.example/api/models?cursor=abc&limit=2");
   assert.equal(nextLink('</api/models?p=2>; rel="prev"', "https://hf.example/api/models"), undefined);
 });
+
+test("a 7B-shaped model (1 of 32 layers) is fingerprinted from a fraction of its bytes", async (t) => {
+  const big = await startMockHub({ virtual: [{ id: "llama-7b-shape", layers: 1, seed: 5 }] });
+  try {
+    const r = await fingerprintRemote(big.url, "llama-7b-shape", FAST);
+    const weights = r.fingerprint.summary.files[0];
+    t.diagnostic(`fetched ${r.bytesFetched} of ${r.fileBytes} bytes (${((100 * r.bytesFetched) / r.fileBytes).toFixed(0)} %) in ${r.requests} requests; served ${big.bytesServed.get("llama-7b-shape")}`);
+    assert.equal(r.fingerprint.space, "anchors");
+    assert.equal(r.fingerprint.dim, 4096);
+    assert.equal(weights?.partial, true);
+    assert.deepEqual(r.claims.baseModels, ["meta-llama/Llama-2-7b-hf"]);
+    assert.ok(r.bytesFetched < 0.3 * r.fileBytes, `fetched ${r.bytesFetched} of ${r.fileBytes}`);
+    assert.ok((big.bytesServed.get("llama-7b-shape") ?? 0) <= r.bytesFetched);
+  } finally {
+    await big.close();
+  }
+});
