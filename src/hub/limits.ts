@@ -14,8 +14,6 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 export const MAX_FILES = 10_000;
 /** Largest range fetched in one request (readahead grows to it on sequential reads). */
 export const MAX_FETCH_BYTES = 16 << 20;
-/** Cache block: ranges are fetched in whole aligned blocks. */
-export const BLOCK_BYTES = 256 << 10;
 /** Bytes of fetched blocks the parent keeps per model. */
 export const CACHE_BYTES = 64 << 20;
 /** Bytes the worker and the fetching thread pass per synchronous read (bigger reads go in pieces). */

@@ -35,8 +35,6 @@ export const ANSWERED = 2;
 export class SyncChannel {
   private readonly ctl: Int32Array;
   private readonly data: Uint8Array;
-  /** Bytes that came over the channel (what the readers asked for, not what was fetched). */
-  asked = 0;
 
   constructor(
     mem: ChannelMemory,
@@ -61,7 +59,6 @@ export class SyncChannel {
       target.set(this.data.subarray(0, n), done);
       Atomics.store(this.ctl, 0, 0);
       done += n;
-      this.asked += n;
     }
   }
 }
