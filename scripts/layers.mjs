@@ -7,6 +7,7 @@
 // policy -> report -> api -> cli/server. model/ holds the canonical types every reader produces,
 // so in code it sits just below formats/; helpers with no domain (errors, numeric, io) sit at the
 // bottom; the runnable forward pass (run) and the derivative maker (forge) sit on the readers;
+// hub (fingerprinting a hub's models through range requests) sits on fingerprint;
 // compare (the two-model test) and behaviour (the forward-pass test) sit on verdict; lineage (family trees) and mark (issuing marked
 // copies) on the registry; trace (naming a leaked copy's recipient) on scan, below the findings. server
 // sits below cli because `pedigree serve` is a CLI command that starts it; it never imports cli.
@@ -22,6 +23,7 @@ export const LAYERS = [
   ["verdict"],
   ["compare", "behaviour"],
   ["fingerprint"],
+  ["hub"],
   ["registry"],
   ["lineage", "mark"],
   ["scan"],

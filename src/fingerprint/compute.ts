@@ -7,7 +7,7 @@ import { storedTypes } from "../verdict/transforms/quantization.js";
 import { readSomeRows, readUnits, residualWidth } from "../evidence/unit-views.js";
 import { layerPass, type LayerPass } from "./layer-pass.js";
 import type { CanonicalModel } from "../model/canonical.js";
-import { inputDigest } from "../io/input-digest.js";
+import { inputDigest, type InputDigest } from "../io/input-digest.js";
 import { tokenTexts } from "./token-texts.js";
 import { descriptorAnchors, frameAnchors, sketchCoordinates } from "./anchors.js";
 import { anchorBasis, describeRows, DESCRIPTOR_ANCHORS, distinctAnchors } from "./descriptors.js";
@@ -21,6 +21,8 @@ export interface FingerprintOptions {
   onLayer?: (done: number, total: number) => void;
   /** Keep descriptors over anchors ("anchors") or whole rows ("rows") whatever the width (default: by width; for calibration and tests). */
   space?: "rows" | "anchors";
+  /** The weight files' identities when they are not local files (a hub's, see hub/): default, read from `m.files`. */
+  files?: InputDigest[];
 }
 
 /** Layers and units per layer that carry index codes. */
@@ -132,7 +134,7 @@ export function computeFingerprint(m: CanonicalModel, opts: FingerprintOptions =
   const d = residualWidth(m);
   const p = m.params;
   let modelBytes = 0;
-  const files = m.files.map(inputDigest);
+  const files = opts.files ?? m.files.map(inputDigest);
   for (const f of files) modelBytes += f.bytes;
   if (modelBytes === 0) for (const t of m.tensors.values()) modelBytes += 2 * t.size;
   const budget = opts.budget ?? Math.min(160 << 10, Math.max(64 << 10, Math.floor(0.01 * modelBytes)));

@@ -1,13 +1,14 @@
 /**
  * @module formats/open
  * Open whatever the user points at — a weight file or a model folder — as a WeightSet: the tensors,
- * plus what the folder declares (config.json, model card, tokenizer).
+ * plus what the folder declares (config.json, model card, tokenizer). The folder may be a local
+ * directory or any other Folder (a hub repository read with range requests).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { BadInputError, PedigreeError, UnsupportedError } from "../errors.js";
-import { FileSource } from "../io/byte-source.js";
-import { readRegularFile } from "../io/regular-file.js";
+import { FileSource, type ByteSource } from "../io/byte-source.js";
+import { LocalFolder, readFolderText, type Folder } from "../io/folder.js";
 import type { WeightSet } from "../model/weight-set.js";
 import { detectFileKind } from "./detect.js";
 import { jsonDepth, MAX_JSON_DEPTH } from "./json-keys.js";
@@ -22,14 +23,16 @@ import { attachTokens } from "./tokens.js";
 /** Largest config.json / README.md pedigree reads. */
 const MAX_SIDE_FILE = 16 << 20;
 
-function readSide(path: string): string | undefined {
-  if (!existsSync(path)) return undefined;
-  return readRegularFile(path, MAX_SIDE_FILE, basename(path)).toString("utf8");
-}
+const readSide = (folder: Folder, name: string) => readFolderText(folder, name, MAX_SIDE_FILE, name);
 
 /** Open one weight file by its content. */
 export function openWeightFile(path: string): WeightSet {
-  const src = new FileSource(path);
+  return openWeightSource(new FileSource(path), new LocalFolder(dirname(path)));
+}
+
+/** Open one weight file, given as a source the WeightSet then owns; `folder` holds a sharded index's shards. */
+function openWeightSource(src: ByteSource, folder: Folder): WeightSet {
+  const path = src.path;
   let kind;
   try {
     kind = detectFileKind(src);
@@ -41,16 +44,15 @@ export function openWeightFile(path: string): WeightSet {
     case "gguf":
       return ggufWeights(src, path).ws;
     case "safetensors":
-      src.close();
-      return safetensorsWeights(path);
+      return safetensorsWeights(src);
     case "zip":
       return pytorchWeights(src, path);
     case "llama2c":
       return llama2cWeights(src, path);
     case "json":
+      if (path.endsWith(".safetensors.index.json")) return shardedSafetensorsWeights(src, folder);
       src.close();
       if (path.endsWith(".index.json")) {
-        if (path.endsWith(".safetensors.index.json")) return shardedSafetensorsWeights(path);
         throw new UnsupportedError(path, "sharded PyTorch checkpoints (pytorch_model.bin.index.json) are not supported; convert to safetensors");
       }
       throw new BadInputError(path, "a JSON file, not model weights");
@@ -65,42 +67,43 @@ export function openWeightFile(path: string): WeightSet {
 
 const byName = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
 
-/** The weight file(s) a model folder holds, in order of preference. */
-function weightFileOf(dir: string): string {
-  const names = readdirSync(dir).sort(byName);
+/** The weight file (or sharded index) a model folder holds, by the order of preference below. */
+export function weightFileOf(folder: Folder): string {
+  const dir = folder.path;
+  const names = [...folder.names()].sort(byName);
   const has = (n: string) => names.includes(n);
   const pick = (pred: (n: string) => boolean) => names.filter(pred);
-  if (has("model.safetensors.index.json")) return join(dir, "model.safetensors.index.json");
+  if (has("model.safetensors.index.json")) return "model.safetensors.index.json";
   const idx = pick((n) => n.endsWith(".safetensors.index.json"));
-  if (idx.length === 1) return join(dir, idx[0] as string);
-  if (has("model.safetensors")) return join(dir, "model.safetensors");
+  if (idx.length === 1) return idx[0] as string;
+  if (has("model.safetensors")) return "model.safetensors";
   const st = pick((n) => n.endsWith(".safetensors") && !n.startsWith("adapter_"));
-  if (st.length === 1) return join(dir, st[0] as string);
+  if (st.length === 1) return st[0] as string;
   if (st.length > 1) throw new BadInputError(dir, `${st.length} safetensors files and no index naming the shards`);
   const ad = pick((n) => n.startsWith("adapter_model."));
-  if (ad.length === 1) return join(dir, ad[0] as string);
-  for (const n of ["pytorch_model.bin", "model.pt", "ckpt.pt", "model.pth", "consolidated.00.pth"]) if (has(n)) return join(dir, n);
+  if (ad.length === 1) return ad[0] as string;
+  for (const n of ["pytorch_model.bin", "model.pt", "ckpt.pt", "model.pth", "consolidated.00.pth"]) if (has(n)) return n;
   const gguf = pick((n) => n.endsWith(".gguf"));
-  if (gguf.length === 1) return join(dir, gguf[0] as string);
+  if (gguf.length === 1) return gguf[0] as string;
   if (gguf.length > 1) throw new BadInputError(dir, `${gguf.length} GGUF files in one folder: name the one to read`);
   const pt = pick((n) => /\.(pt|pth)$/.test(n));
-  if (pt.length === 1) return join(dir, pt[0] as string);
-  if (has("model.bin")) return join(dir, "model.bin");
+  if (pt.length === 1) return pt[0] as string;
+  if (has("model.bin")) return "model.bin";
   const bins = pick((n) => n.endsWith(".bin") && !/^tok/.test(n));
-  if (bins.length === 1) return join(dir, bins[0] as string);
+  if (bins.length === 1) return bins[0] as string;
   throw new BadInputError(dir, "no model weights found in this folder (no safetensors, GGUF, PyTorch or llama2.c file)");
 }
 
 /** Add what an HF-style folder declares around the weights: config.json, README.md card, adapter_config.json. */
-function attachFolder(ws: WeightSet, dir: string): WeightSet {
-  const cfgText = readSide(join(dir, "config.json"));
+function attachFolder(ws: WeightSet, folder: Folder): WeightSet {
+  const cfgText = readSide(folder, "config.json");
   if (cfgText !== undefined && ws.format !== "gguf" && ws.format !== "llama2c") {
-    const cfg = parseHfConfig(cfgText, join(dir, "config.json"));
+    const cfg = parseHfConfig(cfgText, folder.where("config.json"));
     ws.architecture = cfg.architecture ?? cfg.modelType ?? ws.architecture;
     ws.params = { ...cfg.params, ...ws.params };
     ws.metadata = { ...ws.metadata, config: cfg.raw };
   }
-  const adapter = readSide(join(dir, "adapter_config.json"));
+  const adapter = readSide(folder, "adapter_config.json");
   if (adapter !== undefined) {
     try {
       if (jsonDepth(adapter) > MAX_JSON_DEPTH) throw new Error("too deep");
@@ -111,7 +114,7 @@ function attachFolder(ws: WeightSet, dir: string): WeightSet {
       ws.declared = { ...ws.declared, problems: [...ws.declared.problems, "adapter_config.json is not valid JSON"] };
     }
   }
-  const cardText = readSide(join(dir, "README.md"));
+  const cardText = readSide(folder, "README.md");
   if (cardText !== undefined) {
     const card = parseCard(cardText);
     ws.declared = declaredFromCard(card, ws.declared);
@@ -123,14 +126,21 @@ function attachFolder(ws: WeightSet, dir: string): WeightSet {
 /** Open a weight file or a model folder as a WeightSet. */
 export function openWeights(path: string): WeightSet {
   if (!existsSync(path)) throw new PedigreeError("not-found", "no such file or folder", path);
-  const isDir = statSync(path).isDirectory();
-  const file = isDir ? weightFileOf(path) : path;
-  const ws = openWeightFile(file);
+  if (statSync(path).isDirectory()) return openFolderWeights(new LocalFolder(path));
+  const folder = new LocalFolder(dirname(path));
+  return attachAround(openWeightFile(path), folder, path, () => folder.names().some((n) => n === "config.json" || n === "README.md"));
+}
+
+/** Open a model folder (local or not) as a WeightSet: its weight file chosen as for a directory, with what the folder declares. */
+export function openFolderWeights(folder: Folder): WeightSet {
+  return attachAround(openWeightSource(folder.open(weightFileOf(folder)), folder), folder, folder.path, () => true);
+}
+
+function attachAround(ws: WeightSet, folder: Folder, path: string, hasSideFiles: () => boolean): WeightSet {
   try {
     ws.path = path;
-    const dir = isDir ? path : dirname(path);
-    if (isDir || existsSync(join(dir, "config.json")) || existsSync(join(dir, "README.md"))) attachFolder(ws, dir);
-    attachTokens(ws, dir);
+    if (hasSideFiles()) attachFolder(ws, folder);
+    attachTokens(ws, folder);
     return ws;
   } catch (e) {
     ws.close();

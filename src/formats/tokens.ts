@@ -4,10 +4,10 @@
  * vocab.json + merges.txt, llama2.c tokenizer.bin, a checkpoint's itos table — and attach its token
  * strings (and their canonical surface texts, for aligning vocabularies across models).
  */
-import { existsSync, readdirSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { BadInputError } from "../errors.js";
 import { FileSource, type ByteSource } from "../io/byte-source.js";
+import type { Folder } from "../io/folder.js";
 import type { TokenList, WeightSet } from "../model/weight-set.js";
 import { readLlama2cTokenizer } from "./tokenizer/llama2c-tokenizer.js";
 import { readSentencePieceModel } from "./tokenizer/sentencepiece-model.js";
@@ -27,8 +27,8 @@ export function vocabularyOf(list: TokenList | undefined): Vocabulary | undefine
   return list ? vocabularies.get(list) : undefined;
 }
 
-function withSource<T>(path: string, read: (src: ByteSource) => T): T {
-  const src = new FileSource(path);
+function withSource<T>(file: string | ByteSource, read: (src: ByteSource) => T): T {
+  const src = typeof file === "string" ? new FileSource(file) : file;
   try {
     return read(src);
   } finally {
@@ -37,18 +37,19 @@ function withSource<T>(path: string, read: (src: ByteSource) => T): T {
 }
 
 /** The tokenizer file of a folder, if any, read as a vocabulary. */
-function folderVocabulary(dir: string, vocabSize: number | undefined): Vocabulary | undefined {
-  const p = (n: string) => join(dir, n);
-  if (existsSync(p("tokenizer.json"))) return withSource(p("tokenizer.json"), readTokenizerJson);
-  if (existsSync(p("tokenizer.model"))) return withSource(p("tokenizer.model"), readSentencePieceModel);
-  if (existsSync(p("vocab.json"))) {
-    return withSource(p("vocab.json"), (v) => (existsSync(p("merges.txt")) ? withSource(p("merges.txt"), (m) => readVocabJson(v, m)) : readVocabJson(v)));
+function folderVocabulary(folder: Folder, vocabSize: number | undefined): Vocabulary | undefined {
+  const names = folder.names();
+  const has = (n: string) => names.includes(n);
+  const p = (n: string) => folder.open(n);
+  if (has("tokenizer.json")) return withSource(p("tokenizer.json"), readTokenizerJson);
+  if (has("tokenizer.model")) return withSource(p("tokenizer.model"), readSentencePieceModel);
+  if (has("vocab.json")) {
+    return withSource(p("vocab.json"), (v) => (has("merges.txt") ? withSource(p("merges.txt"), (m) => readVocabJson(v, m)) : readVocabJson(v)));
   }
-  if (existsSync(p("tokenizer.bin"))) return withSource(p("tokenizer.bin"), (s) => readLlama2cTokenizer(s, { vocabSize }));
+  if (has("tokenizer.bin")) return withSource(p("tokenizer.bin"), (s) => readLlama2cTokenizer(s, { vocabSize }));
   // llama2.c custom vocabularies are named tok<N>.bin / tok<N>.model: take the one whose size fits.
   if (vocabSize === undefined) return undefined;
-  const names = readdirSync(dir).filter((n) => new RegExp(`^tok${vocabSize}\\.(bin|model)$`).test(n));
-  const name = names[0];
+  const name = names.filter((n) => new RegExp(`^tok${vocabSize}\\.(bin|model)$`).test(n))[0];
   if (name === undefined) return undefined;
   return name.endsWith(".bin") ? withSource(p(name), (s) => readLlama2cTokenizer(s, { vocabSize })) : withSource(p(name), readSentencePieceModel);
 }
@@ -71,8 +72,8 @@ export function readTokenizerFile(path: string, vocabSize: number): TokenList {
 }
 
 /** Attach the vocabulary found beside the weights (unless the container already carried one). */
-export function attachTokens(ws: WeightSet, dir: string): void {
+export function attachTokens(ws: WeightSet, folder: Folder): void {
   if (ws.tokens) return;
-  const v = folderVocabulary(dir, ws.params.vocab);
+  const v = folderVocabulary(folder, ws.params.vocab);
   if (v) ws.tokens = tokenListOf(v);
 }

@@ -23,7 +23,8 @@ export interface ByteSource {
   close(): void;
 }
 
-function checkRange(src: ByteSource, offset: number, length: number): void {
+/** The guard every ByteSource runs before a read: a valid range, inside the source, within MAX_READ_BYTES. */
+export function checkRange(src: ByteSource, offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
     throw new BadInputError(src.path, `invalid byte range ${offset}+${length}`);
   }
@@ -35,7 +36,8 @@ function checkRange(src: ByteSource, offset: number, length: number): void {
   }
 }
 
-class WindowSource implements ByteSource {
+/** A window of another source, as its own source. */
+export class WindowSource implements ByteSource {
   constructor(
     private readonly parent: ByteSource,
     private readonly base: number,

@@ -3,10 +3,10 @@
  * One safetensors file, or a sharded checkpoint (`*.safetensors.index.json` naming its shards), as a
  * WeightSet. Shard names must be plain file names in the index's own folder.
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname } from "node:path";
 import { BadInputError, check, q } from "../../errors.js";
 import { FileSource, type ByteSource } from "../../io/byte-source.js";
-import { readRegularFile } from "../../io/regular-file.js";
+import { LocalFolder, type Folder } from "../../io/folder.js";
 import type { TensorEntry } from "../../model/tensor.js";
 import type { WeightSet } from "../../model/weight-set.js";
 import { MAX_INDEX_BYTES } from "./limits.js";
@@ -20,26 +20,40 @@ function bare(path: string, sources: ByteSource[], tensors: TensorEntry[], metad
   };
 }
 
-export function safetensorsWeights(path: string): WeightSet {
-  const src = new FileSource(path);
+/** One safetensors file (a path, or an open source the WeightSet then owns). */
+export function safetensorsWeights(file: string | ByteSource): WeightSet {
+  const src = typeof file === "string" ? new FileSource(file) : file;
   try {
     const f = parseSafetensors(src);
-    return bare(path, [src], f.tensors, f.metadata);
+    return bare(src.path, [src], f.tensors, f.metadata);
   } catch (e) {
     src.close();
     throw e;
   }
 }
 
-export function shardedSafetensorsWeights(indexPath: string): WeightSet {
-  const text = readRegularFile(indexPath, MAX_INDEX_BYTES, "sharded safetensors index").toString("utf8");
-  let index: unknown;
+/** The index's text, refused past MAX_INDEX_BYTES (the source is closed). */
+function indexText(src: ByteSource): string {
   try {
-    index = JSON.parse(text);
+    if (src.size > MAX_INDEX_BYTES) throw new BadInputError(src.path, `${src.size} bytes is too large for a sharded safetensors index (limit ${MAX_INDEX_BYTES})`);
+    return Buffer.from(src.read(0, src.size)).toString("utf8");
+  } finally {
+    src.close();
+  }
+}
+
+/** A sharded checkpoint: its index (a path, or an open source) and the folder holding the shards. */
+export function shardedSafetensorsWeights(index: string | ByteSource, folder: Folder = new LocalFolder(dirname(typeof index === "string" ? index : index.path))): WeightSet {
+  const indexSrc = typeof index === "string" ? new FileSource(index) : index;
+  const indexPath = indexSrc.path;
+  const text = indexText(indexSrc);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
   } catch {
     throw new BadInputError(indexPath, "index is not valid JSON");
   }
-  const map = (index as { weight_map?: unknown } | null)?.weight_map;
+  const map = (parsed as { weight_map?: unknown } | null)?.weight_map;
   check(typeof map === "object" && map !== null && !Array.isArray(map), indexPath, "index has no weight_map object");
   const byShard = new Map<string, string[]>();
   for (const [name, shard] of Object.entries(map as Record<string, unknown>)) {
@@ -53,7 +67,7 @@ export function shardedSafetensorsWeights(indexPath: string): WeightSet {
   const metadata: Record<string, unknown> = {};
   try {
     for (const [shard, names] of [...byShard.entries()].sort()) {
-      const src = new FileSource(join(dirname(indexPath), shard));
+      const src = folder.open(shard);
       sources.push(src);
       const f = parseSafetensors(src);
       Object.assign(metadata, f.metadata);
