@@ -101,7 +101,7 @@ export function parseModelLine(v: unknown, where: string): { meta: ModelMeta; st
     throw new BadInputError(named, `fingerprint does not decode (${(e as Error).message})`);
   }
   if (fp.version !== version) throw new BadInputError(named, `fingerprintVersion ${version} does not match the fingerprint's own (${fp.version})`);
-  if (parts.size !== fp.layers.length + 1) throw new BadInputError(named, `${parts.size} parts for a fingerprint of ${fp.layers.length} layers`);
+  if (parts.size !== fp.layers.length + 1 + (fp.behaviour ? 1 : 0)) throw new BadInputError(named, `${parts.size} parts for a fingerprint of ${fp.layers.length} layers`);
   return { meta, stored: { parts, version: fp.version, summary: fp.summary, index: fp.index }, registeredAt };
 }
 

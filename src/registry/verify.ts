@@ -29,7 +29,7 @@ export function verifyRegistry(db: Registry): string[] {
     let keys: Int32Array;
     try {
       const fp = decodeFingerprint(parts, what);
-      if (parts.size !== fp.layers.length + 1) problems.push(`${what}: ${parts.size} parts for ${fp.layers.length} layers`);
+      if (parts.size !== fp.layers.length + 1 + (fp.behaviour ? 1 : 0)) problems.push(`${what}: ${parts.size} parts for ${fp.layers.length} layers`);
       keys = bandKeys(fp.index);
     } catch (e) {
       problems.push(`${what}: fingerprint does not decode: ${(e as Error).message}`);
