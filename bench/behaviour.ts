@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { builtinProbes } from "../src/behaviour/probes.js";
 import { logProbOf, recordBehaviour, type BehaviourRecord } from "../src/behaviour/record.js";
+import { poolTest } from "../src/behaviour/pool-test.js";
 import { scanBehaviour } from "../src/behaviour/scan-behaviour.js";
 import { decodeBehaviour, encodeBehaviour } from "../src/behaviour/stored.js";
 import { studentTSf } from "../src/numeric/student-t.js";
@@ -180,7 +181,7 @@ console.log("\ntext-block test (texts as replicates; exact only if B has no mode
 console.log("  statistic per text: mean KL(B || control) - KL(B || A) over B's top-32 tokens");
 const tb = (a: string, b: string, c: string[], note = "") => {
   const r = textBlock(a, b, c);
-  console.log(`  ${`${a} -> ${b} [${c.join(",")}]`.padEnd(26)} excess ${r.m.toFixed(3)}  t ${r.t.toFixed(1).padStart(5)}  p ${r.p.toExponential(1)}  B closer to A on ${r.wins}/${r.n} texts${note}`);
+  console.log(`  ${`${a} -> ${b} [${c.join(",")}]`.padEnd(26)} excess ${r.m.toFixed(3)}  t ${r.t.toFixed(1).padStart(5)}  p ${r.p.toExponential(1)}  closer to A on ${r.wins}/${r.n} texts${note}`);
   return r;
 };
 tb("A", "A-distil", ["B", "D"], "  (distilled)");
@@ -188,9 +189,31 @@ const sameData: Array<[string, string, string]> = [["A", "B", "D"], ["B", "A", "
 const pair = sameData.map(([a, b, c]) => tb(a, b, [c], "  (independent, same data X)"));
 tb("A", "B", ["C", "D", "G"], "  (independent; controls C, G on other data)");
 const worst = pair.reduce((x, y) => (y.t > x.t ? y : x));
-console.log(`  the largest independent same-data excess (${worst.m.toFixed(3)}, t ${worst.t.toFixed(1)} on ${worst.n} texts) is a fixed effect of the pair:`);
-console.log(`  with 10x the texts it would reach t ${(worst.t * Math.sqrt(10)).toFixed(1)}, p ${studentTSf(worst.t * Math.sqrt(10), 10 * worst.n - 1).toExponential(1)} - so the text-block p-value is not honest`);
-console.log("  for independent models, and the verdict keeps the model-level test (k - 1 degrees of freedom).");
+console.log(`  the largest independent same-data excess: ${worst.m.toFixed(3)}, t ${worst.t.toFixed(1)} on ${worst.n} texts. If it is an affinity of the pair`);
+console.log(`  (not chance), 10x the texts would give t ${(worst.t * Math.sqrt(10)).toFixed(1)}, p ${studentTSf(worst.t * Math.sqrt(10), 10 * worst.n - 1).toExponential(1)}: a test over texts tests "no affinity at all",`);
+console.log("  which independent models need not meet; the verdict keeps the model-level test (k - 1 degrees of freedom).");
+
+// ---- power: the student's distance to A, a KL statistic at the model level, and the controls needed
+console.log("\npower (why A-distil is not found):");
+const klA = (x: string) => avg(klByText(devRecord("A").record, devRecord(x).record));
+console.log(`  KL(A || X) a position, A's top 32 tokens: ${["A-distil", "B", "D", "C", "G"].map((x) => `${x} ${klA(x).toFixed(3)}`).join(", ")}`);
+{
+  const members = ["A-distil", "B", "D"];
+  const ex = members.map((x) => {
+    const X = devRecord(x).record;
+    const toA = avg(klByText(X, devRecord("A").record));
+    return avg(members.filter((y) => y !== x).map((y) => avg(klByText(X, devRecord(y).record)))) - toA;
+  });
+  const r = poolTest(ex[0] as number, ex.slice(1));
+  console.log(`  KL statistic, model level (pool A-distil, B, D; excess = mean KL to the others - KL to A): ${ex.map((v) => v.toFixed(3)).join(" / ")}, t ${r.t.toFixed(2)}, p ${r.pValue.toFixed(3)}`);
+  const ag = behaviourVerdict(devRecord("A"), devRecord("A-distil"), ["B", "D"].map(devRecord));
+  const c = ag.controls.map((x) => x.agreement);
+  const m = avg(c);
+  const sd = Math.sqrt(c.reduce((a, x) => a + (x - m) ** 2, 0) / (c.length - 1));
+  const z = (ag.suspectAgreement - m) / sd;
+  console.log(`  agreement: A-distil ${(z).toFixed(1)} control sds above the controls' mean; with k controls of that spread the t test gives:`);
+  console.log(`  ${[2, 4, 10, 20, 25, 30].map((k) => `k=${k} p=${studentTSf(z / Math.sqrt(1 + 1 / k), k - 1).toExponential(1)}`).join("  ")}`);
+}
 
 // ---- stored behavioural fingerprints
 console.log("\nstored behavioural fingerprints (register --behaviour; top 16, 1/8-nat steps):");
@@ -212,6 +235,7 @@ if (big) {
     const m = materialize(synthesize({ ...shape, layers }), `1B-shaped, ${layers} layer(s)`);
     try {
       const net = new Transformer(m, { maxBytes: 8 * 1024 ** 3 });
+      net.logits(tokens.slice(0, 2)); // weights are converted on first use: not part of the per-token cost
       const t1 = performance.now();
       net.logits(tokens);
       per.push((performance.now() - t1) / tokens.length);
