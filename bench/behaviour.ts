@@ -226,6 +226,35 @@ const t0 = performance.now();
 const sc = scanBehaviour(stored("A-distil"), ["A", "B", "C", "D", "G"].map(stored));
 console.log(`  scan --behaviour A-distil against A, B, C, D, G: ${sc.candidates.map((c) => `${c.name} p=${c.pValue.toFixed(3)}`).join(", ")}; derived: ${sc.derived.join(", ") || "none"}; tests ${((performance.now() - t0) / 1000).toFixed(2)} s after the suspect's forward passes`);
 
+// ---- scan --behaviour over a registry of the five bases: every suspect independent of every target but its own copy
+{
+  const registry = bases.map(stored);
+  const suspects: Array<{ name: string; record: BehaviourRecord }> = [
+    ...bases.map(stored),
+    ...["A-ft", "B-ft", "A-rot", "B-rot"].map(stored),
+    ...teachers.map((t) => ({ name: `student of ${t}`, record: decodeBehaviour(encodeBehaviour(studentRecord(t, "logits", 11).record)) })),
+  ];
+  const ps: number[] = [];
+  const judged: number[] = [];
+  let derived = 0;
+  for (const sus of suspects) {
+    // a suspect derived by weights from a base (A-ft, A-rot: from A) is not an independent pair for that base
+    const own = sus.name.replace(/^student of /, "").replace(/-(ft|rot)$/, "");
+    const r = scanBehaviour(sus, registry.filter((x) => x.name !== own || sus.name.startsWith("student")));
+    for (const c of r.candidates) {
+      if (sus.name === `student of ${c.name}`) continue; // the student's own teacher: not a null pair
+      ps.push(c.pValue);
+      if (!c.reason.startsWith("B behaves unlike every control")) judged.push(c.pValue);
+      if (c.verdict === "behaviour-derived") derived++;
+      if (c.pValue <= 0.05) console.log(`  ${sus.name} -> target ${c.name}: p ${c.pValue.toFixed(3)}, ${c.verdict} (${c.reason.slice(0, 60)})`);
+    }
+  }
+  console.log(`\nscan --behaviour, registry A, B, C, D, G (stored), ${suspects.length} suspects, ${ps.length} independent (suspect, target) tests:`);
+  const at = (v: number[], a: number) => (v.filter((p) => p <= a).length / v.length).toFixed(3);
+  console.log(`  raw p, all tests: P(p <= 0.01) = ${at(ps, 0.01)}, P(p <= 0.05) = ${at(ps, 0.05)}; behaviour-derived after Bonferroni: ${derived}`);
+  console.log(`  the ${judged.length} tests where the suspect is not the pool's most isolated member: P(p <= 0.01) = ${at(judged, 0.01)}, P(p <= 0.05) = ${at(judged, 0.05)}`);
+}
+
 // ---- a 1B-shaped model (dim 2048, 16 layers, ffn 8192, 32 heads, 8 kv heads, vocab 128256)
 if (big) {
   const shape = { family: "llama" as const, dim: 2048, ffn: 8192, heads: 32, kvHeads: 8, vocab: 128256, ctx: 128, seed: 3 };
