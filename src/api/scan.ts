@@ -10,6 +10,7 @@ import { recordBehaviour } from "../behaviour/record.js";
 import { scanBehaviour, type RegisteredBehaviour } from "../behaviour/scan-behaviour.js";
 import { decodeBehaviour, encodeBehaviour, STORED_TOP_K } from "../behaviour/stored.js";
 import { UsageError } from "../errors.js";
+import { runVocabulary } from "../run/index.js";
 import { BEHAVIOUR_PART } from "../fingerprint/codec.js";
 import type { RegistryBackend } from "../registry/backend.js";
 import { behaviourScanDocument, type BehaviourScanDocument } from "../report/behaviour-document.js";
@@ -82,6 +83,8 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   return useBackend(opts.registry, { readOnly: true }, async (b) => {
     if ((await b.count()) === 0) throw new UsageError(`no models are registered in ${b.name}: add the models to look for with \`pedigree register\``);
     return withModel(opts.model, async (model) => {
+      // before the weight scan: a suspect that cannot be probed fails at once, not after it
+      if (opts.behaviour && !runVocabulary(model)) throw new UsageError(`${model.path}: the model has no tokenizer; scan --behaviour encodes probe texts`);
       const t0 = performance.now();
       const fp = computeFingerprint(model, { onLayer: (d, t) => report("fingerprint", d, t) });
       const fingerprintMs = performance.now() - t0;

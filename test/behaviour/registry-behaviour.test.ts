@@ -17,6 +17,7 @@ import { verifyRegistry } from "../../src/registry/verify.js";
 import { runCli } from "../../src/test-support/cli.js";
 import { devPath } from "../../src/test-support/dev-truth.js";
 import { pedigreeValidator } from "../../src/test-support/schemas.js";
+import { sharedPath } from "../../src/test-support/shared.js";
 import { tempDir } from "../../src/test-support/tmp.js";
 
 let dir = "";
@@ -95,4 +96,11 @@ test("scan --behaviour of a registered model names it as behaviourally identical
   assert.match(r.stdout, /3 registered models tested/);
   assert.match(r.stdout, /behaviour-derived from: none/);
   for (const line of r.stdout.split("\n")) assert.ok(line.length <= 80, line);
+});
+
+test("scan --behaviour of a model without a tokenizer is a one-line usage error before any scanning (exit 2)", () => {
+  const r = runCli(["scan", sharedPath("models", "llama2xs-saltyduckegg", "model.bin"), "--registry", reg, "--behaviour"]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no tokenizer; scan --behaviour encodes probe texts/);
+  assert.equal(r.stdout, "");
 });
