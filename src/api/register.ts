@@ -8,6 +8,7 @@ import { builtinProbes } from "../behaviour/probes.js";
 import { recordBehaviour } from "../behaviour/record.js";
 import { encodeBehaviour, STORED_TOP_K } from "../behaviour/stored.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
+import { runVocabulary } from "../run/index.js";
 import { metaProblem, type ModelMeta } from "../registry/metadata.js";
 import type { ModelEntry } from "../registry/store.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
@@ -41,6 +42,7 @@ export async function register(opts: RegisterOptions): Promise<Registered> {
     // fail before the (slow) fingerprint when the name is taken; register() checks again
     if (await b.get(meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered in ${b.name} (remove it first, or choose another --name)`);
     return withModel(opts.model, async (model) => {
+      if (opts.behaviour && !runVocabulary(model)) throw new UsageError(`${model.path}: the model has no tokenizer; register --behaviour encodes probe texts`);
       const fp = computeFingerprint(model, { onLayer: (d, t) => report("fingerprint", d, t) });
       throwIfAborted(opts.signal, "register");
       if (opts.behaviour) {
