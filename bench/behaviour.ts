@@ -7,14 +7,23 @@
  *    students of independent teachers: P(p <= a) at a = 0.01, 0.05 (calibrated: <= a);
  *  - power: A-distil against A, and forged students of A (logits, text) against students of other
  *    teachers as controls.
- * Run: npm run bench:behaviour [-- --sequences N]  (N: teacher sequences per forged student, 16)
+ *  - the text-block test: texts as replicates, exact only if B has no model-level affinity to A
+ *    (a diagnostic of why no honest test reaches p <= 1e-6 with dev-families' controls);
+ *  - stored behavioural fingerprints (register --behaviour): size, and the verdicts they give;
+ *  - with --big: seconds per token of a 1B-shaped model (dim 2048, 16 layers, vocab 128256).
+ * Run: npm run bench:behaviour [-- --sequences N] [-- --big]  (N: teacher sequences per student, 16)
  * Records are cached in $TMPDIR/pedigree-bench-behaviour (delete it to re-measure the cost).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { builtinProbes } from "../src/behaviour/probes.js";
-import { recordBehaviour, type BehaviourRecord } from "../src/behaviour/record.js";
+import { logProbOf, recordBehaviour, type BehaviourRecord } from "../src/behaviour/record.js";
+import { poolTest } from "../src/behaviour/pool-test.js";
+import { scanBehaviour } from "../src/behaviour/scan-behaviour.js";
+import { decodeBehaviour, encodeBehaviour } from "../src/behaviour/stored.js";
+import { studentTSf } from "../src/numeric/student-t.js";
+import { Transformer } from "../src/run/index.js";
 import { behaviourVerdict, type BehaviourResult } from "../src/behaviour/verdict.js";
 import { applySteps } from "../src/forge/forge.js";
 import { parseSteps } from "../src/forge/parse-steps.js";
@@ -27,6 +36,7 @@ import { sharedPath } from "../src/test-support/shared.js";
 const args = process.argv.slice(2);
 const si = args.indexOf("--sequences");
 const sequences = si >= 0 ? Number(args[si + 1]) : 16;
+const big = args.includes("--big");
 const dir = join(tmpdir(), "pedigree-bench-behaviour");
 mkdirSync(dir, { recursive: true });
 const probes = builtinProbes();
@@ -137,3 +147,134 @@ row("A -> student of A (logits)", behaviourVerdict(devRecord("A"), studentRecord
 row("A -> student of A (text)", behaviourVerdict(devRecord("A"), studentRecord("A", "text", 12), studentControls));
 row("A-ft -> student of A-ft (logits)", behaviourVerdict(devRecord("A-ft"), studentRecord("A-ft", "logits", 12), studentControls));
 row("B -> student of A (twin not named)", behaviourVerdict(devRecord("B"), studentRecord("A", "logits", 12), ["C", "D", "G"].map((t) => studentRecord(t, "logits", 11))));
+
+// ---- the text-block test (diagnostic, never a verdict)
+/** Per probe text: mean over positions of KL(pX || pY) on X's top tokens (Y's floor outside its top k). */
+function klByText(X: BehaviourRecord, Y: BehaviourRecord): number[] {
+  return X.probes.map((px, t) => {
+    const py = Y.probes[t];
+    if (!py) return 0;
+    const P = Math.min(px.tokens.length, py.tokens.length);
+    let s = 0;
+    for (let i = 0; i < P; i++) {
+      for (let j = 0; j < X.k; j++) {
+        const l = px.logp[i * X.k + j] as number;
+        s += Math.exp(l) * (l - logProbOf(py, Y.k, i, px.ids[i * X.k + j] as number));
+      }
+    }
+    return s / Math.max(1, P);
+  });
+}
+const avg = (v: number[]) => v.reduce((a, x) => a + x, 0) / Math.max(1, v.length);
+/** "B closer to A than to the controls", text by text: one-sided t over texts (df = texts - 1). */
+function textBlock(a: string, b: string, controls: string[]) {
+  const B = devRecord(b).record;
+  const dA = klByText(B, devRecord(a).record);
+  const dC = controls.map((c) => klByText(B, devRecord(c).record));
+  const s = dA.map((v, t) => avg(dC.map((d) => d[t] as number)) - v);
+  const m = avg(s);
+  const sd = Math.sqrt(s.reduce((x, v) => x + (v - m) ** 2, 0) / (s.length - 1));
+  const t = m / (sd / Math.sqrt(s.length));
+  return { m, t, p: studentTSf(t, s.length - 1), wins: s.filter((v) => v > 0).length, n: s.length };
+}
+console.log("\ntext-block test (texts as replicates; exact only if B has no model-level affinity to A):");
+console.log("  statistic per text: mean KL(B || control) - KL(B || A) over B's top-32 tokens");
+const tb = (a: string, b: string, c: string[], note = "") => {
+  const r = textBlock(a, b, c);
+  console.log(`  ${`${a} -> ${b} [${c.join(",")}]`.padEnd(26)} excess ${r.m.toFixed(3)}  t ${r.t.toFixed(1).padStart(5)}  p ${r.p.toExponential(1)}  closer to A on ${r.wins}/${r.n} texts${note}`);
+  return r;
+};
+tb("A", "A-distil", ["B", "D"], "  (distilled)");
+const sameData: Array<[string, string, string]> = [["A", "B", "D"], ["B", "A", "D"], ["A", "D", "B"], ["D", "A", "B"], ["B", "D", "A"], ["D", "B", "A"]];
+const pair = sameData.map(([a, b, c]) => tb(a, b, [c], "  (independent, same data X)"));
+tb("A", "B", ["C", "D", "G"], "  (independent; controls C, G on other data)");
+const worst = pair.reduce((x, y) => (y.t > x.t ? y : x));
+console.log(`  the largest independent same-data excess: ${worst.m.toFixed(3)}, t ${worst.t.toFixed(1)} on ${worst.n} texts. If it is an affinity of the pair`);
+console.log(`  (not chance), 10x the texts would give t ${(worst.t * Math.sqrt(10)).toFixed(1)}, p ${studentTSf(worst.t * Math.sqrt(10), 10 * worst.n - 1).toExponential(1)}: a test over texts tests "no affinity at all",`);
+console.log("  which independent models need not meet; the verdict keeps the model-level test (k - 1 degrees of freedom).");
+
+// ---- power: the student's distance to A, a KL statistic at the model level, and the controls needed
+console.log("\npower (why A-distil is not found):");
+const klA = (x: string) => avg(klByText(devRecord("A").record, devRecord(x).record));
+console.log(`  KL(A || X) a position, A's top 32 tokens: ${["A-distil", "B", "D", "C", "G"].map((x) => `${x} ${klA(x).toFixed(3)}`).join(", ")}`);
+{
+  const members = ["A-distil", "B", "D"];
+  const ex = members.map((x) => {
+    const X = devRecord(x).record;
+    const toA = avg(klByText(X, devRecord("A").record));
+    return avg(members.filter((y) => y !== x).map((y) => avg(klByText(X, devRecord(y).record)))) - toA;
+  });
+  const r = poolTest(ex[0] as number, ex.slice(1));
+  console.log(`  KL statistic, model level (pool A-distil, B, D; excess = mean KL to the others - KL to A): ${ex.map((v) => v.toFixed(3)).join(" / ")}, t ${r.t.toFixed(2)}, p ${r.pValue.toFixed(3)}`);
+  const ag = behaviourVerdict(devRecord("A"), devRecord("A-distil"), ["B", "D"].map(devRecord));
+  const c = ag.controls.map((x) => x.agreement);
+  const m = avg(c);
+  const sd = Math.sqrt(c.reduce((a, x) => a + (x - m) ** 2, 0) / (c.length - 1));
+  const z = (ag.suspectAgreement - m) / sd;
+  console.log(`  agreement: A-distil ${(z).toFixed(1)} control sds above the controls' mean; with k controls of that spread the t test gives:`);
+  console.log(`  ${[2, 4, 10, 20, 25, 30].map((k) => `k=${k} p=${studentTSf(z / Math.sqrt(1 + 1 / k), k - 1).toExponential(1)}`).join("  ")}`);
+}
+
+// ---- stored behavioural fingerprints
+console.log("\nstored behavioural fingerprints (register --behaviour; top 16, 1/8-nat steps):");
+const stored = (id: string) => ({ name: id, record: decodeBehaviour(encodeBehaviour(devRecord(id).record)) });
+for (const id of ["S", "A"]) console.log(`  ${id}: ${encodeBehaviour(devRecord(id).record).length} bytes`);
+row("A -> A-distil [B,D] (stored)", behaviourVerdict(stored("A"), stored("A-distil"), ["B", "D"].map(stored)));
+row("A -> A-distil [B,C,D,G] (stored)", behaviourVerdict(stored("A"), stored("A-distil"), ["B", "C", "D", "G"].map(stored)));
+row("A -> B [C,D,G] (stored)", behaviourVerdict(stored("A"), stored("B"), ["C", "D", "G"].map(stored)));
+const t0 = performance.now();
+const sc = scanBehaviour(stored("A-distil"), ["A", "B", "C", "D", "G"].map(stored));
+console.log(`  scan --behaviour A-distil against A, B, C, D, G: ${sc.candidates.map((c) => `${c.name} p=${c.pValue.toFixed(3)}`).join(", ")}; derived: ${sc.derived.join(", ") || "none"}; tests ${((performance.now() - t0) / 1000).toFixed(2)} s after the suspect's forward passes`);
+
+// ---- scan --behaviour over a registry of the five bases: every suspect independent of every target but its own copy
+{
+  const registry = bases.map(stored);
+  const suspects: Array<{ name: string; record: BehaviourRecord }> = [
+    ...bases.map(stored),
+    ...["A-ft", "B-ft", "A-rot", "B-rot"].map(stored),
+    ...teachers.map((t) => ({ name: `student of ${t}`, record: decodeBehaviour(encodeBehaviour(studentRecord(t, "logits", 11).record)) })),
+  ];
+  const ps: number[] = [];
+  const judged: number[] = [];
+  let derived = 0;
+  for (const sus of suspects) {
+    // a suspect derived by weights from a base (A-ft, A-rot: from A) is not an independent pair for that base
+    const own = sus.name.replace(/^student of /, "").replace(/-(ft|rot)$/, "");
+    const r = scanBehaviour(sus, registry.filter((x) => x.name !== own || sus.name.startsWith("student")));
+    for (const c of r.candidates) {
+      if (sus.name === `student of ${c.name}`) continue; // the student's own teacher: not a null pair
+      ps.push(c.pValue);
+      if (!c.reason.startsWith("B behaves unlike every control")) judged.push(c.pValue);
+      if (c.verdict === "behaviour-derived") derived++;
+      if (c.pValue <= 0.05) console.log(`  ${sus.name} -> target ${c.name}: p ${c.pValue.toFixed(3)}, ${c.verdict} (${c.reason.slice(0, 60)})`);
+    }
+  }
+  console.log(`\nscan --behaviour, registry A, B, C, D, G (stored), ${suspects.length} suspects, ${ps.length} independent (suspect, target) tests:`);
+  const at = (v: number[], a: number) => (v.filter((p) => p <= a).length / v.length).toFixed(3);
+  console.log(`  raw p, all tests: P(p <= 0.01) = ${at(ps, 0.01)}, P(p <= 0.05) = ${at(ps, 0.05)}; behaviour-derived after Bonferroni: ${derived}`);
+  console.log(`  the ${judged.length} tests where the suspect is not the pool's most isolated member: P(p <= 0.01) = ${at(judged, 0.01)}, P(p <= 0.05) = ${at(judged, 0.05)}`);
+}
+
+// ---- a 1B-shaped model (dim 2048, 16 layers, ffn 8192, 32 heads, 8 kv heads, vocab 128256)
+if (big) {
+  const shape = { family: "llama" as const, dim: 2048, ffn: 8192, heads: 32, kvHeads: 8, vocab: 128256, ctx: 128, seed: 3 };
+  const tokens = Array.from({ length: 32 }, (_, i) => (i * 7919) % 128256);
+  const per: number[] = [];
+  for (const layers of [1, 2]) {
+    const m = materialize(synthesize({ ...shape, layers }), `1B-shaped, ${layers} layer(s)`);
+    try {
+      const net = new Transformer(m, { maxBytes: 8 * 1024 ** 3 });
+      net.logits(tokens.slice(0, 2)); // weights are converted on first use: not part of the per-token cost
+      const t1 = performance.now();
+      net.logits(tokens);
+      per.push((performance.now() - t1) / tokens.length);
+    } finally {
+      m.close();
+    }
+  }
+  const layer = (per[1] as number) - (per[0] as number);
+  const whole = (per[0] as number) - layer + 16 * layer;
+  const probeTokens = devRecord("A").record.tokens;
+  console.log(`\n1B-shaped model: ${(per[0] as number).toFixed(0)} ms/token with 1 layer, ${(per[1] as number).toFixed(0)} with 2; 16 layers ~ ${whole.toFixed(0)} ms/token,`);
+  console.log(`  i.e. ~${((whole * probeTokens) / 3.6e6).toFixed(1)} h for the ${probeTokens} probe tokens (float32 weights 5 GB: above run's 2 GiB limit)`);
+}

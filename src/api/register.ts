@@ -4,7 +4,11 @@
  * metadata, a name already taken, or anything that is not a model leaves the registry unchanged.
  */
 import { PedigreeError, UsageError, q } from "../errors.js";
+import { builtinProbes } from "../behaviour/probes.js";
+import { recordBehaviour } from "../behaviour/record.js";
+import { encodeBehaviour, STORED_TOP_K } from "../behaviour/stored.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
+import { runVocabulary } from "../run/index.js";
 import { metaProblem, type ModelMeta } from "../registry/metadata.js";
 import type { ModelEntry } from "../registry/store.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
@@ -14,6 +18,12 @@ export interface RegisterOptions extends OperationOptions {
   model: ModelInput;
   meta: ModelMeta;
   registry?: RegistryInput;
+  /**
+   * Also store the model's behavioural fingerprint (its top-16 next-token distributions on the
+   * built-in probes; forward passes, so llama-family with a tokenizer): `scan --behaviour` then
+   * tests suspects against it without the weights.
+   */
+  behaviour?: boolean;
 }
 
 export interface Registered {
@@ -32,8 +42,14 @@ export async function register(opts: RegisterOptions): Promise<Registered> {
     // fail before the (slow) fingerprint when the name is taken; register() checks again
     if (await b.get(meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered in ${b.name} (remove it first, or choose another --name)`);
     return withModel(opts.model, async (model) => {
+      if (opts.behaviour && !runVocabulary(model)) throw new UsageError(`${model.path}: the model has no tokenizer; register --behaviour encodes probe texts`);
       const fp = computeFingerprint(model, { onLayer: (d, t) => report("fingerprint", d, t) });
       throwIfAborted(opts.signal, "register");
+      if (opts.behaviour) {
+        const probes = builtinProbes();
+        fp.behaviour = encodeBehaviour(recordBehaviour(model, probes, { k: STORED_TOP_K, onProbe: (d, t) => report("forward passes", d, t) }));
+        throwIfAborted(opts.signal, "register");
+      }
       return { registry: b.name, entry: await b.register(fp, meta) };
     });
   });

@@ -5,7 +5,15 @@
  * claims, licence obligations) and whether they fail the `failOn` rule. The document is
  * pedigree.scan/2 (docs/json.md); scanExport turns the outcome into a BOM or findings log.
  */
+import { builtinProbes } from "../behaviour/probes.js";
+import { recordBehaviour } from "../behaviour/record.js";
+import { scanBehaviour, type RegisteredBehaviour } from "../behaviour/scan-behaviour.js";
+import { decodeBehaviour, encodeBehaviour, STORED_TOP_K } from "../behaviour/stored.js";
 import { UsageError } from "../errors.js";
+import { runVocabulary } from "../run/index.js";
+import { BEHAVIOUR_PART } from "../fingerprint/codec.js";
+import type { RegistryBackend } from "../registry/backend.js";
+import { behaviourScanDocument, type BehaviourScanDocument } from "../report/behaviour-document.js";
 import { DEFAULT_FAIL_ON, failing, parseFailOn, type FailOn } from "../policy/fail-on.js";
 import { scanFindings } from "../policy/findings/index.js";
 import type { Finding } from "../policy/report-input.js";
@@ -36,6 +44,13 @@ export interface ScanOptions extends OperationOptions {
    * or gated-redistribution finding names the recipient(s) whose copy the suspect was made from.
    */
   trace?: { master: string; key: Uint8Array | { file: string } };
+  /**
+   * Also test whether the suspect was trained on a registered model's outputs: the suspect's
+   * forward passes on the built-in probes against the registered behavioural fingerprints
+   * (`register --behaviour`). Reported in the document's `behaviour` object, beside the weight
+   * findings and never mixed with them.
+   */
+  behaviour?: boolean;
 }
 
 export interface ScanOutcome {
@@ -44,7 +59,20 @@ export interface ScanOutcome {
   findings: Finding[];
   /** The findings that match the failOn rule (the CLI exits 1 when there is any). */
   failing: Finding[];
-  document: ScanDocument;
+  document: ScanDocument & { behaviour?: BehaviourScanDocument };
+}
+
+/** Every registered behavioural fingerprint, in registration order. */
+async function registeredBehaviour(b: RegistryBackend): Promise<RegisteredBehaviour[]> {
+  const ids = await b.ids();
+  const out: RegisteredBehaviour[] = [];
+  for (let i = 0; i < ids.length; i += 64) {
+    for (const m of await b.models(ids.slice(i, i + 64))) {
+      const bytes = m.parts.get(BEHAVIOUR_PART);
+      if (bytes) out.push({ name: m.record.name, record: decodeBehaviour(bytes, `${b.name}: model ${JSON.stringify(m.record.name)}`) });
+    }
+  }
+  return out;
 }
 
 export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
@@ -55,6 +83,8 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   return useBackend(opts.registry, { readOnly: true }, async (b) => {
     if ((await b.count()) === 0) throw new UsageError(`no models are registered in ${b.name}: add the models to look for with \`pedigree register\``);
     return withModel(opts.model, async (model) => {
+      // before the weight scan: a suspect that cannot be probed fails at once, not after it
+      if (opts.behaviour && !runVocabulary(model)) throw new UsageError(`${model.path}: the model has no tokenizer; scan --behaviour encodes probe texts`);
       const t0 = performance.now();
       const fp = computeFingerprint(model, { onLayer: (d, t) => report("fingerprint", d, t) });
       const fingerprintMs = performance.now() - t0;
@@ -68,7 +98,15 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
         const traced = opts.trace && key ? traceMatches(ws.db, model, result.matches, opts.trace.master, key) : undefined;
         const findings = scanFindings(facts, result, traced);
         const fails = failing(findings, failOn);
-        return { scan: result, facts, findings, failing: fails, document: scanDocument(facts, result, findings, fails.length > 0 ? 1 : 0) };
+        const document: ScanOutcome["document"] = scanDocument(facts, result, findings, fails.length > 0 ? 1 : 0);
+        if (opts.behaviour) {
+          throwIfAborted(opts.signal, "scan");
+          const registered = await registeredBehaviour(b);
+          // the suspect's record goes through the stored form, so it is compared exactly as the registered ones are
+          const record = decodeBehaviour(encodeBehaviour(recordBehaviour(model, builtinProbes(), { k: STORED_TOP_K, onProbe: (d, t) => report("forward passes", d, t) })));
+          document.behaviour = behaviourScanDocument(scanBehaviour({ name: model.path, record }, registered));
+        }
+        return { scan: result, facts, findings, failing: fails, document };
       } finally {
         ws.close();
       }

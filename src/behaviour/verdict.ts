@@ -80,8 +80,11 @@ export function checkComparable(records: NamedRecord[]): void {
 
 const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / Math.max(1, v.length);
 
-/** The behavioural verdict on "B was trained on A's outputs" given the controls. */
-export function behaviourVerdict(a: NamedRecord, b: NamedRecord, controls: NamedRecord[], evidenceCount = 8): BehaviourResult {
+/**
+ * The behavioural verdict on "B was trained on A's outputs" given the controls, at level `alpha`
+ * (ALPHA_BEHAVIOUR for one comparison; a scan over n targets passes ALPHA_BEHAVIOUR / n).
+ */
+export function behaviourVerdict(a: NamedRecord, b: NamedRecord, controls: NamedRecord[], evidenceCount = 8, alpha = ALPHA_BEHAVIOUR): BehaviourResult {
   if (controls.length < 1) throw new UsageError("the behavioural test needs at least one control model (--controls)");
   checkComparable([a, b, ...controls]);
   const pool = [b, ...controls].map((r) => r.record);
@@ -112,10 +115,10 @@ export function behaviourVerdict(a: NamedRecord, b: NamedRecord, controls: Named
   if (isolated) {
     verdict = "inconclusive";
     reason = "B behaves unlike every control (it is the pool's most isolated model): give controls trained like B";
-  } else if (test.pValue <= ALPHA_BEHAVIOUR) {
+  } else if (test.pValue <= alpha) {
     verdict = "behaviour-derived";
     reason = `B reproduces A's idiosyncratic predictions more than ${k} independently trained control(s) do`;
-  } else if (test.pBest > ALPHA_BEHAVIOUR) {
+  } else if (test.pBest > alpha) {
     verdict = "inconclusive";
     reason = k < 2 ? "one control gives no spread to test against: give at least 2 (3 or more for power)" : "the controls disagree so much that even a copy of A would not stand out: give controls trained like B";
   } else if (test.pRank === 1 / (k + 1)) {

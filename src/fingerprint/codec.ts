@@ -133,10 +133,14 @@ export function decodeLayer(bytes: Uint8Array, what = "<fingerprint>"): LayerPri
   };
 }
 
+/** The part holding the behavioural fingerprint (behaviour/stored.ts), when there is one. */
+export const BEHAVIOUR_PART = "behaviour";
+
 /** The whole fingerprint as parts: name -> bytes. */
 export function encodeFingerprint(fp: Fingerprint): Map<string, Uint8Array> {
   const parts = new Map<string, Uint8Array>([["meta", encodeMeta(fp)]]);
   for (const lp of fp.layers) parts.set(`layer.${lp.layer}`, encodeLayer(lp));
+  if (fp.behaviour) parts.set(BEHAVIOUR_PART, fp.behaviour);
   return parts;
 }
 
@@ -152,7 +156,8 @@ export function decodeFingerprint(parts: Map<string, Uint8Array>, what = "<finge
   }
   const { layerCount: _n, ...rest } = meta;
   void _n;
-  return { ...rest, layers };
+  const behaviour = parts.get(BEHAVIOUR_PART);
+  return behaviour ? { ...rest, layers, behaviour } : { ...rest, layers };
 }
 
 export function partsBytes(parts: Map<string, Uint8Array>): number {

@@ -79,5 +79,10 @@ export interface Fingerprint {
   /** Hash-chosen tokens: canonical texts, and embedding rows (whole, "rows" space only). */
   anchors: { texts: string[]; embed: Sketch | null };
   layers: LayerPrint[];
+  /**
+   * The behavioural fingerprint (behaviour/stored.ts), when one was computed (`register
+   * --behaviour`): stored as the `behaviour` part, beside and independent of the weight parts.
+   */
+  behaviour?: Uint8Array;
   index: IndexKey;
 }

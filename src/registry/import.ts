@@ -6,6 +6,7 @@
  * `file:line`. A name already registered is refused unless `replace` is set; a name twice in the
  * file is always refused.
  */
+import { decodeBehaviour } from "../behaviour/stored.js";
 import { decodeFingerprint } from "../fingerprint/codec.js";
 import { FINGERPRINT_VERSION } from "../fingerprint/types.js";
 import { BadInputError, PedigreeError, q } from "../errors.js";
@@ -25,7 +26,7 @@ export interface ImportResult {
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const PART = /^(meta|layer\.(0|[1-9][0-9]{0,5}))$/;
+const PART = /^(meta|behaviour|layer\.(0|[1-9][0-9]{0,5}))$/;
 
 type Obj = Record<string, unknown>;
 
@@ -101,7 +102,8 @@ export function parseModelLine(v: unknown, where: string): { meta: ModelMeta; st
     throw new BadInputError(named, `fingerprint does not decode (${(e as Error).message})`);
   }
   if (fp.version !== version) throw new BadInputError(named, `fingerprintVersion ${version} does not match the fingerprint's own (${fp.version})`);
-  if (parts.size !== fp.layers.length + 1) throw new BadInputError(named, `${parts.size} parts for a fingerprint of ${fp.layers.length} layers`);
+  if (parts.size !== fp.layers.length + 1 + (fp.behaviour ? 1 : 0)) throw new BadInputError(named, `${parts.size} parts for a fingerprint of ${fp.layers.length} layers`);
+  if (fp.behaviour) decodeBehaviour(fp.behaviour, `${named}: part "behaviour"`);
   return { meta, stored: { parts, version: fp.version, summary: fp.summary, index: fp.index }, registeredAt };
 }
 

@@ -5,6 +5,7 @@
  * band keys of its index key (none missing, none extra, none without a model). Reads everything:
  * for tests and repairs, not for every command.
  */
+import { decodeBehaviour } from "../behaviour/stored.js";
 import { decodeFingerprint } from "../fingerprint/codec.js";
 import { bandKeys } from "./band-keys.js";
 import type { Registry } from "./open.js";
@@ -29,7 +30,8 @@ export function verifyRegistry(db: Registry): string[] {
     let keys: Int32Array;
     try {
       const fp = decodeFingerprint(parts, what);
-      if (parts.size !== fp.layers.length + 1) problems.push(`${what}: ${parts.size} parts for ${fp.layers.length} layers`);
+      if (fp.behaviour) decodeBehaviour(fp.behaviour, what);
+      if (parts.size !== fp.layers.length + 1 + (fp.behaviour ? 1 : 0)) problems.push(`${what}: ${parts.size} parts for ${fp.layers.length} layers`);
       keys = bandKeys(fp.index);
     } catch (e) {
       problems.push(`${what}: fingerprint does not decode: ${(e as Error).message}`);

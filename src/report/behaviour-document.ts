@@ -5,6 +5,7 @@
  * and never changes them.
  */
 import type { BehaviourComparison } from "../behaviour/compare-behaviour.js";
+import type { BehaviourScan } from "../behaviour/scan-behaviour.js";
 import { ALPHA_BEHAVIOUR } from "../behaviour/verdict.js";
 
 const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -64,5 +65,46 @@ export function behaviourText(d: BehaviourDocument): string[] {
       lines.push(`    ${ctx} -> ${JSON.stringify(e.next ?? "")} ${e.pA.toFixed(2)} ${e.pB.toFixed(2)}`.slice(0, 80));
     }
   }
+  return lines;
+}
+
+/** The `behaviour` object of `scan --behaviour --json` (docs/json.md), beside the weight findings. */
+export function behaviourScanDocument(s: BehaviourScan) {
+  return {
+    question: "was the suspect trained on a registered model's outputs?",
+    null: "the suspect was trained without access to the target's outputs, like the controls (the other registered models with a comparable behavioural fingerprint)",
+    probesVersion: s.probesVersion,
+    alpha: ALPHA_BEHAVIOUR,
+    testsCorrectedFor: s.tests,
+    alphaPerTest: s.alphaPerTest,
+    registered: s.registered,
+    comparable: s.comparable,
+    identical: s.identical,
+    derived: s.derived,
+    candidates: s.candidates.map((c) => ({
+      name: c.name, verdict: c.verdict, pValue: c.pValue, pAdjusted: c.pAdjusted, pRank: c.pRank,
+      effect: { agreementExcess: r4(c.effect), t: Number.isFinite(c.t) ? r4(c.t) : null, suspectAgreement: r4(c.suspectAgreement) },
+      controls: c.controls.map((x) => ({ name: x.name, agreement: r4(x.agreement) })),
+      reason: c.reason,
+    })),
+    cost: s.cost,
+    ...(s.note ? { note: s.note } : {}),
+  };
+}
+
+export type BehaviourScanDocument = ReturnType<typeof behaviourScanDocument>;
+
+/** Text lines (80 columns) for the behavioural part of `scan`. */
+export function behaviourScanText(d: BehaviourScanDocument): string[] {
+  const p = (x: number) => (x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
+  const lines = ["", "behaviour (trained on a registered model's outputs?), apart from the weights:"];
+  if (d.note) return [...lines, ...wrap(d.note, 76).map((l) => `  ${l}`)];
+  lines.push(`  ${d.testsCorrectedFor} registered models tested, each at alpha ${p(d.alphaPerTest)} (Bonferroni)`);
+  if (d.identical.length > 0) lines.push(...wrap(`behaves identically to: ${d.identical.join(", ")} (not tested)`, 76).map((l) => `  ${l}`));
+  lines.push(d.derived.length > 0 ? `  behaviour-derived from: ${d.derived.join(", ")}`.slice(0, 80) : "  behaviour-derived from: none");
+  for (const c of d.candidates.slice(0, 5)) {
+    lines.push(`    ${c.verdict.padEnd(21)} p ${p(c.pValue).padEnd(8)} adjusted ${p(c.pAdjusted).padEnd(8)} ${c.name}`.slice(0, 80));
+  }
+  lines.push(`  probes ${d.probesVersion}; cost ${d.cost.tokens} tokens, ${d.cost.seconds.toFixed(1)} s`.slice(0, 80));
   return lines;
 }

@@ -62,5 +62,7 @@ export function showText(e: ModelEntry): string {
     `  version       ${e.fingerprintVersion}, ${e.parts.length} parts, ${kb(e.fingerprintBytes)}`,
     `  index         ${e.postingCount} band keys`,
   ];
+  const behaviour = e.parts.find((x) => x.part === "behaviour");
+  lines.push(`  behaviour     ${behaviour ? `stored, ${kb(behaviour.bytes)} (scan --behaviour tests against it)` : "none (register --behaviour)"}`);
   return lines.join("\n");
 }

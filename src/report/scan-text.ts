@@ -4,6 +4,7 @@
  * with (p-values corrected for the registry's size, effect sizes, what was done, a layer strip),
  * the other compared models in one line each, then the findings, most severe first.
  */
+import { behaviourScanText, type BehaviourScanDocument } from "./behaviour-document.js";
 import type { ScanDocument } from "./scan-document.js";
 import { pText } from "../verdict/p-text.js";
 import { table } from "./table.js";
@@ -14,7 +15,7 @@ function strip(layerMap: ScanDocument["matches"][number]["layerMap"]): string {
 }
 
 /** `width`: columns to wrap prose at (the terminal's, or 80). */
-export function scanText(doc: ScanDocument, width = DEFAULT_WIDTH): string {
+export function scanText(doc: ScanDocument & { behaviour?: BehaviourScanDocument }, width = DEFAULT_WIDTH): string {
   const s = doc.suspect;
   const lines: TextLine[] = [];
   lines.push(`suspect   ${s.name}: ${s.path} (${s.format}${s.quantized ? ` ${s.quantized}` : ""}, ${s.architecture}, ${s.layers} layers, width ${s.dim}, vocab ${s.vocab})`);
@@ -49,5 +50,6 @@ export function scanText(doc: ScanDocument, width = DEFAULT_WIDTH): string {
       lines.push(`           fix: ${f.fix}`);
     }
   }
+  if (doc.behaviour) lines.push(...behaviourScanText(doc.behaviour));
   return renderLines(lines, width);
 }

@@ -13,7 +13,7 @@ import { registerDocument } from "../../report/documents.js";
 import { kb } from "../../report/registry-text.js";
 import { EXIT } from "../exit-codes.js";
 import { printJson, printText } from "../output.js";
-import { progress } from "../progress.js";
+import { progress, stagedProgress } from "../progress.js";
 
 interface Opts {
   name: string;
@@ -26,6 +26,7 @@ interface Opts {
   notes?: string;
   registry?: string;
   json?: boolean;
+  behaviour?: boolean;
 }
 
 export const REGISTRY_OPTION_HELP = "registry file or postgres:// URL (default: $PEDIGREE_REGISTRY, else $XDG_DATA_HOME/pedigree/registry.db or ~/.local/share/pedigree/registry.db)";
@@ -44,6 +45,7 @@ export function registerRegister(program: Command): void {
     .option("--recipient <who>", "gated models: someone given the weights (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--notes <text>", "free-text notes")
     .option("--registry <file>", REGISTRY_OPTION_HELP)
+    .option("--behaviour", "also store its behavioural fingerprint (forward passes on the built-in probes; llama-family with a tokenizer), for scan --behaviour")
     .option("--json", "machine-readable output")
     .action(async (path: string, opts: Opts) => {
       const meta: ModelMeta = {
@@ -51,11 +53,16 @@ export function registerRegister(program: Command): void {
         recipients: opts.tier === "gated" || opts.recipient.length > 0 ? opts.recipient : undefined, notes: opts.notes,
       };
       let bar: ReturnType<typeof progress> | undefined;
+      const staged = opts.behaviour ? stagedProgress("register", [{ name: "fingerprint", unit: "layers" }, { name: "forward passes", unit: "probes" }], { json: opts.json }) : undefined;
       let done;
       try {
-        done = await register({ model: path, meta, registry: opts.registry, onProgress: (e) => (bar ??= progress("fingerprinting", Math.max(1, e.total), "layers", { json: opts.json })).update(e.done, e.total) });
+        done = await register({
+          model: path, meta, registry: opts.registry, behaviour: opts.behaviour,
+          onProgress: (e) => (staged ? staged.update(e.stage, e.done, e.total) : (bar ??= progress("fingerprinting", Math.max(1, e.total), "layers", { json: opts.json })).update(e.done, e.total)),
+        });
       } finally {
         bar?.stop();
+        staged?.stop();
       }
       const { registry: file, entry } = done;
       if (opts.json) printJson(registerDocument(file, entry));

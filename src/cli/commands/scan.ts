@@ -35,6 +35,7 @@ interface Opts {
   deep: string;
   master?: string;
   keyFile?: string;
+  behaviour?: boolean;
 }
 
 function count(v: string, what: string, max: number): number {
@@ -58,6 +59,7 @@ export function registerScan(program: Command): void {
     .option("--deep <n>", "candidates also compared against the suspect's full weights when fingerprints do not settle it", "3")
     .option("--master <path>", "with --key-file: the unmarked weights of the gated/closed model, to name whose marked copy leaked")
     .option("--key-file <file>", "with --master: the secret the issued copies were marked with (pedigree mark)")
+    .option("--behaviour", "also test whether it was trained on a registered model's outputs (its forward passes against fingerprints stored by register --behaviour)")
     .action(async (path: string, opts: Opts) => {
       if (opts.json && opts.output && opts.output !== "json") throw new UsageError("--json and -o disagree: give one");
       const format: Format = opts.json ? "json" : (opts.output ?? "text");
@@ -66,11 +68,11 @@ export function registerScan(program: Command): void {
       const deep = count(opts.deep, "--deep", 10000);
       if (!opts.master !== !opts.keyFile) throw new UsageError("--master and --key-file go together");
       // under -o json, cyclonedx, ... (machine output) no progress either
-      const bar = stagedProgress("scan", [{ name: "fingerprint", unit: "layers" }, { name: "compare", unit: "models" }], { json: format !== "text" && format !== "table" });
+      const bar = stagedProgress("scan", [{ name: "fingerprint", unit: "layers" }, { name: "compare", unit: "models" }, ...(opts.behaviour ? [{ name: "forward passes", unit: "probes" }] : [])], { json: format !== "text" && format !== "table" });
       let outcome;
       try {
         outcome = await scan({
-          model: path, registry: opts.registry, failOn, publisher: opts.publisher, candidates, deep,
+          model: path, registry: opts.registry, failOn, publisher: opts.publisher, candidates, deep, behaviour: opts.behaviour,
           trace: opts.master && opts.keyFile ? { master: opts.master, key: { file: opts.keyFile } } : undefined,
           onProgress: ({ stage, done: d, total: t }) => bar.update(stage, d, t),
         });

@@ -1,0 +1,111 @@
+/**
+ * @module behaviour/scan-behaviour
+ * `scan --behaviour`: was the suspect trained on a registered model's outputs? Only the suspect's
+ * forward passes are run; every registered model with a behavioural fingerprint (stored.ts) made on
+ * the same probes with the same tokenizer is a target in turn, tested with compare --behaviour's
+ * test (verdict.ts) against the other such models as controls. The targets are n tests, so each is
+ * judged at ALPHA_BEHAVIOUR / n (Bonferroni) and its p-value is reported raw and adjusted.
+ *
+ * Registered models whose behaviour is that of the suspect (the same top tokens everywhere, log-
+ * probabilities within the storage's rounding) are the suspect itself or a copy of it: they are
+ * named, and neither tested nor used as controls. Controls are the first MAX_CONTROLS other
+ * comparable models in registration order: chosen without looking at the suspect or the target.
+ */
+import { ALPHA_BEHAVIOUR, behaviourVerdict, checkComparable, type BehaviourVerdictKind } from "./verdict.js";
+import type { BehaviourRecord } from "./record.js";
+
+/** Controls per target at most (the test's cost grows with the square of the pool). */
+export const MAX_CONTROLS = 16;
+/** Candidates kept in the report (lowest p-values first). */
+export const REPORTED_CANDIDATES = 10;
+
+export interface RegisteredBehaviour {
+  name: string;
+  record: BehaviourRecord;
+}
+
+export interface BehaviourCandidate {
+  name: string;
+  verdict: BehaviourVerdictKind;
+  pValue: number;
+  /** min(1, n pValue) over the n targets tested. */
+  pAdjusted: number;
+  pRank: number;
+  effect: number;
+  t: number;
+  suspectAgreement: number;
+  controls: Array<{ name: string; agreement: number }>;
+  reason: string;
+}
+
+export interface BehaviourScan {
+  probesVersion: string;
+  /** Registered models with a behavioural fingerprint. */
+  registered: number;
+  /** Of them, made on the same probes with the same tokenizer as the suspect. */
+  comparable: number;
+  /** Behaviourally identical to the suspect (itself or a copy): not tested. */
+  identical: string[];
+  /** Targets tested (the Bonferroni factor). */
+  tests: number;
+  /** The level each test is judged at: ALPHA_BEHAVIOUR / tests. */
+  alphaPerTest: number;
+  derived: string[];
+  candidates: BehaviourCandidate[];
+  /** The suspect's forward passes. */
+  cost: { tokens: number; seconds: number };
+  /** Why nothing was tested, when nothing was. */
+  note?: string;
+}
+
+function comparable(a: RegisteredBehaviour, b: RegisteredBehaviour): boolean {
+  try {
+    checkComparable([a, b]);
+    return a.record.probes.length === b.record.probes.length;
+  } catch {
+    return false;
+  }
+}
+
+/** Same top token at every position and top log-probabilities within 1/8 nat (the storage's step). */
+function identical(a: BehaviourRecord, b: BehaviourRecord): boolean {
+  for (let t = 0; t < a.probes.length; t++) {
+    const p = a.probes[t];
+    const q = b.probes[t];
+    if (!p || !q || p.tokens.length !== q.tokens.length) return false;
+    for (let i = 0; i < p.tokens.length; i++) {
+      if (p.ids[i * a.k] !== q.ids[i * b.k]) return false;
+      if (Math.abs((p.logp[i * a.k] as number) - (q.logp[i * b.k] as number)) > 0.125) return false;
+    }
+  }
+  return true;
+}
+
+export function scanBehaviour(suspect: RegisteredBehaviour, registered: RegisteredBehaviour[]): BehaviourScan {
+  const same = registered.filter((r) => comparable(suspect, r));
+  const copies = same.filter((r) => identical(suspect.record, r.record));
+  const pool = same.filter((r) => !copies.includes(r));
+  const cost = { tokens: suspect.record.tokens, seconds: Math.round(suspect.record.seconds * 100) / 100 };
+  const base = { probesVersion: suspect.record.probesVersion, registered: registered.length, comparable: same.length, identical: copies.map((r) => r.name), cost };
+  if (pool.length < 3) {
+    return {
+      ...base, tests: 0, alphaPerTest: ALPHA_BEHAVIOUR, derived: [], candidates: [],
+      note: `${pool.length} registered model(s) with a comparable behavioural fingerprint: the test needs a target and at least 2 controls (register models with --behaviour)`,
+    };
+  }
+  const n = pool.length;
+  const alpha = ALPHA_BEHAVIOUR / n;
+  const candidates = pool.map((target): BehaviourCandidate => {
+    const controls = pool.filter((r) => r !== target).slice(0, MAX_CONTROLS);
+    const r = behaviourVerdict(target, suspect, controls, 0, alpha);
+    return {
+      name: target.name, verdict: r.verdict, pValue: r.pValue, pAdjusted: Math.min(1, r.pValue * n), pRank: r.pRank, effect: r.effect, t: r.t,
+      suspectAgreement: r.suspectAgreement, controls: r.controls, reason: r.reason,
+    };
+  });
+  candidates.sort((x, y) => x.pValue - y.pValue || (x.name < y.name ? -1 : 1));
+  return {
+    ...base, tests: n, alphaPerTest: alpha, derived: candidates.filter((c) => c.verdict === "behaviour-derived").map((c) => c.name),
+    candidates: candidates.slice(0, REPORTED_CANDIDATES),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * @module behaviour/stored
+ * A behavioural fingerprint as bytes: a model's top-16 next-token log-probabilities on the built-in
+ * probe set, stored with its registration (the `behaviour` fingerprint part) so that `scan
+ * --behaviour` needs only the suspect's forward passes, and a closed model can be checked without
+ * its weights leaving its owner.
+ *
+ * Layout (little-endian): "PBHV", u8 layout version (1), u8 k, u16 probe-version length, the
+ * version's UTF-8 bytes, u32 vocabulary size, u32 forward-pass tokens, f32 seconds, u16 texts; then
+ * per text u16 positions P, P token ids (u24), P floors (u8), P x k ids (u24), P x k log-probabilities
+ * (u8). A log-probability l is stored as round(-l * 8) clamped to 0..255 (1/8 nat steps down to
+ * -31.9 nats; the test compares differences of a few nats). Size: at most 30 texts x 128 positions x
+ * (4 k + 4) bytes = 255 KiB with k = 16.
+ */
+import { BadInputError } from "../errors.js";
+import type { BehaviourRecord, ProbeRecord } from "./record.js";
+
+/** Log-probabilities kept per position in a stored behavioural fingerprint (the test compares A's top 16). */
+export const STORED_TOP_K = 16;
+const MAGIC = [0x50, 0x42, 0x48, 0x56];
+const LAYOUT = 1;
+const STEP = 8;
+
+const q8 = (l: number): number => Math.max(0, Math.min(255, Math.round(-l * STEP)));
+
+/** The floor of position i when only the first k of the record's r.k tokens are kept (record.ts's rule). */
+function floorOf(p: ProbeRecord, r: BehaviourRecord, i: number, k: number): number {
+  let mass = 0;
+  for (let j = 0; j < k; j++) mass += Math.exp(p.logp[i * r.k + j] as number);
+  const rest = r.vocabSize > k ? Math.log(Math.max(1 - mass, 1e-30) / (r.vocabSize - k)) : -Infinity;
+  return Math.min(rest, p.logp[i * r.k + k - 1] as number);
+}
+
+/** Encodes a record (its first STORED_TOP_K log-probabilities per position). */
+export function encodeBehaviour(r: BehaviourRecord): Uint8Array {
+  const k = Math.min(STORED_TOP_K, r.k);
+  const version = new TextEncoder().encode(r.probesVersion);
+  let size = 4 + 1 + 1 + 2 + version.length + 4 + 4 + 4 + 2;
+  for (const p of r.probes) size += 2 + p.tokens.length * (3 + 1 + 4 * k);
+  const buf = new Uint8Array(size);
+  const dv = new DataView(buf.buffer);
+  buf.set(MAGIC, 0);
+  let o = 4;
+  buf[o++] = LAYOUT;
+  buf[o++] = k;
+  dv.setUint16(o, version.length, true);
+  o += 2;
+  buf.set(version, o);
+  o += version.length;
+  dv.setUint32(o, r.vocabSize, true);
+  dv.setUint32(o + 4, r.tokens, true);
+  dv.setFloat32(o + 8, r.seconds, true);
+  dv.setUint16(o + 12, r.probes.length, true);
+  o += 14;
+  const u24 = (v: number) => {
+    buf[o++] = v & 0xff;
+    buf[o++] = (v >>> 8) & 0xff;
+    buf[o++] = (v >>> 16) & 0xff;
+  };
+  for (const p of r.probes) {
+    const P = p.tokens.length;
+    dv.setUint16(o, P, true);
+    o += 2;
+    for (let i = 0; i < P; i++) u24(p.tokens[i] as number);
+    for (let i = 0; i < P; i++) buf[o++] = q8(k === r.k ? (p.floor[i] as number) : floorOf(p, r, i, k));
+    for (let i = 0; i < P; i++) for (let j = 0; j < k; j++) u24(p.ids[i * r.k + j] as number);
+    for (let i = 0; i < P; i++) for (let j = 0; j < k; j++) buf[o++] = q8(p.logp[i * r.k + j] as number);
+  }
+  return buf;
+}
+
+/** Decodes a stored behavioural fingerprint (a layout this pedigree does not know is a BadInputError). */
+export function decodeBehaviour(bytes: Uint8Array, what = "<behaviour>"): BehaviourRecord {
+  const bad = (m: string) => new BadInputError(what, `behavioural fingerprint: ${m}`);
+  if (bytes.length < 22 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad("not a pedigree behavioural fingerprint");
+  if (bytes[4] !== LAYOUT) throw bad(`layout ${bytes[4]} is newer than this pedigree reads (${LAYOUT})`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const k = bytes[5] as number;
+  let o = 6;
+  const vlen = dv.getUint16(o, true);
+  o += 2;
+  if (o + vlen + 14 > bytes.length) throw bad("truncated");
+  const probesVersion = new TextDecoder().decode(bytes.subarray(o, o + vlen));
+  o += vlen;
+  const vocabSize = dv.getUint32(o, true);
+  const tokens = dv.getUint32(o + 4, true);
+  const seconds = dv.getFloat32(o + 8, true);
+  const n = dv.getUint16(o + 12, true);
+  o += 14;
+  const u24 = () => {
+    const v = (bytes[o] as number) | ((bytes[o + 1] as number) << 8) | ((bytes[o + 2] as number) << 16);
+    o += 3;
+    return v;
+  };
+  const probes: ProbeRecord[] = [];
+  for (let t = 0; t < n; t++) {
+    if (o + 2 > bytes.length) throw bad("truncated");
+    const P = dv.getUint16(o, true);
+    o += 2;
+    if (o + P * (4 + 4 * k) > bytes.length) throw bad("truncated");
+    const rec: ProbeRecord = { tokens: new Int32Array(P), ids: new Int32Array(P * k), logp: new Float32Array(P * k), floor: new Float32Array(P) };
+    for (let i = 0; i < P; i++) rec.tokens[i] = u24();
+    for (let i = 0; i < P; i++) rec.floor[i] = -(bytes[o++] as number) / STEP;
+    for (let i = 0; i < P * k; i++) rec.ids[i] = u24();
+    for (let i = 0; i < P * k; i++) rec.logp[i] = -(bytes[o++] as number) / STEP;
+    probes.push(rec);
+  }
+  if (o !== bytes.length) throw bad(`${bytes.length - o} bytes left over`);
+  return { probesVersion, vocabSize, k, probes, tokens, seconds };
+}

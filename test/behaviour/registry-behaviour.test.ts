@@ -1,0 +1,106 @@
+/**
+ * Behavioural fingerprints in the registry, on real models (dev-families): `register --behaviour`
+ * stores a bounded `behaviour` part that survives export and import and verifies; `scan --behaviour`
+ * runs only the suspect and reports a `behaviour` object (valid against docs/schemas/scan.schema.json)
+ * beside the weight findings, naming the registered teacher of a distilled student first and a
+ * registered copy of the suspect as identical, never calling an independent model behaviour-derived.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { register } from "../../src/api/register.js";
+import { decodeBehaviour, encodeBehaviour, STORED_TOP_K } from "../../src/behaviour/stored.js";
+import { BEHAVIOUR_PART } from "../../src/fingerprint/codec.js";
+import { openRegistry } from "../../src/registry/open.js";
+import { loadAllParts } from "../../src/registry/store.js";
+import { verifyRegistry } from "../../src/registry/verify.js";
+import { runCli } from "../../src/test-support/cli.js";
+import { devPath } from "../../src/test-support/dev-truth.js";
+import { pedigreeValidator } from "../../src/test-support/schemas.js";
+import { sharedPath } from "../../src/test-support/shared.js";
+import { tempDir } from "../../src/test-support/tmp.js";
+
+let dir = "";
+let reg = "";
+const REGISTERED = ["A", "B", "D", "G"];
+
+before(async () => {
+  dir = tempDir("pedigree-behaviour-reg-");
+  reg = join(dir, "reg.db");
+  for (const id of REGISTERED) {
+    await register({ model: devPath(id), registry: reg, behaviour: true, meta: { name: id, owner: "lab", tier: "closed", license: "apache-2.0" } });
+  }
+  // one model without a behavioural fingerprint: not a target, not a control
+  await register({ model: devPath("C"), registry: reg, meta: { name: "C", owner: "lab", tier: "open", license: "apache-2.0" } });
+});
+
+test("register --behaviour stores a bounded behaviour part that decodes, verifies, and survives export and import", () => {
+  const db = openRegistry(reg);
+  try {
+    const id = db.prepare("SELECT id FROM models WHERE name = 'A'").pluck().get() as number;
+    const bytes = loadAllParts(db, id).get(BEHAVIOUR_PART);
+    assert.ok(bytes, "A has a behaviour part");
+    assert.ok(bytes.length <= 256 * 1024, `${bytes.length} bytes`);
+    const r = decodeBehaviour(bytes);
+    assert.equal(r.k, STORED_TOP_K);
+    assert.equal(r.probes.length, 30);
+    assert.equal(r.vocabSize, 256);
+    // log-probabilities in 1/8-nat steps, most likely first; re-encoding is byte for byte
+    const p = r.probes[0];
+    assert.ok(p && p.tokens.length > 50);
+    for (let j = 1; j < r.k; j++) assert.ok((p.logp[j] as number) <= (p.logp[j - 1] as number));
+    assert.deepEqual(encodeBehaviour(r), bytes);
+    const c = db.prepare("SELECT id FROM models WHERE name = 'C'").pluck().get() as number;
+    assert.equal(loadAllParts(db, c).has(BEHAVIOUR_PART), false);
+    assert.deepEqual(verifyRegistry(db), []);
+  } finally {
+    db.close();
+  }
+  const file = join(dir, "export.jsonl");
+  assert.equal(runCli(["export", "--out", file, "--registry", reg]).code, 0);
+  const other = join(dir, "other.db");
+  const imp = runCli(["import", file, "--registry", other]);
+  assert.equal(imp.code, 0, imp.stderr);
+  const db2 = openRegistry(other);
+  try {
+    const id = db2.prepare("SELECT id FROM models WHERE name = 'B'").pluck().get() as number;
+    assert.ok(loadAllParts(db2, id).has(BEHAVIOUR_PART));
+    assert.deepEqual(verifyRegistry(db2), []);
+  } finally {
+    db2.close();
+  }
+});
+
+test("scan --behaviour: a behaviour object beside the weight findings; the student's teacher comes first, nothing independent is derived", () => {
+  const r = runCli(["scan", devPath("A-distil"), "--registry", reg, "--behaviour", "--json", "--fail-on", "never"]);
+  assert.equal(r.code, 0, r.stderr.slice(0, 400));
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+  const v = pedigreeValidator("scan");
+  assert.ok(v(doc), JSON.stringify(v.errors?.slice(0, 5)));
+  // the weights say independent of everything registered; behaviour is reported apart
+  assert.deepEqual(doc.derivedFrom, []);
+  const b = doc.behaviour as { registered: number; testsCorrectedFor: number; candidates: Array<{ name: string; verdict: string; pValue: number; pAdjusted: number }>; derived: string[]; identical: string[] };
+  assert.equal(b.registered, 4);
+  assert.equal(b.testsCorrectedFor, 4);
+  assert.deepEqual(b.identical, []);
+  assert.equal(b.candidates[0]?.name, "A", JSON.stringify(b.candidates.map((c) => [c.name, c.pValue])));
+  for (const c of b.candidates) {
+    assert.equal(c.pAdjusted, Math.min(1, 4 * c.pValue));
+    if (c.name !== "A") assert.notEqual(c.verdict, "behaviour-derived", c.name);
+  }
+});
+
+test("scan --behaviour of a registered model names it as behaviourally identical and tests the others only", () => {
+  const r = runCli(["scan", devPath("B"), "--registry", reg, "--behaviour"]);
+  assert.match(r.stdout, /behaves identically to: B \(not tested\)/);
+  assert.match(r.stdout, /3 registered models tested/);
+  assert.match(r.stdout, /behaviour-derived from: none/);
+  for (const line of r.stdout.split("\n")) assert.ok(line.length <= 80, line);
+});
+
+test("scan --behaviour of a model without a tokenizer is a one-line usage error before any scanning (exit 2)", () => {
+  const r = runCli(["scan", sharedPath("models", "llama2xs-saltyduckegg", "model.bin"), "--registry", reg, "--behaviour"]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no tokenizer; scan --behaviour encodes probe texts/);
+  assert.equal(r.stdout, "");
+});
