@@ -13,7 +13,7 @@ import { testCluster } from "../../src/test-support/postgres.js";
 const FILES = ["roles", "openapi", "recipients", "findings-exports"].map((f) => `test/server/${f}.test.ts`);
 
 test("the server's role, OpenAPI, recipients and findings tests on a Postgres registry", async () => {
-  const env = { ...process.env, PEDIGREE_TEST_PG: await testCluster(), PEDIGREE_SERVE_TESTS: "postgres" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PEDIGREE_TEST_PG: await testCluster(), PEDIGREE_SERVE_TESTS: "postgres" };
   delete env.NODE_TEST_CONTEXT; // a test run of its own, not files of this one
   const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...FILES], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
