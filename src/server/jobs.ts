@@ -9,7 +9,8 @@
  *
  * The pool only submits, claims, reports and completes through the JobQueue: a queue kept
  * elsewhere (pg-boss) plugs in there. A queue that cannot be reached (Postgres down) leaves jobs
- * where they are and the pool tries again a second later; it never throws out of a worker's event.
+ * where they are and the pool tries again a second later (a finished job's outcome is kept until
+ * it is stored); it never throws out of a worker's event.
  */
 import { EventEmitter } from "node:events";
 import { rmSync } from "node:fs";
@@ -170,7 +171,10 @@ export class JobPool {
         this.end(job);
       }
     } catch {
-      // the queue cannot be reached: the job stays running there and runs again at the next start
+      // the queue cannot be reached: the outcome is kept here and stored once it is back (or, if
+      // the server stops first, the job is still running there and runs again at the next start)
+      if (!this.closed) setTimeout(() => void this.finish(id, status, result, error), RETRY_MS).unref();
+      return;
     }
     this.pump();
   }
