@@ -25,6 +25,8 @@ export type JobEvent = { type: "progress"; progress: NonNullable<Job["progress"]
 
 /** Milliseconds before the pool tries a queue that failed again. */
 const RETRY_MS = 1000;
+/** How often the pool looks for jobs queued by others (another server on the database), milliseconds. */
+const LOOK_MS = 2000;
 
 export interface JobPoolOptions {
   queue: JobQueue;
@@ -39,6 +41,8 @@ export interface JobPoolOptions {
 export class JobPool {
   readonly events = new EventEmitter();
   private readonly running = new Map<string, Worker>();
+  /** Jobs whose worker has ended, until their end is stored and announced. */
+  private readonly ending = new Set<string>();
   /** Workers waiting for their next job. */
   private readonly idle: Worker[] = [];
   private closed = false;
@@ -46,15 +50,21 @@ export class JobPool {
   private pumping = false;
   private again = false;
   private retry: NodeJS.Timeout | undefined;
+  private look: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: JobPoolOptions) {
     this.events.setMaxListeners(0);
   }
 
-  /** A (re)start: jobs that were running are queued again, then started as workers allow. */
+  /**
+   * A (re)start: jobs that were running are queued again, then started as workers allow — those
+   * submitted here at once, those queued by others within LOOK_MS.
+   */
   async start(): Promise<void> {
     await this.o.queue.requeueRunning();
     this.pump();
+    this.look = setInterval(() => this.pump(), LOOK_MS);
+    this.look.unref();
   }
 
   get(id: string): Promise<Job | undefined> {
@@ -73,6 +83,11 @@ export class JobPool {
     const job = await this.o.queue.add(kind, tokenId, params);
     this.pump();
     return job;
+  }
+
+  /** Whether this pool is running the job (or storing its end): its end will be an event here. */
+  runsHere(id: string): boolean {
+    return this.running.has(id) || this.ending.has(id);
   }
 
   /** Cancel a queued or running job; returns it (unchanged if it had already ended). */
@@ -164,12 +179,14 @@ export class JobPool {
   }
 
   private async finish(id: string, status: "done" | "failed", result: unknown, error: Job["error"]): Promise<void> {
+    this.ending.add(id);
     try {
       const job = await this.o.queue.complete(id, status, result, error);
       if (job) {
         if (job.status === "done") await this.o.onDone?.(job).catch(() => undefined);
         this.end(job);
       }
+      this.ending.delete(id);
     } catch {
       // the queue cannot be reached: the outcome is kept here and stored once it is back (or, if
       // the server stops first, the job is still running there and runs again at the next start)
@@ -189,6 +206,7 @@ export class JobPool {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
+    clearInterval(this.look);
     const workers = [...this.running.values(), ...this.idle];
     this.running.clear();
     this.idle.length = 0;

@@ -2,7 +2,8 @@
  * `pedigree serve --registry postgres://...` over real HTTP: tokens and roles, registration by path
  * and by upload, a scan job end to end (SSE progress, redaction, alerts, exports), the server's
  * state in the database (tokens hashed, the audit log append-only), a restart keeping finished jobs
- * and running again the one left running; and a server whose Postgres goes away answering 503 with
+ * and running again the one left running, a second server following a job the first runs; and a
+ * server whose Postgres goes away answering 503 with
  * a one-line JSON error, then serving again once it is back.
  */
 import assert from "node:assert/strict";
@@ -106,6 +107,19 @@ test("serve on Postgres: roles, register by path and upload, scan job, state in 
     const rerun = await follow(s, tokens.analyst, "left-running");
     assert.equal(rerun.job.status, "done", JSON.stringify(rerun.job.error));
     assert.deepEqual(rerun.job.result.document.derivedFrom, ["a closed model of Lab A"]);
+
+    // a second server on the database that runs no jobs itself: its job is run by the first, and
+    // its event stream follows the job as stored
+    const front = await startServer({ registry: urlOf(), port: 0, roots: [ROOT], workers: 0, uploadDir: join(lab.dir, "uploads") });
+    try {
+      const queued = await client(front, tokens.analyst).call("POST", "/api/scans", { path: "A-ft" });
+      assert.equal(queued.status, 202);
+      const elsewhere = await follow(front, tokens.analyst, queued.json.id);
+      assert.equal(elsewhere.job.status, "done", JSON.stringify(elsewhere.job.error));
+      assert.deepEqual(elsewhere.job.result.document.derivedFrom, ["a closed model of Lab A"]);
+    } finally {
+      await front.close();
+    }
   } finally {
     await s.close();
   }

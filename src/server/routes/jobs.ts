@@ -13,6 +13,9 @@ import type { Env, Kit } from "../kit.js";
 import { underRoots } from "../roots.js";
 import { canSee } from "../visibility.js";
 
+/** How often a job's event stream reads the job as stored, milliseconds. */
+const POLL_MS = 2000;
+
 export const SCAN_EXPORT_FORMATS = ["json", "cyclonedx", "spdx", "sarif", "report-input"] as const;
 
 export function jobRoutes(app: Hono<Env>, k: Kit): void {
@@ -60,11 +63,15 @@ export function jobRoutes(app: Hono<Env>, k: Kit): void {
         last = shown;
       };
       let ended = false;
+      let poll: NodeJS.Timeout | undefined;
+      let live = false;
       const done = new Promise<void>((resolveDone) => {
         const onEvent = (e: JobEvent) => {
           if (ended) return;
-          if (e.type === "progress") progress(e.progress);
-          else {
+          if (e.type === "progress") {
+            live = true;
+            progress(e.progress);
+          } else {
             ended = true;
             o.pool.events.off(job.id, onEvent);
             // the final state as the caller may see it (a view the registry cannot give now: the job as stored)
@@ -77,13 +84,17 @@ export function jobRoutes(app: Hono<Env>, k: Kit): void {
           o.pool.events.off(job.id, onEvent);
           resolveDone();
         });
-        // the job may have ended between the route's read and the listener
-        void o.pool.get(job.id).then((now = job) => {
-          if (now.status !== "queued" && now.status !== "running") onEvent({ type: "end", job: now });
-          else if (now.progress) progress(now.progress);
-        }, () => resolveDone());
+        // the job as stored: it may have ended between the route's read and the listener, and a
+        // job run elsewhere (another server on the database, a queue's worker) sends no events here
+        const check = () => o.pool.get(job.id).then((now = job) => {
+          // (a job this server runs ends by its event, after its alerts are recorded)
+          if (now.status !== "queued" && now.status !== "running" && !o.pool.runsHere(job.id)) onEvent({ type: "end", job: now });
+          else if (now.progress && !live) progress(now.progress); // stored progress lags the live events
+        });
+        void check().catch(() => resolveDone());
+        poll = setInterval(() => void check().catch(() => undefined), POLL_MS);
       });
-      await done;
+      await done.finally(() => clearInterval(poll));
     });
   });
   app.get("/api/jobs/:id/export/:format", k.may("jobs.export"), async (c) => {
