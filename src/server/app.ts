@@ -55,7 +55,7 @@ export function buildApp(o: AppOptions): Hono<Env> {
 
   const authenticate: MiddlewareHandler<Env> = async (c, next) => {
     const m = /^Bearer (\S+)$/.exec(c.req.header("authorization") ?? "");
-    const p = m?.[1] ? principalOf(o.db, m[1]) : undefined;
+    const p = m?.[1] ? await principalOf(o.state, m[1]) : undefined;
     if (!p) throw new HttpRefusal(401, "a valid API token is required (Authorization: Bearer <token>)");
     const now = Date.now();
     const w = windows.get(p.tokenId);

@@ -19,6 +19,7 @@ export type JobKind = "scan" | "register" | "compare" | "tree" | "trace";
 
 export interface JobInput {
   kind: JobKind;
+  /** Where the registry is, as the api functions take it: a SQLite file or a postgres:// URL. */
   registry: string;
   params: Record<string, unknown>;
 }

@@ -1,120 +1,148 @@
 /**
  * @module server/jobs
- * Jobs in the registry database, run by a bounded pool of worker threads (kept for the next job;
- * a cancelled job's worker is terminated and replaced when needed). A job is queued, then
- * running, then done, failed or cancelled; its parameters, last progress and result are rows of
- * `server_jobs`, so a restart finds queued jobs (and re-queues those that were running) and keeps
- * finished ones. Listeners get progress and the final state (the server streams them as SSE).
+ * Jobs run by a bounded pool of worker threads (kept for the next job; a cancelled job's worker is
+ * terminated and replaced when needed). A job is queued, then running, then done, failed or
+ * cancelled; its rows are the queue's (state/state.ts JobQueue: the registry's SQLite file or its
+ * Postgres database), so a restart finds queued jobs (and re-queues those that were running) and
+ * keeps finished ones. Each worker opens the registry itself from its location (a file or a URL).
+ * Listeners get progress and the final state (the server streams them as SSE).
+ *
+ * The pool only submits, claims, reports and completes through the JobQueue: a queue kept
+ * elsewhere (pg-boss) plugs in there. A queue that cannot be reached (Postgres down) leaves jobs
+ * where they are and the pool tries again a second later (a finished job's outcome is kept until
+ * it is stored); it never throws out of a worker's event.
  */
-import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { rmSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../io/module-worker.js";
-import type { Registry } from "../registry/open.js";
 import type { JobInput, JobKind, JobMessage } from "./job-worker.js";
+import type { Job, JobQueue } from "./state/state.js";
 
-export type JobStatus = "queued" | "running" | "done" | "failed" | "cancelled";
-
-export interface Job {
-  id: string;
-  kind: JobKind;
-  tokenId: number;
-  params: Record<string, unknown>;
-  status: JobStatus;
-  progress: { stage: string; done: number; total: number } | null;
-  result: unknown;
-  error: { code: string; message: string } | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export type { Job, JobStatus } from "./state/state.js";
 
 export type JobEvent = { type: "progress"; progress: NonNullable<Job["progress"]> } | { type: "end"; job: Job };
 
-type Row = { id: string; kind: JobKind; token_id: number; params_json: string; status: JobStatus; progress_json: string | null; result_json: string | null; error_json: string | null; created_at: string; finished_at: string | null };
-
-const parse = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
-const jobOf = (r: Row): Job => ({
-  id: r.id, kind: r.kind, tokenId: r.token_id, params: JSON.parse(r.params_json) as Record<string, unknown>, status: r.status,
-  progress: parse(r.progress_json), result: parse(r.result_json), error: parse(r.error_json), createdAt: r.created_at, finishedAt: r.finished_at,
-});
+/** Milliseconds before the pool tries a queue that failed again. */
+const RETRY_MS = 1000;
+/** How often the pool looks for jobs queued by others (another server on the database), milliseconds. */
+const LOOK_MS = 2000;
 
 export interface JobPoolOptions {
-  db: Registry;
-  registryFile: string;
+  queue: JobQueue;
+  /** The registry's location as the api functions take it: a SQLite file or a postgres:// URL. */
+  registry: string;
   /** Jobs running at once (worker threads). */
   workers: number;
   /** Called in the server thread when a job has finished well (alerts). */
-  onDone?: (job: Job) => void;
+  onDone?: (job: Job) => Promise<void>;
 }
 
 export class JobPool {
   readonly events = new EventEmitter();
   private readonly running = new Map<string, Worker>();
+  /** Jobs whose worker has ended, until their end is stored and announced. */
+  private readonly ending = new Set<string>();
   /** Workers waiting for their next job. */
   private readonly idle: Worker[] = [];
   private closed = false;
+  /** One pump at a time; `again`: asked to pump while pumping. */
+  private pumping = false;
+  private again = false;
+  private retry: NodeJS.Timeout | undefined;
+  private look: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: JobPoolOptions) {
     this.events.setMaxListeners(0);
-    // a restart: jobs that were running start again
-    o.db.prepare("UPDATE server_jobs SET status = 'queued', progress_json = NULL WHERE status = 'running'").run();
   }
 
-  get(id: string): Job | undefined {
-    const r = this.o.db.prepare("SELECT * FROM server_jobs WHERE id = ?").get(id) as Row | undefined;
-    return r && jobOf(r);
-  }
-
-  /** Finished (done) jobs of a kind, newest first: one token's, or everyone's (tokenId null). */
-  finished(kind: JobKind, tokenId: number | null, limit: number): Job[] {
-    const rows = (tokenId === null
-      ? this.o.db.prepare("SELECT * FROM server_jobs WHERE kind = ? AND status = 'done' ORDER BY finished_at DESC, rowid DESC LIMIT ?").all(kind, limit)
-      : this.o.db.prepare("SELECT * FROM server_jobs WHERE kind = ? AND status = 'done' AND token_id = ? ORDER BY finished_at DESC, rowid DESC LIMIT ?").all(kind, tokenId, limit)) as Row[];
-    return rows.map(jobOf);
-  }
-
-  /** Jobs of a token still queued or running. */
-  active(tokenId: number): number {
-    return Number(this.o.db.prepare("SELECT count(*) FROM server_jobs WHERE token_id = ? AND status IN ('queued', 'running')").pluck().get(tokenId));
-  }
-
-  submit(kind: JobKind, tokenId: number, params: Record<string, unknown>): Job {
-    const id = randomUUID();
-    this.o.db.prepare("INSERT INTO server_jobs (id, kind, token_id, params_json, status, created_at) VALUES (?, ?, ?, ?, 'queued', ?)")
-      .run(id, kind, tokenId, JSON.stringify(params), new Date().toISOString());
+  /**
+   * A (re)start: jobs that were running are queued again, then started as workers allow — those
+   * submitted here at once, those queued by others within LOOK_MS.
+   */
+  async start(): Promise<void> {
+    await this.o.queue.requeueRunning();
     this.pump();
-    return this.get(id) as Job;
+    this.look = setInterval(() => this.pump(), LOOK_MS);
+    this.look.unref();
+  }
+
+  get(id: string): Promise<Job | undefined> {
+    return this.o.queue.get(id);
+  }
+
+  finished(kind: JobKind, tokenId: number | null, limit: number): Promise<Job[]> {
+    return this.o.queue.finished(kind, tokenId, limit);
+  }
+
+  active(tokenId: number): Promise<number> {
+    return this.o.queue.active(tokenId);
+  }
+
+  async submit(kind: JobKind, tokenId: number, params: Record<string, unknown>): Promise<Job> {
+    const job = await this.o.queue.add(kind, tokenId, params);
+    this.pump();
+    return job;
+  }
+
+  /** Whether this pool is running the job (or storing its end): its end will be an event here. */
+  runsHere(id: string): boolean {
+    return this.running.has(id) || this.ending.has(id);
   }
 
   /** Cancel a queued or running job; returns it (unchanged if it had already ended). */
-  cancel(id: string): Job | undefined {
+  async cancel(id: string): Promise<Job | undefined> {
+    const { job, changed } = await this.o.queue.cancel(id);
     const worker = this.running.get(id);
-    if (worker) {
+    if (changed && worker) {
       this.running.delete(id);
       void worker.terminate();
     }
-    const changed = this.o.db.prepare("UPDATE server_jobs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('queued', 'running')").run(new Date().toISOString(), id).changes;
-    const job = this.get(id);
     if (changed && job) this.end(job);
     this.pump();
     return job;
   }
 
-  /** Start queued jobs while workers are free. */
+  /** Start queued jobs while workers are free (in the background; failures retried). */
   pump(): void {
-    while (!this.closed && this.running.size < this.o.workers) {
-      const r = this.o.db.prepare("SELECT * FROM server_jobs WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1").get() as Row | undefined;
-      if (!r) return;
-      this.start(jobOf(r));
+    if (this.closed) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
     }
+    this.pumping = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.closed && this.running.size < this.o.workers) {
+            const job = await this.o.queue.claim();
+            if (!job) break;
+            if (this.closed) break; // claimed while closing: running, so queued again at the next start
+            this.run(job);
+          }
+        } while (this.again && !this.closed);
+      } catch {
+        this.later();
+      } finally {
+        this.pumping = false;
+      }
+    })();
   }
 
-  private start(job: Job): void {
-    this.o.db.prepare("UPDATE server_jobs SET status = 'running' WHERE id = ?").run(job.id);
+  private later(): void {
+    if (this.retry || this.closed) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.pump();
+    }, RETRY_MS);
+    this.retry.unref();
+  }
+
+  private run(job: Job): void {
     const worker = this.idle.pop() ?? startModuleWorker(new URL("./job-worker.ts", import.meta.url), import.meta.url, null);
     if (!worker) {
-      this.finish(job.id, "failed", null, { code: "internal", message: "no worker thread could be started" });
+      void this.finish(job.id, "failed", null, { code: "internal", message: "no worker thread could be started" });
       return;
     }
     this.running.set(job.id, worker);
@@ -124,7 +152,7 @@ export class JobPool {
       worker.off("error", onError);
       worker.off("exit", onExit);
     };
-    const settle = (status: JobStatus, result: unknown, error: Job["error"], reusable: boolean) => {
+    const settle = (status: "done" | "failed", result: unknown, error: Job["error"], reusable: boolean) => {
       if (ended) return;
       ended = true;
       detach();
@@ -132,12 +160,12 @@ export class JobPool {
       this.running.delete(job.id);
       if (reusable && !this.closed) this.idle.push(worker);
       else void worker.terminate();
-      this.finish(job.id, status, result, error);
+      void this.finish(job.id, status, result, error);
     };
     const onMessage = (m: JobMessage) => {
       if (m.type === "progress") {
         const progress = { stage: m.stage, done: m.done, total: m.total };
-        this.o.db.prepare("UPDATE server_jobs SET progress_json = ? WHERE id = ? AND status = 'running'").run(JSON.stringify(progress), job.id);
+        this.o.queue.progress(job.id, progress).catch(() => undefined); // the next one, or the end, says more
         this.events.emit(job.id, { type: "progress", progress } satisfies JobEvent);
       } else if (m.type === "done") settle("done", m.result, null, true);
       else settle("failed", null, m.error, true);
@@ -147,16 +175,23 @@ export class JobPool {
     worker.on("message", onMessage);
     worker.on("error", onError);
     worker.on("exit", onExit);
-    worker.postMessage({ kind: job.kind, registry: this.o.registryFile, params: job.params } satisfies JobInput);
+    worker.postMessage({ kind: job.kind, registry: this.o.registry, params: job.params } satisfies JobInput);
   }
 
-  private finish(id: string, status: JobStatus, result: unknown, error: Job["error"]): void {
-    this.o.db.prepare("UPDATE server_jobs SET status = ?, result_json = ?, error_json = ?, finished_at = ? WHERE id = ? AND status = 'running'")
-      .run(status, result === null ? null : JSON.stringify(result), error === null ? null : JSON.stringify(error), new Date().toISOString(), id);
-    const job = this.get(id);
-    if (job) {
-      if (job.status === "done") this.o.onDone?.(job);
-      this.end(job);
+  private async finish(id: string, status: "done" | "failed", result: unknown, error: Job["error"]): Promise<void> {
+    this.ending.add(id);
+    try {
+      const job = await this.o.queue.complete(id, status, result, error);
+      if (job) {
+        if (job.status === "done") await this.o.onDone?.(job).catch(() => undefined);
+        this.end(job);
+      }
+      this.ending.delete(id);
+    } catch {
+      // the queue cannot be reached: the outcome is kept here and stored once it is back (or, if
+      // the server stops first, the job is still running there and runs again at the next start)
+      if (!this.closed) setTimeout(() => void this.finish(id, status, result, error), RETRY_MS).unref();
+      return;
     }
     this.pump();
   }
@@ -167,9 +202,11 @@ export class JobPool {
     this.events.emit(job.id, { type: "end", job } satisfies JobEvent);
   }
 
-  /** Stop every worker; running jobs stay `running` in the database and restart with the server. */
+  /** Stop every worker; running jobs stay `running` in the queue and restart with the server. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retry);
+    clearInterval(this.look);
     const workers = [...this.running.values(), ...this.idle];
     this.running.clear();
     this.idle.length = 0;

@@ -7,18 +7,19 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { HIDDEN_REGISTRY } from "../api/scan-views.js";
 import { PedigreeError } from "../errors.js";
-import type { Registry } from "../registry/open.js";
-import { list } from "../registry/store.js";
-import { audit } from "./audit.js";
+import type { RegistryBackend } from "../registry/backend.js";
 import { HttpRefusal } from "./http-errors.js";
-import type { Job, JobPool } from "./jobs.js";
+import type { JobPool } from "./jobs.js";
 import { allowed, type Endpoint, type Principal } from "./roles.js";
+import type { Job, ServerState } from "./state/state.js";
 import { saveUpload, TooLargeError } from "./upload.js";
 import { canSee, scanView, type ScanView, type StoredScan } from "./visibility.js";
 
 export interface AppOptions {
-  db: Registry;
-  registryFile: string;
+  /** Tokens, audit log, alerts and job rows. */
+  state: ServerState;
+  /** The models (list, show, remove, issued copies): the SQLite file or the Postgres database. */
+  registry: RegistryBackend;
   pool: JobPool;
   /** Folders whose models clients may name by path. */
   roots: string[];
@@ -49,20 +50,20 @@ export interface Kit {
   discard(c: Ctx): Promise<void>;
   /** Streams the request body to a fresh folder (size-limited: 413); the file's name from ?filename=. */
   upload(c: Ctx): Promise<{ folder: string; file: string; filename: string }>;
-  submit(c: Ctx, kind: Job["kind"], params: Record<string, unknown>): Response;
+  submit(c: Ctx, kind: Job["kind"], params: Record<string, unknown>): Promise<Response>;
   /** Registered models' owner and tier, by name. */
-  modelInfo(): Map<string, { owner: string; tier: string }>;
+  modelInfo(): Promise<Map<string, { owner: string; tier: string }>>;
   /** A finished scan job's result as `p` may see it (null: a job without views, for admins only). */
-  scanOf(job: Job, p: Principal): ScanView | null;
-  jobView(job: Job, p: Principal): Record<string, unknown>;
+  scanOf(job: Job, p: Principal): Promise<ScanView | null>;
+  jobView(job: Job, p: Principal): Promise<Record<string, unknown>>;
   /**
    * A job's progress as `p` may see it: a scan's comparisons are counted for admins only (their
    * number is the registry's size while it is small); the others see the stage without counts.
    */
   progressView(job: Pick<Job, "kind">, progress: Job["progress"], p: Principal): Job["progress"];
-  auditScanRead(job: Job, p: Principal): void;
+  auditScanRead(job: Job, p: Principal): Promise<void>;
   /** The job named in the path, when it is the caller's (or the caller is an admin); else 404. */
-  ownJob(c: Ctx): Job;
+  ownJob(c: Ctx): Promise<Job>;
 }
 
 export function makeKit(o: AppOptions): Kit {
@@ -121,17 +122,17 @@ export function makeKit(o: AppOptions): Kit {
         throw e;
       }
     },
-    submit(c, kind, params) {
+    async submit(c, kind, params) {
       const p = c.get("principal");
-      if (o.pool.active(p.tokenId) >= o.maxJobsPerToken) throw new HttpRefusal(429, `at most ${o.maxJobsPerToken} jobs at once per token`);
-      return c.json(kit.jobView(o.pool.submit(kind, p.tokenId, params), p), 202);
+      if ((await o.pool.active(p.tokenId)) >= o.maxJobsPerToken) throw new HttpRefusal(429, `at most ${o.maxJobsPerToken} jobs at once per token`);
+      return c.json(await kit.jobView(await o.pool.submit(kind, p.tokenId, params), p), 202);
     },
-    modelInfo: () => new Map(list(o.db).map((m) => [m.name, { owner: m.owner, tier: m.tier }])),
-    scanOf: (job, p) => scanView(p, job.result as StoredScan, kit.modelInfo()),
+    modelInfo: async () => new Map((await o.registry.list()).map((m) => [m.name, { owner: m.owner, tier: m.tier }])),
+    scanOf: async (job, p) => scanView(p, job.result as StoredScan, await kit.modelInfo()),
     progressView: (job, progress, p) => (progress && job.kind === "scan" && progress.stage === "compare" && p.role !== "admin" ? { stage: "compare", done: 0, total: 0 } : progress),
-    jobView(job, p) {
+    async jobView(job, p) {
       let result = job.result;
-      if (job.kind === "scan" && job.status === "done") result = kit.scanOf(job, p);
+      if (job.kind === "scan" && job.status === "done") result = await kit.scanOf(job, p);
       // a tree is made of the models the caller may see; the registry's file is the server's business
       if (job.kind === "tree" && job.status === "done" && p.role !== "admin") {
         const r = result as { document: Record<string, unknown> };
@@ -143,14 +144,14 @@ export function makeKit(o: AppOptions): Kit {
       if (typeof shownParams.path === "string" && typeof params.upload === "string") shownParams.path = shownParams.filename;
       return { ...rest, progress: kit.progressView(job, job.progress, p), params: shownParams, result };
     },
-    auditScanRead(job, p) {
+    async auditScanRead(job, p) {
       if (job.kind !== "scan" || job.status !== "done") return;
       const shown = (job.result as StoredScan).document.matches.filter((m) => m.tier !== "open" && canSee(p, m)).map((m) => m.name);
-      if (shown.length) audit(o.db, p, "read-scan", job.id, { models: shown });
+      if (shown.length) await o.state.audit(p, "read-scan", job.id, { models: shown });
     },
-    ownJob(c) {
+    async ownJob(c) {
       const p = c.get("principal");
-      const job = o.pool.get(c.req.param("id") ?? "");
+      const job = await o.pool.get(c.req.param("id") ?? "");
       if (!job || (p.role !== "admin" && job.tokenId !== p.tokenId)) throw new HttpRefusal(404, "no such job");
       return job;
     },

@@ -37,7 +37,8 @@ function operation(id: string, o: Op) {
       [String(o.ok)]: o.sse
         ? { description: "Server-sent events: `progress` ({stage, done, total}), then one of `done`, `failed`, `cancelled` with the job", content: { "text/event-stream": { schema: { type: "string" } } } }
         : { description: o.ok === 202 ? "the job, queued" : "ok", content: { "application/json": { schema: o.ok === 202 ? ref("Job") : { type: "object" } } } },
-      ...(o.endpoint ? { 401: error, 403: error, 429: error } : {}),
+      // 503: the registry cannot be reached (a Postgres registry that is down)
+      ...(o.endpoint ? { 401: error, 403: error, 429: error, 503: error } : {}),
       ...(o.body ? { 413: error } : {}),
       400: error,
       404: error,

@@ -1,6 +1,7 @@
 /**
  * @module server/start
- * `pedigree serve` as a library call: open (or create) the registry, add the server's tables,
+ * `pedigree serve` as a library call: open (or create) the registry — a SQLite file or a Postgres
+ * database — and the server's state beside it (state/), add the server's tables,
  * make a first admin token when there is none, start the job pool and listen. Returns the URL,
  * that first token's secret (shown once) and a close() that stops listening and the workers.
  */
@@ -8,12 +9,17 @@ import { serve, type ServerType } from "@hono/node-server";
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { RegistryBackend } from "../registry/backend.js";
+import { openBackend, sqliteBackend } from "../registry/connect.js";
+import { registryLocation } from "../registry/location.js";
 import { defaultRegistryPath, openRegistry } from "../registry/open.js";
-import { buildApp, type AppOptions } from "./app.js";
-import { addAlert } from "./audit.js";
-import { JobPool, type Job } from "./jobs.js";
-import { ensureServerTables } from "./schema.js";
-import { adminCount, createToken } from "./tokens.js";
+import { buildApp } from "./app.js";
+import { recordAlerts } from "./audit.js";
+import { JobPool } from "./jobs.js";
+import { PgServerState } from "./state/postgres.js";
+import { SqliteServerState } from "./state/sqlite.js";
+import type { ServerState } from "./state/state.js";
+import { createToken } from "./tokens.js";
 
 export interface ServeOptions {
   registry?: string;
@@ -39,47 +45,69 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-interface ScanMatches {
-  document: { suspect: { path: string }; matches: Array<{ name: string; owner: string; tier: string; verdict: string; log10PValue: number }> };
+interface Opened {
+  /** The location the job workers open: the file's absolute path, or the URL as given. */
+  location: string;
+  registry: RegistryBackend;
+  state: ServerState;
+  close(): Promise<void>;
 }
 
-/**
- * Every match of a finished scan against a gated or closed model, for its owner, with the p-value
- * of the bounded view (api/scan-views.ts): owners may not learn the registry's size either.
- */
-function recordAlerts(db: AppOptions["db"], job: Job): void {
-  if (job.kind !== "scan") return;
-  const r = job.result as ScanMatches & { views?: { bounded: ScanMatches } };
-  const doc = (r.views?.bounded ?? r).document;
-  const suspect = typeof job.params.filename === "string" ? `upload ${job.params.filename}` : doc.suspect.path;
-  for (const m of doc.matches) {
-    if (m.tier === "open" || m.verdict === "independent") continue;
-    addAlert(db, m.owner, { model: m.name, tier: m.tier, jobId: job.id, suspect, verdict: m.verdict, log10PValue: m.log10PValue, at: new Date().toISOString() }, job.tokenId);
+/** The registry and the server's state beside it: in the SQLite file, or in the Postgres database. */
+async function openStores(given: string | undefined): Promise<Opened> {
+  const loc = registryLocation(given);
+  if (loc.kind === "sqlite") {
+    const location = resolve(loc.file ?? defaultRegistryPath());
+    const db = openRegistry(location);
+    try {
+      return { location, registry: sqliteBackend(db), state: new SqliteServerState(db), close: async () => void db.close() };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+  const registry = await openBackend(loc.url);
+  try {
+    const state = await PgServerState.open(loc.url, loc.name);
+    return { location: loc.url, registry, state, close: async () => void (await Promise.all([state.close(), registry.close()])) };
+  } catch (e) {
+    await registry.close();
+    throw e;
   }
 }
 
 export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
-  const registry = resolve(o.registry ?? defaultRegistryPath());
-  const db = openRegistry(registry);
-  ensureServerTables(db);
-  const adminToken = adminCount(db) === 0 ? createToken(db, "admin", null, "first admin").secret : undefined;
-  const uploadDir = resolve(o.uploadDir ?? join(tmpdir(), `pedigree-uploads-${process.pid}`));
-  mkdirSync(uploadDir, { recursive: true });
-  const pool = new JobPool({ db, registryFile: registry, workers: o.workers ?? 2, onDone: (job) => recordAlerts(db, job) });
-  const app = buildApp({
-    db, registryFile: registry, pool, roots: (o.roots ?? []).map((r) => resolve(r)), uploadDir,
-    maxUploadBytes: o.maxUploadBytes ?? 2 << 30, maxJsonBytes: 64 << 10, maxJobsPerToken: o.maxJobsPerToken ?? 4, rateLimit: o.rateLimit ?? 600,
-  });
+  const stores = await openStores(o.registry);
+  const { state, registry } = stores;
+  let pool: JobPool | undefined;
+  try {
+    const adminToken = (await state.adminCount()) === 0 ? (await createToken(state, "admin", null, "first admin")).secret : undefined;
+    const uploadDir = resolve(o.uploadDir ?? join(tmpdir(), `pedigree-uploads-${process.pid}`));
+    mkdirSync(uploadDir, { recursive: true });
+    pool = new JobPool({ queue: state.jobs, registry: stores.location, workers: o.workers ?? 2, onDone: (job) => recordAlerts(state, job) });
+    const app = buildApp({
+      state, registry, pool, roots: (o.roots ?? []).map((r) => resolve(r)), uploadDir,
+      maxUploadBytes: o.maxUploadBytes ?? 2 << 30, maxJsonBytes: 64 << 10, maxJobsPerToken: o.maxJobsPerToken ?? 4, rateLimit: o.rateLimit ?? 600,
+    });
+    await pool.start();
+    return await listen(o, app, adminToken, registry.name, pool, stores);
+  } catch (e) {
+    await pool?.close();
+    await stores.close();
+    throw e;
+  }
+}
+
+async function listen(o: ServeOptions, app: ReturnType<typeof buildApp>, adminToken: string | undefined, name: string, pool: JobPool, stores: Opened): Promise<RunningServer> {
   const host = o.host ?? "127.0.0.1";
   const server = await new Promise<ServerType>((ok) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: o.port ?? 8080 }, () => ok(s));
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
-  pool.pump();
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-    registry,
+    registry: name,
     adminToken,
     routes: [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`))]
       .map((k) => ({ method: k.split(" ")[0] as string, path: k.split(" ")[1] as string })),
@@ -89,7 +117,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
       if ("closeAllConnections" in server) server.closeAllConnections();
       await closed;
       await pool.close();
-      db.close();
+      await stores.close();
     },
   };
 }

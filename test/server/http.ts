@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Role } from "../../src/server/roles.js";
 import { startServer, type RunningServer, type ServeOptions } from "../../src/server/start.js";
 import { devPath } from "../../src/test-support/dev-truth.js";
+import { createTestDatabase } from "../../src/test-support/postgres.js";
 import { tempDir } from "../../src/test-support/tmp.js";
 
 export const ROOT = devPath("");
@@ -64,9 +65,25 @@ export interface Lab {
   job(who: Role | "ownerB", method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/**
+ * The lab's registry: a SQLite file in its folder or, with `$PEDIGREE_SERVE_TESTS=postgres`, a
+ * Postgres database of its own, dropped when the server closes (test/postgres/serve-suite.test.ts
+ * runs these tests so).
+ */
+async function labServer(dir: string, opts: ServeOptions): Promise<RunningServer> {
+  const base = { registry: join(dir, "lab.db"), port: 0, roots: [ROOT], workers: 2, uploadDir: join(dir, "uploads") };
+  if (process.env.PEDIGREE_SERVE_TESTS !== "postgres" || opts.registry !== undefined) return startServer({ ...base, ...opts });
+  const db = await createTestDatabase();
+  const s = await startServer({ ...base, registry: db.url, ...opts }).catch(async (e: unknown) => {
+    await db.drop();
+    throw e;
+  });
+  return { ...s, close: async () => void (await s.close().finally(() => db.drop())) };
+}
+
 export async function startLab(opts: ServeOptions = {}): Promise<Lab> {
   const dir = tempDir("pedigree-serve-");
-  const s = await startServer({ registry: join(dir, "lab.db"), port: 0, roots: [ROOT], workers: 2, uploadDir: join(dir, "uploads"), ...opts });
+  const s = await labServer(dir, opts);
   const admin = client(s, s.adminToken);
   const make = async (role: Role, org?: string) => {
     const r = await admin.call("POST", "/api/tokens", { role, org, label: `${role} ${org ?? ""}` });

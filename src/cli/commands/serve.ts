@@ -37,7 +37,7 @@ export function registerServe(program: Command): void {
     .option("--root <dir>", "a folder whose models clients may name by path (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--workers <n>", "jobs run at once, each in a worker thread", "2")
     .option("--max-upload <MB>", "largest upload accepted, in MB", "2048")
-    .addHelpText("after", "\nExample:\n  pedigree serve --root ./models --port 8080\n  curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8080/api/models\n")
+    .addHelpText("after", "\nExample:\n  pedigree serve --root ./models --port 8080\n  pedigree serve --registry postgres://pedigree@db/registry --root ./models\n  curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8080/api/models\n")
     .action(async (opts: Opts) => {
       const port = int(opts.port, "--port", 0, 65535);
       const workers = int(opts.workers, "--workers", 1, 64);

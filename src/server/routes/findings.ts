@@ -8,8 +8,6 @@
  */
 import type { Hono } from "hono";
 import { PedigreeError } from "../../errors.js";
-import { list } from "../../registry/store.js";
-import { audit } from "../audit.js";
 import type { Env, Kit } from "../kit.js";
 
 interface FindingDoc {
@@ -21,22 +19,22 @@ interface FindingDoc {
 
 export function findingRoutes(app: Hono<Env>, k: Kit): void {
   const { o } = k;
-  app.get("/api/findings", k.may("findings"), (c) => {
+  app.get("/api/findings", k.may("findings"), async (c) => {
     const p = c.get("principal");
     const limit = Number(c.req.query("limit") ?? "100");
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new PedigreeError("usage", "limit must be a whole number from 1 to 1000");
     const model = c.req.query("model");
     const severity = c.req.query("severity");
-    const registered = list(o.db);
+    const registered = await o.registry.list();
     const ours = new Set(registered.filter((m) => p.role === "owner" && m.owner === p.org).map((m) => m.name));
     const closed = new Set(registered.filter((m) => m.tier !== "open").map((m) => m.name));
     // owners and admins look at everyone's scans; the others at their own
-    const jobs = o.pool.finished("scan", p.role === "owner" || p.role === "admin" ? null : p.tokenId, limit);
+    const jobs = await o.pool.finished("scan", p.role === "owner" || p.role === "admin" ? null : p.tokenId, limit);
     const out: Array<Record<string, unknown>> = [];
     for (const job of jobs) {
       const mine = job.tokenId === p.tokenId;
       if (!mine && p.role === "owner" && !(job.result as { document: { matches: Array<{ name: string }> } }).document.matches.some((m) => ours.has(m.name))) continue;
-      const view = k.scanOf(job, p);
+      const view = await k.scanOf(job, p);
       if (!view) continue;
       const doc = view.document as unknown as { suspect: { name: string | null; path: string }; findings: FindingDoc[] };
       const suspect = doc.suspect.name ?? doc.suspect.path;
@@ -47,7 +45,7 @@ export function findingRoutes(app: Hono<Env>, k: Kit): void {
       }
     }
     const shown = [...new Set(out.map((f) => f.about).filter((a): a is string => typeof a === "string" && closed.has(a)))];
-    if (shown.length) audit(o.db, p, "read-findings", "findings", { models: shown });
+    if (shown.length) await o.state.audit(p, "read-findings", "findings", { models: shown });
     return c.json({ findings: out });
   });
 }

@@ -7,12 +7,14 @@
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { PedigreeError } from "../../errors.js";
-import { list } from "../../registry/store.js";
 import { HttpRefusal } from "../http-errors.js";
 import type { Job, JobEvent } from "../jobs.js";
 import type { Env, Kit } from "../kit.js";
 import { underRoots } from "../roots.js";
 import { canSee } from "../visibility.js";
+
+/** How often a job's event stream reads the job as stored, milliseconds. */
+const POLL_MS = 2000;
 
 export const SCAN_EXPORT_FORMATS = ["json", "cyclonedx", "spdx", "sarif", "report-input"] as const;
 
@@ -34,23 +36,23 @@ export function jobRoutes(app: Hono<Env>, k: Kit): void {
     const p = c.get("principal");
     const b = await k.body(c);
     const wanted = Array.isArray(b.only) ? new Set(b.only.map(String)) : undefined;
-    const only = list(o.db).filter((m) => canSee(p, m) && (!wanted || wanted.has(m.name))).map((m) => m.name);
+    const only = (await o.registry.list()).filter((m) => canSee(p, m) && (!wanted || wanted.has(m.name))).map((m) => m.name);
     // never an empty list: api/tree reads that as "every registered model"
     if (only.length === 0) throw new PedigreeError("not-found", "no registered model the token may see is among those asked for");
     return k.submit(c, "tree", { only });
   });
 
-  app.get("/api/jobs/:id", k.may("jobs.show"), (c) => {
-    const job = k.ownJob(c);
-    k.auditScanRead(job, c.get("principal"));
-    return c.json(k.jobView(job, c.get("principal")));
+  app.get("/api/jobs/:id", k.may("jobs.show"), async (c) => {
+    const job = await k.ownJob(c);
+    await k.auditScanRead(job, c.get("principal"));
+    return c.json(await k.jobView(job, c.get("principal")));
   });
-  app.delete("/api/jobs/:id", k.may("jobs.cancel"), (c) => {
-    const job = o.pool.cancel(k.ownJob(c).id) as Job;
-    return c.json(k.jobView(job, c.get("principal")));
+  app.delete("/api/jobs/:id", k.may("jobs.cancel"), async (c) => {
+    const job = (await o.pool.cancel((await k.ownJob(c)).id)) as Job;
+    return c.json(await k.jobView(job, c.get("principal")));
   });
-  app.get("/api/jobs/:id/events", k.may("jobs.show"), (c) => {
-    const job = k.ownJob(c);
+  app.get("/api/jobs/:id/events", k.may("jobs.show"), async (c) => {
+    const job = await k.ownJob(c);
     const p = c.get("principal");
     return streamSSE(c, async (stream) => {
       let last = "";
@@ -60,12 +62,21 @@ export function jobRoutes(app: Hono<Env>, k: Kit): void {
         if (shown !== last) void stream.writeSSE({ event: "progress", data: shown });
         last = shown;
       };
+      let ended = false;
+      let poll: NodeJS.Timeout | undefined;
+      let live = false;
       const done = new Promise<void>((resolveDone) => {
         const onEvent = (e: JobEvent) => {
-          if (e.type === "progress") progress(e.progress);
-          else {
+          if (ended) return;
+          if (e.type === "progress") {
+            live = true;
+            progress(e.progress);
+          } else {
+            ended = true;
             o.pool.events.off(job.id, onEvent);
-            void stream.writeSSE({ event: e.job.status, data: JSON.stringify(k.jobView(e.job, p)) }).then(resolveDone);
+            // the final state as the caller may see it (a view the registry cannot give now: the job as stored)
+            void k.jobView(e.job, p).then((v) => JSON.stringify(v), () => JSON.stringify({ id: e.job.id, status: e.job.status }))
+              .then((data) => stream.writeSSE({ event: e.job.status, data })).then(resolveDone, resolveDone);
           }
         };
         o.pool.events.on(job.id, onEvent);
@@ -73,22 +84,28 @@ export function jobRoutes(app: Hono<Env>, k: Kit): void {
           o.pool.events.off(job.id, onEvent);
           resolveDone();
         });
-        const now = o.pool.get(job.id) as Job;
-        if (now.status !== "queued" && now.status !== "running") onEvent({ type: "end", job: now });
-        else if (now.progress) progress(now.progress);
+        // the job as stored: it may have ended between the route's read and the listener, and a
+        // job run elsewhere (another server on the database, a queue's worker) sends no events here
+        const check = () => o.pool.get(job.id).then((now = job) => {
+          // (a job this server runs ends by its event, after its alerts are recorded)
+          if (now.status !== "queued" && now.status !== "running" && !o.pool.runsHere(job.id)) onEvent({ type: "end", job: now });
+          else if (now.progress && !live) progress(now.progress); // stored progress lags the live events
+        });
+        void check().catch(() => resolveDone());
+        poll = setInterval(() => void check().catch(() => undefined), POLL_MS);
       });
-      await done;
+      await done.finally(() => clearInterval(poll));
     });
   });
-  app.get("/api/jobs/:id/export/:format", k.may("jobs.export"), (c) => {
-    const job = k.ownJob(c);
+  app.get("/api/jobs/:id/export/:format", k.may("jobs.export"), async (c) => {
+    const job = await k.ownJob(c);
     const p = c.get("principal");
     const format = c.req.param("format") as (typeof SCAN_EXPORT_FORMATS)[number];
     if (!SCAN_EXPORT_FORMATS.includes(format)) throw new PedigreeError("usage", `format must be one of ${SCAN_EXPORT_FORMATS.join(", ")}`);
     if (job.kind !== "scan" || job.status !== "done") throw new PedigreeError("not-found", "exports are made from finished scan jobs");
-    const view = k.scanOf(job, p);
+    const view = await k.scanOf(job, p);
     if (!view) throw new HttpRefusal(404, "this scan was stored without the views its exports are made from");
-    k.auditScanRead(job, p);
+    await k.auditScanRead(job, p);
     return c.json((format === "json" ? view.document : view.exports[format]) as object);
   });
 }

@@ -9,11 +9,9 @@
  */
 import { basename, sep } from "node:path";
 import type { Hono } from "hono";
-import { recipients } from "../../api/trace.js";
 import { PedigreeError, q } from "../../errors.js";
 import { metaProblem, TIERS, type ModelMeta, type Tier } from "../../registry/metadata.js";
-import { get, list, remove, type ModelEntry } from "../../registry/store.js";
-import { audit } from "../audit.js";
+import type { ModelEntry } from "../../registry/store.js";
 import { HttpRefusal } from "../http-errors.js";
 import type { Ctx, Env, Kit } from "../kit.js";
 import type { Principal } from "../roles.js";
@@ -40,22 +38,22 @@ function metaOf(p: Principal, b: Record<string, unknown>): ModelMeta {
 export function modelRoutes(app: Hono<Env>, k: Kit): void {
   const { o } = k;
   /** The named model, when the caller may see it (404 otherwise, the same as for no such model). */
-  const visible = (c: Ctx): ModelEntry => {
-    const e = get(o.db, c.req.param("name") ?? "");
+  const visible = async (c: Ctx): Promise<ModelEntry> => {
+    const e = await o.registry.get(c.req.param("name") ?? "");
     if (!e || !canSee(c.get("principal"), e)) throw new PedigreeError("not-found", `no model named ${q(c.req.param("name") ?? "")}`);
     return e;
   };
 
-  app.get("/api/models", k.may("models.list"), (c) => {
+  app.get("/api/models", k.may("models.list"), async (c) => {
     const p = c.get("principal");
     const search = (c.req.query("q") ?? "").toLowerCase();
     const tier = c.req.query("tier");
-    const models = list(o.db).filter((m) => canSee(p, m) && (!tier || m.tier === tier) && (!search || `${m.name} ${m.owner} ${m.license ?? ""}`.toLowerCase().includes(search)));
+    const models = (await o.registry.list()).filter((m) => canSee(p, m) && (!tier || m.tier === tier) && (!search || `${m.name} ${m.owner} ${m.license ?? ""}`.toLowerCase().includes(search)));
     return c.json({ models });
   });
-  app.get("/api/models/:name", k.may("models.show"), (c) => {
-    const e = visible(c);
-    if (e.tier !== "open") audit(o.db, c.get("principal"), "read-model", e.name, { tier: e.tier });
+  app.get("/api/models/:name", k.may("models.show"), async (c) => {
+    const e = await visible(c);
+    if (e.tier !== "open") await o.state.audit(c.get("principal"), "read-model", e.name, { tier: e.tier });
     // a model registered from an upload: its file, not the server's upload folder
     const path = e.summary.path.startsWith(o.uploadDir + sep) ? basename(e.summary.path) : e.summary.path;
     return c.json({ ...e, summary: { ...e.summary, path } });
@@ -67,49 +65,49 @@ export function modelRoutes(app: Hono<Env>, k: Kit): void {
       let meta: ModelMeta;
       try {
         meta = metaOf(p, { ...c.req.query(), recipients: c.req.queries("recipients") });
-        if (get(o.db, meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered`);
+        if (await o.registry.get(meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered`);
       } catch (e) {
         await k.discard(c);
         throw e;
       }
       const saved = await k.upload(c);
-      audit(o.db, p, "register", meta.name, { tier: meta.tier, owner: meta.owner, upload: saved.filename });
+      await o.state.audit(p, "register", meta.name, { tier: meta.tier, owner: meta.owner, upload: saved.filename });
       return k.submit(c, "register", { path: saved.file, upload: saved.folder, filename: saved.filename, meta });
     }
     const b = await k.body(c);
     const meta = metaOf(p, b);
-    if (get(o.db, meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered`);
+    if (await o.registry.get(meta.name)) throw new PedigreeError("conflict", `a model named ${q(meta.name)} is already registered`);
     const path = underRoots(b.path, o.roots);
-    audit(o.db, p, "register", meta.name, { tier: meta.tier, owner: meta.owner });
+    await o.state.audit(p, "register", meta.name, { tier: meta.tier, owner: meta.owner });
     return k.submit(c, "register", { path, meta });
   });
-  app.delete("/api/models/:name", k.may("models.remove"), (c) => {
+  app.delete("/api/models/:name", k.may("models.remove"), async (c) => {
     const p = c.get("principal");
-    const e = visible(c);
+    const e = await visible(c);
     if (p.role === "owner" && e.owner !== p.org) throw new HttpRefusal(403, "an owner token removes only its organisation's models");
-    const removed = remove(o.db, e.name);
-    audit(o.db, p, "remove", e.name, { tier: e.tier });
+    const removed = await o.registry.remove(e.name);
+    await o.state.audit(p, "remove", e.name, { tier: e.tier });
     return c.json({ removed });
   });
   /** The named model, when the caller is an admin or an owner of its organisation. */
-  const owned = (c: Ctx, what: string): ModelEntry => {
+  const owned = async (c: Ctx, what: string): Promise<ModelEntry> => {
     const p = c.get("principal");
-    const e = visible(c);
+    const e = await visible(c);
     if (p.role === "owner" && e.owner !== p.org) throw new HttpRefusal(403, `${what} the owning organisation's owners and admins only`);
     return e;
   };
   app.post("/api/models/:name/trace", k.may("models.trace"), async (c) => {
-    const e = owned(c, "issued copies are traced for");
+    const e = await owned(c, "issued copies are traced for");
     const b = await k.body(c);
     const params = { model: e.name, suspect: underRoots(b.suspect, o.roots), master: underRoots(b.master, o.roots), key: underRoots(b.key, o.roots) };
-    audit(o.db, c.get("principal"), "trace", e.name, { tier: e.tier });
+    await o.state.audit(c.get("principal"), "trace", e.name, { tier: e.tier });
     return k.submit(c, "trace", params);
   });
   app.get("/api/models/:name/recipients", k.may("models.recipients"), async (c) => {
     const p = c.get("principal");
-    const e = owned(c, "issued copies are shown to");
-    const { model, recipients: copies } = await recipients({ model: e.name, registry: o.db });
-    audit(o.db, p, "read-recipients", e.name, { tier: e.tier, copies: copies.length });
-    return c.json({ model, recipients: copies });
+    const e = await owned(c, "issued copies are shown to");
+    const copies = await o.registry.issued(e.name);
+    await o.state.audit(p, "read-recipients", e.name, { tier: e.tier, copies: copies.length });
+    return c.json({ model: e.name, recipients: copies.map((r) => ({ model: e.name, ...r })) });
   });
 }

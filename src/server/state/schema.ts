@@ -1,5 +1,5 @@
 /**
- * @module server/schema
+ * @module server/state/schema
  * The server's own tables, kept in the registry's SQLite file beside the models (created if
  * missing; the registry's schema and version are untouched):
  * - `server_tokens`: API tokens, stored as the sha256 of the secret (a 256-bit random value, so a
@@ -10,7 +10,7 @@
  * - `server_audit`: append-only (triggers refuse UPDATE and DELETE): who read closed material,
  *   tokens made, models registered or removed.
  */
-import type { Registry } from "../registry/open.js";
+import type { Registry } from "../../registry/open.js";
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS server_tokens (
