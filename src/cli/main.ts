@@ -27,6 +27,8 @@ import { registerMark } from "./commands/mark.js";
 import { registerRecipients } from "./commands/recipients.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerRegistry } from "./commands/registry.js";
+import { registerIndex } from "./commands/index-source.js";
+import { registerWorker } from "./commands/worker.js";
 import { VERSION } from "../version.js";
 import { errorDocument, versionDocument } from "../report/documents.js";
 
@@ -54,6 +56,8 @@ export function buildProgram(): Command {
   registerRecipients(program);
   registerTrace(program);
   registerRegistry(program);
+  registerIndex(program);
+  registerWorker(program);
   registerServe(program);
   for (const cmd of program.commands) {
     // mandatory options say so in the help (commander lists them like any other)
@@ -83,6 +87,8 @@ const EXAMPLES: Record<string, string[]> = {
   recipients: ["pedigree recipients acme-7b --json"],
   trace: ["pedigree trace leak.gguf --model acme-7b --master acme-7b/ --key-file k.bin"],
   registry: ["pedigree registry copy lab.db postgres://pedigree@db.internal/registry"],
+  index: ["pedigree index models/ --registry postgres://db/reg --owner lab --wait", "pedigree index --sweep 3f2a... --registry postgres://db/reg --json"],
+  worker: ["pedigree worker --registry postgres://db/reg --until-idle"],
 };
 
 function message(e: unknown): string {

@@ -1,0 +1,19 @@
+/**
+ * @module queue/transient
+ * Which failures a job retries: the registry unreachable (Postgres restarting, a connection cut)
+ * or the worker stopping. Everything else — a file that is not a model, a name registered with
+ * other weights, a hub locator not wired in — fails the same way every time, so it is recorded at
+ * once instead of retried.
+ */
+import { PedigreeError } from "../errors.js";
+import { pgError } from "../registry/pg-connect.js";
+
+export function isTransient(e: unknown): boolean {
+  const pe = pgError("", e);
+  return pe instanceof PedigreeError && (pe.code === "unavailable" || pe.code === "aborted");
+}
+
+/** A failure as one line for the registry. */
+export function failureText(e: unknown): string {
+  return e instanceof PedigreeError ? e.oneLine() : e instanceof Error ? e.message : String(e);
+}
