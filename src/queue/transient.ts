@@ -9,6 +9,10 @@ import { PedigreeError } from "../errors.js";
 import { pgError } from "../registry/pg-connect.js";
 
 export function isTransient(e: unknown): boolean {
+  const cause = e instanceof PedigreeError ? e.cause : e;
+  // a database not accepting connections for now (ALTER DATABASE ... ALLOW_CONNECTIONS false), too many connections
+  const code = String((cause as { code?: unknown } | undefined)?.code ?? "");
+  if (code === "55000" || code === "53300") return true;
   const pe = pgError("", e);
   return pe instanceof PedigreeError && (pe.code === "unavailable" || pe.code === "aborted");
 }
