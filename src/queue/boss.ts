@@ -1,22 +1,22 @@
 /**
  * @module queue/boss
  * pg-boss on the registry's database, in its own schema (settings.ts's BOSS_SCHEMA): started
- * (its tables created or migrated on first use, under pg-boss's own lock), one queue per job kind
+ * on the queue's pool (its tables created or migrated on first use, under pg-boss's own lock), one queue per job kind
  * created, every background error handed to `onError` (an unhandled 'error' event would end the
  * process: a Postgres restart makes a few). pg-boss's maintenance archives finished jobs; expiry
  * is swept by the workers themselves (worker.ts), more often than pg-boss would.
  */
 import PgBoss from "pg-boss";
+import type pg from "pg";
 import { pgError } from "../registry/pg-connect.js";
 import { JOB_KINDS, queueOf } from "./kinds.js";
 import { BOSS_SCHEMA, type QueueSettings } from "./settings.js";
 
-export async function startBoss(url: string, name: string, settings: QueueSettings, onError: (e: unknown) => void): Promise<PgBoss> {
+export async function startBoss(pool: pg.Pool, name: string, settings: QueueSettings, onError: (e: unknown) => void): Promise<PgBoss> {
   const boss = new PgBoss({
-    connectionString: url,
+    // pg-boss on our pool (pg-connect.ts): its connections cut by a restart never crash the process
+    db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await pool.query(text, values)).rows }) },
     schema: BOSS_SCHEMA,
-    max: 3,
-    application_name: "pedigree-queue",
     schedule: false,
     expireInSeconds: settings.expireInSeconds,
     retryLimit: settings.retryLimit,

@@ -2,7 +2,7 @@
  * @module queue/open-queue
  * Everything a job side needs on one Postgres registry: the registry itself (backend.ts, migrated:
  * the sweep tables come with it), a pool for the queue's own tables (index_sweeps, index_entries,
- * job_results) and pg-boss. A SQLite registry is refused: jobs need Postgres.
+ * job_results) and pg-boss, which runs on that pool too. A SQLite registry is refused: jobs need Postgres.
  */
 import type PgBoss from "pg-boss";
 import type pg from "pg";
@@ -40,8 +40,8 @@ export async function openQueue(registry: string | undefined, opts: { settings?:
   const backend = await openBackend(url);
   let pool: pg.Pool | undefined;
   try {
-    pool = await connectPool(url, name, 3);
-    const boss = await startBoss(url, name, settings, opts.onError ?? (() => undefined));
+    pool = await connectPool(url, name, 4);
+    const boss = await startBoss(pool, name, settings, opts.onError ?? (() => undefined));
     const p = pool;
     return {
       name, url, backend, pool: p, boss, settings,

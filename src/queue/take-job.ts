@@ -19,9 +19,21 @@ export interface TakenJob {
   retryLimit: number;
 }
 
-export async function takeJob(boss: PgBoss): Promise<TakenJob | undefined> {
+export async function takeJob(boss: PgBoss, pool: pg.Pool): Promise<TakenJob | undefined> {
+  // pg-boss's fetch swallows every error (an unreachable registry looks like an empty queue):
+  // run it on a connection wrapper that keeps the error, and throw it
+  let failure: unknown;
+  const db = { executeSql: async (text: string, values: unknown[]) => {
+    try {
+      return { rows: (await pool.query(text, values)).rows };
+    } catch (e) {
+      failure ??= e;
+      throw e;
+    }
+  } };
   for (const kind of JOB_KINDS) {
-    const [job] = await boss.fetch<unknown>(queueOf(kind), { batchSize: 1, includeMetadata: true });
+    const [job] = await boss.fetch<unknown>(queueOf(kind), { batchSize: 1, includeMetadata: true, db });
+    if (failure !== undefined) throw failure;
     if (job) return { kind, id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit };
   }
   return undefined;

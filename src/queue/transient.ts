@@ -13,6 +13,8 @@ export function isTransient(e: unknown): boolean {
   // a database not accepting connections for now (ALTER DATABASE ... ALLOW_CONNECTIONS false), too many connections
   const code = String((cause as { code?: unknown } | undefined)?.code ?? "");
   if (code === "55000" || code === "53300") return true;
+  // a pooled client whose connection was cut while it was checked out
+  if (cause instanceof Error && /not queryable|connection error/i.test(cause.message)) return true;
   const pe = pgError("", e);
   return pe instanceof PedigreeError && (pe.code === "unavailable" || pe.code === "aborted");
 }

@@ -79,7 +79,7 @@ async function slot(queue: Queue, stop: AbortController, untilIdle: boolean, sta
   let pause = pollingIntervalSeconds * 1000;
   while (!stop.signal.aborted && !state.idle) {
     try {
-      const job = await takeJob(queue.boss);
+      const job = await takeJob(queue.boss, queue.pool);
       recovered();
       pause = pollingIntervalSeconds * 1000;
       if (job) {
