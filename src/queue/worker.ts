@@ -4,14 +4,15 @@
  * its signal is aborted — or, with `untilIdle`, until nothing is left anywhere (queue empty,
  * nothing held by any worker). Taking no new job once aborted, it aborts the running ones (they
  * go back to the queue) and returns. The registry unreachable (Postgres restarting) is waited
- * out: every loop retries with a growing pause, and reports the outage once and the recovery once.
+ * out — at start as well as later: every loop retries with a growing pause, and reports the outage
+ * once and the recovery once.
  * It also sweeps expired jobs back into the queue, so a job held by a killed worker is retried
  * within the expiry (settings.ts). Library code: no signal handlers, no exit.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError } from "../errors.js";
 import type { JobKind } from "./kinds.js";
-import { openQueue, type Queue } from "./open-queue.js";
+import { openQueue, postgresRegistry, type Queue } from "./open-queue.js";
 import { runJob } from "./run-job.js";
 import type { QueueSettings } from "./settings.js";
 import { queueIdle, takeJob } from "./take-job.js";
@@ -45,12 +46,16 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const concurrency = opts.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError("--concurrency must be an integer from 1 to 64");
   const emit = opts.onEvent ?? (() => undefined);
-  const queue = await openQueue(opts.registry, { settings: opts.settings });
+  const state = { jobs: 0, failed: 0, busy: 0, idle: false, down: false };
+  const queue = await connect(opts, (e) => {
+    if (!state.down) emit({ type: "unavailable", error: failureText(e) });
+    state.down = true;
+  });
+  if (!queue) return { registry: postgresRegistry(opts.registry).name, jobs: 0, failed: 0, stopped: "signal" };
   const stop = new AbortController();
   const onAbort = () => stop.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
-  const state = { jobs: 0, failed: 0, busy: 0, idle: false, down: false };
   const outage = (e: unknown) => {
     if (!state.down) emit({ type: "unavailable", error: failureText(e) });
     state.down = true;
@@ -70,6 +75,22 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     await queue.close();
   }
   return { registry: queue.name, jobs: state.jobs, failed: state.failed, stopped: state.idle ? "idle" : "signal" };
+}
+
+/** Opens the queue, waiting out an unreachable registry (undefined: the signal came first). */
+async function connect(opts: WorkerOptions, outage: (e: unknown) => void): Promise<Queue | undefined> {
+  let pause = 500;
+  while (!opts.signal?.aborted) {
+    try {
+      return await openQueue(opts.registry, { settings: opts.settings });
+    } catch (e) {
+      if (!isTransient(e)) throw e;
+      outage(e);
+    }
+    await sleep(pause, undefined, { signal: opts.signal }).catch(() => undefined);
+    pause = Math.min(pause * 2, 5000);
+  }
+  return undefined;
 }
 
 type State = { jobs: number; failed: number; busy: number; idle: boolean; down: boolean };
