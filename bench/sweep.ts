@@ -9,10 +9,10 @@
  *    without the queue, is timed too.
  * 2. Faults: a list file naming every dev model `--copies` times (A.1, A.2, ...) swept undisturbed by
  *    2 workers, then again into another database while a worker is SIGKILLed at random moments
- *    (`--kills`, 20) and replaced, and Postgres is restarted once (pg_ctl -m immediate) halfway
+ *    (`--kills`, 20; each time one of the connected workers, picked at random) and replaced, and Postgres is restarted once (pg_ctl -m immediate) halfway
  *    through the kills; the two registries must be equal, every entry counted once, none failed.
  *
- * Options: --workers 1,2,4  --kills 20  --copies 12  --job-timeout 3
+ * Options: --workers 1,2,4  --kills 20  --copies 20  --job-timeout 3
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -31,7 +31,7 @@ const args = process.argv.slice(2);
 const value = (name: string, d: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] as string) : d);
 const WORKERS = value("--workers", "1,2,4").split(",").filter(Boolean).map(Number);
 const KILLS = Number(value("--kills", "20"));
-const COPIES = Number(value("--copies", "12"));
+const COPIES = Number(value("--copies", "20"));
 const JOB_TIMEOUT = Number(value("--job-timeout", "3"));
 const FOLDER = sharedPath("dev-families");
 
@@ -109,16 +109,18 @@ async function faults(cluster: Cluster): Promise<void> {
   const url = await database(cluster);
   const id = await enqueue(url, list);
   const workers = [startWorker(url, ["--until-idle"]), startWorker(url, ["--until-idle"])];
-  const live = () => workers.filter((w) => w.alive());
+  // a victim is a live worker that has connected (its first line written): kills land on working processes
+  const live = () => workers.filter((w) => w.alive() && /worker on/.test(w.log()));
   let kills = 0;
   let restarted = false;
   const t0 = performance.now();
+  while ((await sweepProgress(url, id)).settled === 0) await sleep(100);
   while (kills < KILLS) {
     await sleep(300 + Math.random() * 1200);
+    while (live().length === 0) await sleep(100);
     const p = await sweepProgress(url, id).catch(() => undefined);
     if (p?.finished) break;
-    const victim = live()[Math.floor(Math.random() * live().length)];
-    if (!victim) break;
+    const victim = live()[Math.floor(Math.random() * live().length)] as WorkerProcess;
     victim.child.kill("SIGKILL");
     kills++;
     workers.push(startWorker(url, ["--until-idle"]));
