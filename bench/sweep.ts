@@ -9,10 +9,12 @@
  *    without the queue, is timed too.
  * 2. Faults: a list file naming every dev model `--copies` times (A.1, A.2, ...) swept undisturbed by
  *    2 workers, then again into another database while a worker is SIGKILLed at random moments
- *    (`--kills`, 20; each time one of the connected workers, picked at random) and replaced, and Postgres is restarted once (pg_ctl -m immediate) halfway
- *    through the kills; the two registries must be equal, every entry counted once, none failed.
+ *    (`--kills`, 20, spread over the sweep: kill i once i/22 of the entries are settled, within a
+ *    second after; the victim one of the connected workers, at random) and replaced, and Postgres is
+ *    restarted once (pg_ctl -m immediate) after the middle kill; the two registries must be equal,
+ *    every entry counted once, none failed.
  *
- * Options: --workers 1,2,4  --kills 20  --copies 20  --job-timeout 3
+ * Options: --workers 1,2,4  --kills 20  --copies 12  --job-timeout 3
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +25,7 @@ import { folderEntries } from "../src/queue/folder-source.js";
 import { enqueueSweep } from "../src/queue/enqueue.js";
 import { openQueue } from "../src/queue/open-queue.js";
 import { postgresBin, startCluster, withDatabase, type Cluster } from "../src/test-support/postgres.js";
-import { registryPrints, startWorker, sweepProgress, type WorkerProcess } from "../src/test-support/queue.js";
+import { registryPrints, startWorker, sweepProgress, untilSettled, type WorkerProcess } from "../src/test-support/queue.js";
 import { sharedPath } from "../src/test-support/shared.js";
 import { tempDir } from "../src/test-support/tmp.js";
 
@@ -31,7 +33,7 @@ const args = process.argv.slice(2);
 const value = (name: string, d: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] as string) : d);
 const WORKERS = value("--workers", "1,2,4").split(",").filter(Boolean).map(Number);
 const KILLS = Number(value("--kills", "20"));
-const COPIES = Number(value("--copies", "20"));
+const COPIES = Number(value("--copies", "12"));
 const JOB_TIMEOUT = Number(value("--job-timeout", "3"));
 const FOLDER = sharedPath("dev-families");
 
@@ -114,20 +116,24 @@ async function faults(cluster: Cluster): Promise<void> {
   let kills = 0;
   let restarted = false;
   const t0 = performance.now();
-  while ((await sweepProgress(url, id)).settled === 0) await sleep(100);
-  while (kills < KILLS) {
-    await sleep(300 + Math.random() * 1200);
-    while (live().length === 0) await sleep(100);
-    const p = await sweepProgress(url, id).catch(() => undefined);
-    if (p?.finished) break;
-    const victim = live()[Math.floor(Math.random() * live().length)] as WorkerProcess;
-    victim.child.kill("SIGKILL");
+  // kill i once i/(kills+2) of the entries are settled, at a random moment within the next second:
+  // the kills are spread over the whole sweep; Postgres restarts after the middle one
+  for (let i = 1; i <= KILLS; i++) {
+    const p = await untilSettled(url, id, Math.floor((i * total) / (KILLS + 2)));
+    if (p.finished) break;
+    await sleep(Math.random() * 1000);
+    let cands = live();
+    while (cands.length === 0) {
+      await sleep(100);
+      cands = live();
+    }
+    (cands[Math.floor(Math.random() * cands.length)] as WorkerProcess).child.kill("SIGKILL");
     kills++;
     workers.push(startWorker(url, ["--until-idle"]));
-    if (!restarted && kills === Math.ceil(KILLS / 2)) {
+    if (!restarted && i === Math.ceil(KILLS / 2)) {
       cluster.restart();
       restarted = true;
-      console.log(`  Postgres restarted after kill ${kills} (${p?.settled ?? "?"}/${total} settled)`);
+      console.log(`  Postgres restarted after kill ${kills} (${p.settled}/${total} settled)`);
     }
   }
   const settledAtLastKill = (await sweepProgress(url, id)).settled;

@@ -3,7 +3,8 @@
  * `pedigree worker --until-idle` processes: the registry then holds exactly what registering each
  * model directly gives (same names, same fingerprint bytes); the sweep's counts and outcomes are in
  * the registry (pedigree.index/1); sweeping again writes nothing (every entry unchanged); a list
- * file names its entries; a SQLite registry is refused in one line, exit 2.
+ * file names its entries; SIGTERM stops a worker (exit 0); a SQLite registry is refused in one
+ * line, exit 2.
  */
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
@@ -82,6 +83,15 @@ test("a list file names its entries; a missing model fails its entry only", asyn
   const done = index(["--sweep", sweep.sweep.id, "--wait"]);
   assert.deepEqual([done.sweep.done, done.sweep.failed], [1, 1]);
   assert.deepEqual(done.entries?.map((e) => [e.name, e.outcome]), [["B-again", "registered"], ["C-copy", "failed"]]);
+});
+
+test("SIGTERM stops a worker: exit 0, stopped by a signal", async () => {
+  const w = startWorker(queued.url);
+  while (!/worker on/.test(w.log())) await new Promise((r) => setTimeout(r, 100));
+  w.child.kill("SIGTERM");
+  const r = await w.exited;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /stopped by a signal/);
 });
 
 test("a SQLite registry is refused: jobs need Postgres", () => {
