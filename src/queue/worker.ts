@@ -47,15 +47,6 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError("--concurrency must be an integer from 1 to 64");
   const emit = opts.onEvent ?? (() => undefined);
   const state = { jobs: 0, failed: 0, busy: 0, idle: false, down: false };
-  const queue = await connect(opts, (e) => {
-    if (!state.down) emit({ type: "unavailable", error: failureText(e) });
-    state.down = true;
-  });
-  if (!queue) return { registry: postgresRegistry(opts.registry).name, jobs: 0, failed: 0, stopped: "signal" };
-  const stop = new AbortController();
-  const onAbort = () => stop.abort(opts.signal?.reason);
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  if (opts.signal?.aborted) onAbort();
   const outage = (e: unknown) => {
     if (!state.down) emit({ type: "unavailable", error: failureText(e) });
     state.down = true;
@@ -64,6 +55,13 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     if (state.down) emit({ type: "reconnected" });
     state.down = false;
   };
+  const queue = await connect(opts, outage);
+  if (!queue) return { registry: postgresRegistry(opts.registry).name, jobs: 0, failed: 0, stopped: "signal" };
+  recovered();
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(opts.signal?.reason);
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
   emit({ type: "started", registry: queue.name, concurrency });
   const expiry = expirySweeps(queue, stop.signal);
   try {
