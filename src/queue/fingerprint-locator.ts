@@ -3,14 +3,15 @@
  * The one place a register job turns a locator into a fingerprint: a local path is loaded and
  * fingerprinted in one streaming pass, with what its own files claim (a model card's base_model and
  * licence, GGUF general.base_model.*); a hub locator will be fingerprinted from byte ranges by
- * src/hub/ (local-path.ts refuses it until then).
+ * src/hub/ (refused as unsupported until it is wired in).
  */
 import { throwIfAborted } from "../api/cancel.js";
+import { UnsupportedError } from "../errors.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
 import type { Fingerprint } from "../fingerprint/types.js";
 import { loadModel } from "../load-model.js";
 import { localPath } from "./local-path.js";
-import type { Claims } from "./source-entry.js";
+import { isHubLocator, type Claims } from "./source-entry.js";
 
 export interface Located {
   fingerprint: Fingerprint;
@@ -19,6 +20,8 @@ export interface Located {
 }
 
 export async function fingerprintLocator(locator: string, signal?: AbortSignal): Promise<Located> {
+  // src/hub/ fingerprints hub+ locators from byte ranges (with the hub's claims): wired in here
+  if (isHubLocator(locator)) throw new UnsupportedError(locator, "fingerprinting a model on a hub is not wired in yet (src/hub/)");
   const path = localPath(locator);
   throwIfAborted(signal, "register");
   const model = loadModel(path);

@@ -4,7 +4,7 @@
  * (`pedigree-<kind>`); job data is plain JSON.
  */
 import type { Tier } from "../registry/metadata.js";
-import type { Claims, SourceEntry } from "./source-entry.js";
+import type { SourceEntry } from "./source-entry.js";
 
 export const JOB_KINDS = ["index", "register", "scan", "compare"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -51,4 +51,3 @@ export interface CompareJobData {
   b: string;
 }
 
-export type { Claims };

@@ -33,7 +33,7 @@ function eventLine(e: WorkerEvent): string {
 export function registerWorker(program: Command): void {
   program
     .command("worker")
-    .description("run queued jobs (index sweeps, registrations, scans) from a Postgres registry")
+    .description("run queued jobs from a Postgres registry: index sweeps, registrations, scans")
     .option("--registry <url>", "the postgres:// registry holding the queue (default: $PEDIGREE_REGISTRY)")
     .option("--concurrency <n>", "jobs at once in this process (run a worker per core)", "1")
     .option("--until-idle", "exit 0 once the queue is empty and no job is running")
