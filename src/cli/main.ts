@@ -114,7 +114,8 @@ export function overview(program: Command): string {
   const width = 80;
   const cmds = program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
   const pad = Math.max(...cmds.map((c) => c.name().length)) + 2;
-  const lines = [`pedigree ${VERSION}: ${program.description()}`, "usage: pedigree <command> [options]", "", "commands:"];
+  // one screen (24 lines) naming every command: no blank lines
+  const lines = [`pedigree ${VERSION}: ${program.description()}`, "usage: pedigree <command> [options]", "commands:"];
   for (const c of cmds) {
     const full = c.description().split("\n")[0] ?? "";
     // the description's first clause (before ':' or ';'), which says what the command is for
@@ -123,7 +124,7 @@ export function overview(program: Command): string {
     const comma = d.lastIndexOf(", ", room);
     lines.push(`  ${c.name().padEnd(pad)}${d.length <= room ? d : comma > 20 ? d.slice(0, comma) : `${d.slice(0, room - 3)}...`}`);
   }
-  lines.push("", "see 'pedigree <command> --help' for a command's options and an example");
+  lines.push("see 'pedigree <command> --help' for a command's options and an example");
   return lines.join("\n");
 }
 
