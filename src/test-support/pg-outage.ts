@@ -7,14 +7,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { testCluster } from "./postgres.js";
 
-export async function databaseOutage(url: string, ms: number): Promise<void> {
+/** Returns how many connections it cut. */
+export async function databaseOutage(url: string, ms: number): Promise<number> {
   const db = new URL(url).pathname.slice(1);
   const admin = new pg.Client({ connectionString: await testCluster() });
   await admin.connect();
   try {
     await admin.query(`ALTER DATABASE ${db} WITH ALLOW_CONNECTIONS false`);
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [db]);
+    const cut = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [db]);
     await sleep(ms);
+    return cut.rowCount ?? 0;
   } finally {
     await admin.query(`ALTER DATABASE ${db} WITH ALLOW_CONNECTIONS true`).catch(() => undefined);
     await admin.end();

@@ -26,6 +26,7 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** What it has written on stderr so far. */
   log(): string;
+  /** Running, and not sent a signal by us. */
   alive(): boolean;
   /** Resolves with the exit code (null when killed by a signal) and what it wrote. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
@@ -43,7 +44,7 @@ export function startWorker(url: string, args: string[] = []): WorkerProcess {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
     child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  return { child, exited, log: () => stderr, alive: () => child.exitCode === null && child.signalCode === null };
+  return { child, exited, log: () => stderr, alive: () => child.exitCode === null && child.signalCode === null && !child.killed };
 }
 
 /** Every model of a registry: name -> SHA-256 of its fingerprint parts (name and bytes, in order). */
