@@ -14,7 +14,8 @@
  *    restarted once (pg_ctl -m immediate) after the middle kill; the two registries must be equal,
  *    every entry counted once, none failed.
  *
- * Options: --workers 1,2,4  --kills 20  --copies 12  --job-timeout 3
+ * Options: --workers 1,2,4  --kills 20  --copies 12  --job-timeout 3  --steady (also the list of
+ * copies swept with each worker count: the rate once workers are up, start-up amortised)
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -96,11 +97,31 @@ async function throughput(cluster: Cluster): Promise<void> {
   }
 }
 
-async function faults(cluster: Cluster): Promise<void> {
+/** A list file naming every dev model COPIES times (A.1, A.2, ...), and its length. */
+function copiesList(): { list: string; total: number } {
   const models = folderEntries(FOLDER);
   const list = join(tempDir("pedigree-bench-sweep-"), "models.txt");
   writeFileSync(list, models.flatMap((m) => Array.from({ length: COPIES }, (_, i) => `${m.name}.${i + 1}\t${m.locator}`)).join("\n"));
-  const total = models.length * COPIES;
+  return { list, total: models.length * COPIES };
+}
+
+/** The longer sweep (the list of copies) with 1, 2 and 4 workers: the rate once the workers are up. */
+async function steadyThroughput(cluster: Cluster): Promise<void> {
+  const { list, total } = copiesList();
+  console.log(`\n${total} entries (each dev model ${COPIES} times under other names)`);
+  console.log("workers  sweep s  models/min");
+  for (const n of WORKERS) {
+    const url = await database(cluster);
+    const id = await enqueue(url, list);
+    await exitAll(Array.from({ length: n }, () => startWorker(url, ["--until-idle"])));
+    const s = await sweepSeconds(url, id);
+    console.log(`${String(n).padStart(7)}  ${s.seconds.toFixed(1).padStart(7)}  ${(s.total / s.seconds * 60).toFixed(0).padStart(10)}`);
+  }
+}
+
+async function faults(cluster: Cluster): Promise<void> {
+  const models = folderEntries(FOLDER);
+  const { list, total } = copiesList();
   const calm = await database(cluster);
   const calmId = await enqueue(calm, list);
   await exitAll([startWorker(calm, ["--until-idle"]), startWorker(calm, ["--until-idle"])]);
@@ -156,6 +177,7 @@ if (!bin) throw new Error("bench:sweep needs Postgres binaries (Debian: apt-get 
 const cluster = await startCluster(bin);
 try {
   await throughput(cluster);
+  if (args.includes("--steady")) await steadyThroughput(cluster);
   if (KILLS > 0) await faults(cluster);
 } finally {
   cluster.stop();
