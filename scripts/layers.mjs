@@ -10,7 +10,8 @@
 // hub (fingerprinting a hub's models through range requests) sits on fingerprint;
 // compare (the two-model test) and behaviour (the forward-pass test) sit on verdict; lineage (family trees) and mark (issuing marked
 // copies) on the registry; trace (naming a leaked copy's recipient) on scan, below the findings. server
-// sits below cli because `pedigree serve` is a CLI command that starts it; it never imports cli.
+// sits below cli because `pedigree serve` is a CLI command that starts it; it never imports cli. queue
+// (jobs on pg-boss in a Postgres registry: workers, index sweeps) runs api operations, below server.
 export const LAYERS = [
   ["errors", "version"],
   ["numeric", "io"],
@@ -31,6 +32,7 @@ export const LAYERS = [
   ["policy"],
   ["report"],
   ["api"],
+  ["queue"],
   ["server"],
   ["index", "cli"],
 ];

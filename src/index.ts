@@ -34,6 +34,17 @@ export type { FamilyTree } from "./lineage/tree.js";
 export type { ImportResult } from "./registry/import.js";
 export type { Generation, NextToken } from "./run/index.js";
 
+/** Jobs on a Postgres registry (pg-boss): index sweeps, workers, queued scans and compares. */
+export { indexSweep, type IndexSweepOptions, type IndexSweep } from "./queue/index-sweep.js";
+export { runWorker, type WorkerOptions, type WorkerEvent, type WorkerSummary } from "./queue/worker.js";
+export { openQueue, type Queue } from "./queue/open-queue.js";
+export { enqueueSweep, enqueueScan, enqueueCompare } from "./queue/enqueue.js";
+export { jobResult, type JobResult } from "./queue/job-results.js";
+export { sweepEntries, sweepStatus, type SweepStatus, type EntryOutcome } from "./queue/sweeps.js";
+export { INDEX_SCHEMA, WORKER_SCHEMA } from "./queue/documents.js";
+export type { SourceEntry, Claims } from "./queue/source-entry.js";
+export type { QueueSettings } from "./queue/settings.js";
+
 /** Errors: every failure is a PedigreeError with a machine-readable `code`. */
 export { PedigreeError, BadInputError, UnsupportedError, UsageError, AbortedError, ERROR_CODES, type ErrorCode } from "./errors.js";
 

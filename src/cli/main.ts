@@ -27,6 +27,8 @@ import { registerMark } from "./commands/mark.js";
 import { registerRecipients } from "./commands/recipients.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerRegistry } from "./commands/registry.js";
+import { registerIndex } from "./commands/index-source.js";
+import { registerWorker } from "./commands/worker.js";
 import { VERSION } from "../version.js";
 import { errorDocument, versionDocument } from "../report/documents.js";
 
@@ -54,6 +56,8 @@ export function buildProgram(): Command {
   registerRecipients(program);
   registerTrace(program);
   registerRegistry(program);
+  registerIndex(program);
+  registerWorker(program);
   registerServe(program);
   for (const cmd of program.commands) {
     // mandatory options say so in the help (commander lists them like any other)
@@ -83,6 +87,8 @@ const EXAMPLES: Record<string, string[]> = {
   recipients: ["pedigree recipients acme-7b --json"],
   trace: ["pedigree trace leak.gguf --model acme-7b --master acme-7b/ --key-file k.bin"],
   registry: ["pedigree registry copy lab.db postgres://pedigree@db.internal/registry"],
+  index: ["pedigree index models/ --registry postgres://db/reg --owner lab --wait", "pedigree index --sweep 3f2a... --registry postgres://db/reg --json"],
+  worker: ["pedigree worker --registry postgres://db/reg --until-idle"],
 };
 
 function message(e: unknown): string {
@@ -108,7 +114,8 @@ export function overview(program: Command): string {
   const width = 80;
   const cmds = program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
   const pad = Math.max(...cmds.map((c) => c.name().length)) + 2;
-  const lines = [`pedigree ${VERSION}: ${program.description()}`, "usage: pedigree <command> [options]", "", "commands:"];
+  // one screen (24 lines) naming every command: no blank lines
+  const lines = [`pedigree ${VERSION}: ${program.description()}`, "usage: pedigree <command> [options]", "commands:"];
   for (const c of cmds) {
     const full = c.description().split("\n")[0] ?? "";
     // the description's first clause (before ':' or ';'), which says what the command is for
@@ -117,7 +124,7 @@ export function overview(program: Command): string {
     const comma = d.lastIndexOf(", ", room);
     lines.push(`  ${c.name().padEnd(pad)}${d.length <= room ? d : comma > 20 ? d.slice(0, comma) : `${d.slice(0, room - 3)}...`}`);
   }
-  lines.push("", "see 'pedigree <command> --help' for a command's options and an example");
+  lines.push("see 'pedigree <command> --help' for a command's options and an example");
   return lines.join("\n");
 }
 

@@ -35,6 +35,9 @@ export async function connectPool(url: string, name: string, max = 4): Promise<p
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // an idle client's error (the server restarted) must not crash the process: the next query fails instead
   pool.on("error", () => undefined);
+  // nor a checked-out client's between two queries (a transaction's): its next query fails, and the
+  // pool drops it when it is released
+  pool.on("connect", (c) => c.on("error", () => undefined));
   try {
     const c = await pool.connect();
     c.release();

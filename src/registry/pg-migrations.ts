@@ -61,6 +61,41 @@ export const PG_MIGRATIONS: readonly string[] = [
     UNIQUE (model_id, recipient)
   );
   `,
+  // jobs (src/queue/): index sweeps with their counts, one outcome row per entry, and the results
+  // of scan and compare jobs. The jobs themselves live in pg-boss's own schema (pedigree_boss).
+  `
+  CREATE TABLE index_sweeps (
+    id text PRIMARY KEY,
+    source text NOT NULL,
+    defaults_json text NOT NULL CHECK (defaults_json::jsonb IS NOT NULL),
+    total integer CHECK (total IS NULL OR total >= 0),
+    done integer NOT NULL DEFAULT 0 CHECK (done >= 0),
+    failed integer NOT NULL DEFAULT 0 CHECK (failed >= 0),
+    started_at text NOT NULL,
+    listed_at text,
+    finished_at text,
+    error text
+  );
+  CREATE TABLE index_entries (
+    sweep_id text NOT NULL REFERENCES index_sweeps (id) ON DELETE CASCADE,
+    name text NOT NULL,
+    locator text NOT NULL,
+    claims_json text CHECK (claims_json IS NULL OR claims_json::jsonb IS NOT NULL),
+    outcome text CHECK (outcome IS NULL OR outcome IN ('registered', 'unchanged', 'failed')),
+    model_id integer,
+    error text,
+    finished_at text,
+    PRIMARY KEY (sweep_id, name)
+  );
+  CREATE TABLE job_results (
+    job_id text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('scan', 'compare')),
+    request_json text NOT NULL,
+    document_json text CHECK (document_json IS NULL OR document_json::jsonb IS NOT NULL),
+    error text,
+    finished_at text NOT NULL
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -56,6 +56,8 @@ export interface Cluster {
   /** URL of the cluster's `postgres` database, as a superuser. */
   url: string;
   stop(): void;
+  /** Restarts the server at once (pg_ctl -m immediate: connections cut, as in a crash), same port. */
+  restart(): void;
 }
 
 /** Starts a throwaway cluster (initdb, pg_ctl start); `stop()` stops it and removes its folder. */
@@ -80,7 +82,9 @@ export async function startCluster(bin: string): Promise<Cluster> {
     stop();
     throw new Error(`cannot start a throwaway Postgres cluster from ${bin}: ${(e as { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message}`, { cause: e });
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+  const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`;
+  const restart = () => run(join(bin, "pg_ctl"), ["-D", data, "-l", join(dir, "log"), "-o", opts, "-m", "immediate", "-w", "restart"], as);
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, restart };
 }
 
 let cluster: Promise<string> | undefined;

@@ -53,7 +53,7 @@ test("register, list, show, scan, tree, export, import, remove on a Postgres reg
   const a = await register({ model: devPath("A"), registry, meta: { name: "A", owner: "Lab A", tier: "closed", license: "apache-2.0" } });
   assert.equal(a.registry, registry);
   assert.equal(a.entry.name, "A");
-  assert.deepEqual(await tables(registry), ["fingerprint_parts", "index_lists", "issued_copies", "models", "pedigree_registry"]);
+  assert.deepEqual(await tables(registry), ["fingerprint_parts", "index_entries", "index_lists", "index_sweeps", "issued_copies", "job_results", "models", "pedigree_registry"]);
   await register({ model: devPath("B"), registry, meta: { name: "B", owner: "Lab B", tier: "gated", license: "mit", recipients: ["x", "y"] } });
   assert.equal(await codeOf(register({ model: devPath("A-ft"), registry, meta: { name: "A", owner: "x", tier: "open", license: "mit" } })), "conflict");
   assert.equal(await codeOf(register({ model: devPath("A-ft"), registry, meta: { name: " bad", owner: "x", tier: "open", license: "mit" } })), "usage");

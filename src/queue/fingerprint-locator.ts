@@ -1,0 +1,39 @@
+/**
+ * @module queue/fingerprint-locator
+ * The one place a register job turns a locator into a fingerprint: a local path is loaded and
+ * fingerprinted in one streaming pass, with what its own files claim (a model card's base_model and
+ * licence, GGUF general.base_model.*); a hub locator will be fingerprinted from byte ranges by
+ * src/hub/ (refused as unsupported until it is wired in).
+ */
+import { throwIfAborted } from "../api/cancel.js";
+import { UnsupportedError } from "../errors.js";
+import { computeFingerprint } from "../fingerprint/compute.js";
+import type { Fingerprint } from "../fingerprint/types.js";
+import { loadModel } from "../load-model.js";
+import { localPath } from "./local-path.js";
+import { isHubLocator, type Claims } from "./source-entry.js";
+
+export interface Located {
+  fingerprint: Fingerprint;
+  /** What the model's own files claim (undefined when they claim nothing). */
+  claims?: Claims;
+}
+
+export async function fingerprintLocator(locator: string, signal?: AbortSignal): Promise<Located> {
+  // src/hub/ fingerprints hub+ locators from byte ranges (with the hub's claims): wired in here
+  if (isHubLocator(locator)) throw new UnsupportedError(locator, "fingerprinting a model on a hub is not wired in yet (src/hub/)");
+  const path = localPath(locator);
+  throwIfAborted(signal, "register");
+  const model = loadModel(path);
+  try {
+    const fingerprint = computeFingerprint(model);
+    throwIfAborted(signal, "register");
+    const { baseModels, license } = model.declared;
+    const claims: Claims = {};
+    if (baseModels.length > 0) claims.baseModels = baseModels;
+    if (license !== undefined) claims.license = license;
+    return { fingerprint, claims: Object.keys(claims).length > 0 ? claims : undefined };
+  } finally {
+    model.close();
+  }
+}
