@@ -2,11 +2,11 @@
  * @module queue/fingerprint-locator
  * The one place a register job turns a locator into a fingerprint: a local path is loaded and
  * fingerprinted in one streaming pass, with what its own files claim (a model card's base_model and
- * licence, GGUF general.base_model.*); a hub locator will be fingerprinted from byte ranges by
- * src/hub/ (refused as unsupported until it is wired in).
+ * licence, GGUF general.base_model.*); a hub locator is fingerprinted from byte ranges by src/hub/,
+ * with what the hub's API claims (else what its files declare).
  */
 import { throwIfAborted } from "../api/cancel.js";
-import { UnsupportedError } from "../errors.js";
+import { fingerprintRemote, parseHubLocator } from "../hub/index.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
 import type { Fingerprint } from "../fingerprint/types.js";
 import { loadModel } from "../load-model.js";
@@ -20,8 +20,7 @@ export interface Located {
 }
 
 export async function fingerprintLocator(locator: string, signal?: AbortSignal): Promise<Located> {
-  // src/hub/ fingerprints hub+ locators from byte ranges (with the hub's claims): wired in here
-  if (isHubLocator(locator)) throw new UnsupportedError(locator, "fingerprinting a model on a hub is not wired in yet (src/hub/)");
+  if (isHubLocator(locator)) return hubFingerprint(locator, signal);
   const path = localPath(locator);
   throwIfAborted(signal, "register");
   const model = loadModel(path);
@@ -36,4 +35,15 @@ export async function fingerprintLocator(locator: string, signal?: AbortSignal):
   } finally {
     model.close();
   }
+}
+
+async function hubFingerprint(locator: string, signal?: AbortSignal): Promise<Located> {
+  const { hubUrl, id } = parseHubLocator(locator);
+  const r = await fingerprintRemote(hubUrl, id, { signal });
+  const baseModels = r.claims.baseModels.length > 0 ? r.claims.baseModels : r.declared.baseModels;
+  const license = r.claims.license ?? r.declared.license;
+  const claims: Claims = {};
+  if (baseModels.length > 0) claims.baseModels = baseModels;
+  if (license !== undefined) claims.license = license;
+  return { fingerprint: r.fingerprint, claims: Object.keys(claims).length > 0 ? claims : undefined };
 }

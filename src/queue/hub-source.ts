@@ -1,12 +1,14 @@
 /**
  * @module queue/hub-source
- * A Hugging Face-style hub as a source (`hub+http://host/...`). Listing a hub (its /api/models
- * pages, each model's base_model and licence claims) is src/hub/'s work; until it is wired in
- * here, a hub source is refused with an unsupported error.
+ * A Hugging Face-style hub as a source (`hub+http://host/`): every model its /api/models pages
+ * list, named by its id, with the base_model and licence its card data claims (src/hub/).
  */
-import { UnsupportedError } from "../errors.js";
+import { hubLocator, listHubModels } from "../hub/index.js";
 import type { SourceEntry } from "./source-entry.js";
 
-export function hubEntries(source: string, _signal?: AbortSignal): AsyncIterable<SourceEntry> {
-  throw new UnsupportedError(source, "indexing a hub is not wired in yet (src/hub/); index a folder or a list file");
+export async function* hubEntries(source: string, signal?: AbortSignal): AsyncIterable<SourceEntry> {
+  for await (const m of listHubModels(source, { signal })) {
+    const claims = { ...(m.baseModels.length > 0 ? { baseModels: m.baseModels } : {}), ...(m.license !== undefined ? { license: m.license } : {}) };
+    yield { name: m.id, locator: hubLocator(source, m.id), claims: Object.keys(claims).length > 0 ? claims : undefined };
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * Sources and what an entry is registered with: a folder's entries (sub-folders and weight files,
  * by name, nothing hidden or non-weight), a list file's lines (path or name<TAB>path, relative to
- * the file, comments skipped), a hub locator refused until src/hub/ is wired in, and claims put
+ * the file, comments skipped), a hub locator that names no model refused, and claims put
  * beside the fingerprint (or in the notes when the registry cannot store them as such).
  */
 import assert from "node:assert/strict";
@@ -43,11 +43,9 @@ test("a list file: path or name<TAB>path, relative to the file; hub lines kept a
   assert.throws(() => resolveSource(join(dir, "missing")), (e: unknown) => e instanceof PedigreeError && e.code === "not-found");
 });
 
-test("hub sources and locators are refused as unsupported until src/hub/ is wired in", async () => {
-  await assert.rejects(all("hub+http://127.0.0.1:9/"), (e: unknown) => e instanceof PedigreeError && e.code === "unsupported");
-  await assert.rejects(fingerprintLocator("hub+http://127.0.0.1:9/org/m"), (e: unknown) => e instanceof PedigreeError && e.code === "unsupported");
+test("a hub locator that names no model is bad input, before any request", async () => {
+  await assert.rejects(fingerprintLocator("hub+http://127.0.0.1:9/"), (e: unknown) => e instanceof PedigreeError && e.code === "bad-input");
 });
-
 test("claims beside the fingerprint: declared base and licence, else the sweep's; unstorable ones in the notes", () => {
   const d = { owner: "lab", tier: "open" as const, license: "mit" };
   assert.deepEqual(entryMeta("m", d, undefined), { name: "m", owner: "lab", tier: "open", license: "mit" });
