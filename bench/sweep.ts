@@ -14,15 +14,24 @@
  *    restarted once (pg_ctl -m immediate) after the middle kill; the two registries must be equal,
  *    every entry counted once, none failed.
  *
+ * 3. `--hub`: the same sweeps of a mock hub on 127.0.0.1 (src/test-support/mock-hub.ts: every
+ *    dev-family model and `--virtual` 7B-shaped models of `--layers` layers, data made from the
+ *    offset) by `pedigree index hub+http://...`: models per minute, bytes the hub served per model
+ *    against the repositories' size, and every worker count's registry equal to the first's.
+ *
  * Options: --workers 1,2,4  --kills 20  --copies 12  --job-timeout 3  --steady (also the list of
  * copies swept with each worker count: the rate once workers are up, start-up amortised)
+ * --hub [--virtual 2] [--layers 4] [--faults] (the hub sweeps only; --faults: a 429 every 20th
+ * request, 5 % of file bodies cut off halfway)
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { register } from "../src/api/register.js";
+import { hubModelInfo, listHubModels } from "../src/hub/index.js";
 import { folderEntries } from "../src/queue/folder-source.js";
+import { startMockHub } from "../src/test-support/mock-hub.js";
 import { enqueueSweep } from "../src/queue/enqueue.js";
 import { openQueue } from "../src/queue/open-queue.js";
 import { postgresBin, startCluster, withDatabase, type Cluster } from "../src/test-support/postgres.js";
@@ -48,8 +57,8 @@ async function database(cluster: Cluster): Promise<string> {
   return withDatabase(cluster.url, name);
 }
 
-async function enqueue(url: string, source: string): Promise<string> {
-  const q = await openQueue(url, { settings: { expireInSeconds: JOB_TIMEOUT } });
+async function enqueue(url: string, source: string, jobTimeout = JOB_TIMEOUT): Promise<string> {
+  const q = await openQueue(url, { settings: { expireInSeconds: jobTimeout } });
   try {
     return (await enqueueSweep(q, source, { owner: "bench", tier: "open" })).id;
   } finally {
@@ -172,13 +181,46 @@ async function faults(cluster: Cluster): Promise<void> {
   if (!eq || s.done !== total || models2 !== total) process.exitCode = 1;
 }
 
+/** Sweeps of a mock hub with each worker count: rate, bytes served against repository size, registries equal. */
+async function hubThroughput(cluster: Cluster): Promise<void> {
+  const virtual = Array.from({ length: Number(value("--virtual", "2")) }, (_, i) => ({ id: `llama-7b-shape-${i + 1}`, layers: Number(value("--layers", "4")), seed: 100 + i }));
+  const hub = await startMockHub({ root: FOLDER, virtual, ...(args.includes("--faults") ? { faults: { every429: 20, retryAfter: 0, dropRate: 0.05 } } : {}) });
+  try {
+    const sizes = new Map<string, number>();
+    for await (const m of listHubModels(hub.url)) sizes.set(m.id, (await hubModelInfo(hub.url, m.id)).files.reduce((t, f) => t + (f.size ?? 0), 0));
+    const repoBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
+    const big = [...sizes.keys()].filter((k) => k.startsWith("llama-7b-shape"));
+    console.log(`mock hub: ${sizes.size} models (${big.length} 7B-shaped, ${value("--layers", "4")} layers), ${(repoBytes / 1e9).toFixed(2)} GB in their repositories${args.includes("--faults") ? "; a 429 every 20th request, 5 % of bodies cut" : ""}`);
+    console.log("workers  sweep s  models/min  served GB  of repos  7B-shaped served/repo  equal to 1st");
+    let first: Map<string, string> | undefined;
+    for (const n of WORKERS) {
+      hub.bytesServed.clear();
+      const url = await database(cluster);
+      // a 7B-shaped model takes tens of seconds: a job is handed to another worker only after 10 minutes
+      const id = await enqueue(url, `hub+${hub.url}`, 600);
+      await exitAll(Array.from({ length: n }, () => startWorker(url, ["--until-idle"])));
+      const s = await sweepSeconds(url, id);
+      const prints = await registryPrints(url);
+      first ??= prints;
+      const served = [...hub.bytesServed.values()].reduce((a, b) => a + b, 0);
+      const bigServed = big.reduce((t, k) => t + (hub.bytesServed.get(k) ?? 0), 0);
+      const bigRepo = big.reduce((t, k) => t + (sizes.get(k) ?? 0), 0);
+      const eq = same(prints, first) && s.done === sizes.size && s.failed === 0;
+      console.log(`${String(n).padStart(7)}  ${s.seconds.toFixed(1).padStart(7)}  ${(s.total / s.seconds * 60).toFixed(1).padStart(10)}  ${(served / 1e9).toFixed(2).padStart(9)}  ${((100 * served) / repoBytes).toFixed(0).padStart(7)}%  ${(bigRepo ? (100 * bigServed) / bigRepo : 0).toFixed(0).padStart(20)}%  ${eq ? "yes" : "NO"}`);
+    }
+  } finally {
+    await hub.close();
+  }
+}
+
 const bin = postgresBin();
 if (!bin) throw new Error("bench:sweep needs Postgres binaries (Debian: apt-get install postgresql)");
 const cluster = await startCluster(bin);
 try {
-  await throughput(cluster);
+  if (args.includes("--hub")) await hubThroughput(cluster);
+  else await throughput(cluster);
   if (args.includes("--steady")) await steadyThroughput(cluster);
-  if (KILLS > 0) await faults(cluster);
+  if (KILLS > 0 && !args.includes("--hub")) await faults(cluster);
 } finally {
   cluster.stop();
 }
