@@ -115,22 +115,37 @@ async function version(c: pg.ClientBase, name: string): Promise<number> {
   return v;
 }
 
-/** Checks the schema and, unless `readOnly`, applies pending migrations; returns the version found. */
-export async function pgMigrate(c: pg.ClientBase, name: string, readOnly: boolean): Promise<number> {
-  const v = await version(c, name);
-  if (v === PG_SCHEMA_VERSION || readOnly) return v;
+/** One list of migrations: the table holding its version, its advisory lock, its steps. */
+export interface MigrationList {
+  table: string;
+  lock: number;
+  steps: readonly string[];
+}
+
+/**
+ * Applies a list's steps from version `current` on, in one transaction under its advisory lock
+ * (re-reading the version inside it: another process may have migrated meanwhile).
+ */
+export async function applyMigrations(c: pg.ClientBase, list: MigrationList, current: () => Promise<number>): Promise<void> {
   await c.query("BEGIN");
   try {
-    await c.query("SELECT pg_advisory_xact_lock($1)", [LOCK]);
-    const from = await version(c, name);
-    if (from === 0) await c.query("CREATE TABLE pedigree_registry (version integer NOT NULL)");
-    for (let i = from; i < PG_SCHEMA_VERSION; i++) await c.query(PG_MIGRATIONS[i] as string);
-    await c.query("DELETE FROM pedigree_registry");
-    await c.query("INSERT INTO pedigree_registry (version) VALUES ($1)", [PG_SCHEMA_VERSION]);
+    await c.query("SELECT pg_advisory_xact_lock($1)", [list.lock]);
+    const from = await current();
+    if (from === 0) await c.query(`CREATE TABLE ${list.table} (version integer NOT NULL)`);
+    for (let i = from; i < list.steps.length; i++) await c.query(list.steps[i] as string);
+    await c.query(`DELETE FROM ${list.table}`);
+    await c.query(`INSERT INTO ${list.table} (version) VALUES ($1)`, [list.steps.length]);
     await c.query("COMMIT");
   } catch (e) {
     await c.query("ROLLBACK").catch(() => undefined);
     throw e;
   }
+}
+
+/** Checks the schema and, unless `readOnly`, applies pending migrations; returns the version found. */
+export async function pgMigrate(c: pg.ClientBase, name: string, readOnly: boolean): Promise<number> {
+  const v = await version(c, name);
+  if (v === PG_SCHEMA_VERSION || readOnly) return v;
+  await applyMigrations(c, { table: "pedigree_registry", lock: LOCK, steps: PG_MIGRATIONS }, () => version(c, name));
   return PG_SCHEMA_VERSION;
 }

@@ -8,6 +8,7 @@
  */
 import type pg from "pg";
 import { BadInputError } from "../../errors.js";
+import { applyMigrations } from "../../registry/pg-migrations.js";
 
 export const PG_SERVER_MIGRATIONS: readonly string[] = [
   `
@@ -80,17 +81,5 @@ async function version(c: pg.ClientBase, name: string): Promise<number> {
 /** Applies the server's pending migrations (the registry's must be in place already). */
 export async function pgMigrateServer(c: pg.ClientBase, name: string): Promise<void> {
   if ((await version(c, name)) === PG_SERVER_VERSION) return;
-  await c.query("BEGIN");
-  try {
-    await c.query("SELECT pg_advisory_xact_lock($1)", [LOCK]);
-    const from = await version(c, name);
-    if (from === 0) await c.query("CREATE TABLE pedigree_server (version integer NOT NULL)");
-    for (let i = from; i < PG_SERVER_VERSION; i++) await c.query(PG_SERVER_MIGRATIONS[i] as string);
-    await c.query("DELETE FROM pedigree_server");
-    await c.query("INSERT INTO pedigree_server (version) VALUES ($1)", [PG_SERVER_VERSION]);
-    await c.query("COMMIT");
-  } catch (e) {
-    await c.query("ROLLBACK").catch(() => undefined);
-    throw e;
-  }
+  await applyMigrations(c, { table: "pedigree_server", lock: LOCK, steps: PG_SERVER_MIGRATIONS }, () => version(c, name));
 }
