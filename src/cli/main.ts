@@ -87,7 +87,7 @@ const EXAMPLES: Record<string, string[]> = {
   recipients: ["pedigree recipients acme-7b --json"],
   trace: ["pedigree trace leak.gguf --model acme-7b --master acme-7b/ --key-file k.bin"],
   registry: ["pedigree registry copy lab.db postgres://pedigree@db.internal/registry"],
-  index: ["pedigree index models/ --registry postgres://db/reg --owner lab --wait", "pedigree index --sweep 3f2a... --registry postgres://db/reg --json"],
+  index: ["pedigree index models/ --registry postgres://db/reg --owner lab --wait", "pedigree index hub+https://hub.example.org/ --registry postgres://db/reg", "pedigree index --sweep 3f2a... --registry postgres://db/reg --json"],
   worker: ["pedigree worker --registry postgres://db/reg --until-idle"],
 };
 
