@@ -1,7 +1,7 @@
 /**
  * The server's state (src/server/state) checked by one suite on both stores: the registry's SQLite
  * file and a Postgres registry's database. Tokens (stored by hash, revoked ones refused), the
- * append-only audit log, alerts by organisation, and the job queue: claimed oldest first and once,
+ * append-only audit log, alerts by organisation, and the job queue (on Postgres through pg-boss): claimed oldest first and once,
  * progress, completion only while running, cancellation, a restart re-queueing running jobs,
  * per-token counts and finished jobs newest first.
  */
@@ -106,6 +106,19 @@ test("server state in a Postgres registry's database; servers sharing it never c
       const ids = claims.filter((j) => j !== undefined).map((j) => j.id);
       assert.equal(ids.length, 12);
       assert.equal(new Set(ids).size, 12);
+      // the jobs go through pg-boss, the queue `pedigree worker` uses: a server that dies holding a
+      // job leaves it to pg-boss's expiry, which hands it out again, to another server
+      const bossState = async (id: string) => (await raw.query<{ state: string }>("SELECT state FROM pedigree_boss.job WHERE name = 'pedigree-serve' AND data ->> 'id' = $1", [id])).rows.map((r) => r.state);
+      const j = await state.jobs.add("scan", 1, { dies: true });
+      assert.deepEqual(await bossState(j.id), ["created"]);
+      assert.equal((await state.jobs.claim())?.id, j.id);
+      assert.deepEqual(await bossState(j.id), ["active"]);
+      await raw.query("UPDATE pedigree_boss.job SET state = 'retry', start_after = now() WHERE name = 'pedigree-serve' AND data ->> 'id' = $1", [j.id]);
+      const again = await other.jobs.claim();
+      assert.deepEqual([again?.id, again?.status], [j.id, "running"]);
+      assert.equal((await other.jobs.complete(j.id, "done", { ok: 1 }, null))?.status, "done");
+      assert.deepEqual(await bossState(j.id), ["completed"]);
+      assert.equal(await state.jobs.claim(), undefined);
     } finally {
       await other.close();
     }

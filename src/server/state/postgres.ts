@@ -3,13 +3,15 @@
  * The server's state (state.ts) in a Postgres registry's database (pg-schema.ts has the tables),
  * on a pool of its own. Every error is pg-connect.ts's: a database that cannot be reached is
  * "unavailable" (the server answers 503 and keeps running; the pool reconnects when it is back).
- * A claim takes the oldest queued job with FOR UPDATE SKIP LOCKED, so servers sharing the
- * database never run one job twice.
+ * Jobs go through pg-boss (boss-jobs.ts), the queue `pedigree worker` uses, in the same database:
+ * servers sharing it never run one job at once, and a job whose server died runs again elsewhere.
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { connectPool, pgError } from "../../registry/pg-connect.js";
 import type { Principal } from "../roles.js";
+import type PgBoss from "pg-boss";
+import { BossJobs, startServeBoss } from "./boss-jobs.js";
 import { pgMigrateServer } from "./pg-schema.js";
 import {
   alertOf, auditOf, jobOf, jsonOrNull, tokenOf,
@@ -18,9 +20,10 @@ import {
 
 const JOB_COLUMNS = "id, kind, token_id, params_json, status, progress_json, result_json, error_json, created_at, finished_at";
 
-type Query = <R>(sql: string, args?: unknown[]) => Promise<R[]>;
+export type Query = <R>(sql: string, args?: unknown[]) => Promise<R[]>;
 
-class PgJobs implements JobQueue {
+/** The job rows, claimed from the table itself (boss-jobs.ts claims through pg-boss instead). */
+export class PgJobs implements JobQueue {
   constructor(private readonly q: Query) {}
 
   async add(kind: Job["kind"], tokenId: number, params: Record<string, unknown>): Promise<Job> {
@@ -36,6 +39,11 @@ class PgJobs implements JobQueue {
     const r = (await this.q<JobRow>(`UPDATE server_jobs SET status = 'running' WHERE id = (
         SELECT id FROM server_jobs WHERE status = 'queued' ORDER BY created_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED
       ) RETURNING ${JOB_COLUMNS}`))[0];
+    return r && jobOf(r);
+  }
+  /** Job `id` now running, when it is queued — or running still, its holder gone (pg-boss handed it out again). */
+  async take(id: string): Promise<Job | undefined> {
+    const r = (await this.q<JobRow>(`UPDATE server_jobs SET status = 'running', progress_json = NULL WHERE id = $1 AND status IN ('queued', 'running') RETURNING ${JOB_COLUMNS}`, [id]))[0];
     return r && jobOf(r);
   }
   async progress(id: string, progress: NonNullable<Job["progress"]>): Promise<void> {
@@ -68,7 +76,7 @@ export class PgServerState implements ServerState {
   readonly jobs: JobQueue;
   private readonly q: Query;
 
-  private constructor(private readonly pool: pg.Pool, name: string) {
+  private constructor(private readonly pool: pg.Pool, name: string, private readonly boss: PgBoss) {
     this.q = async <R>(sql: string, args: unknown[] = []) => {
       try {
         return (await pool.query(sql, args)).rows as R[];
@@ -76,7 +84,7 @@ export class PgServerState implements ServerState {
         throw pgError(name, e);
       }
     };
-    this.jobs = new PgJobs(this.q);
+    this.jobs = new BossJobs(new PgJobs(this.q), this.q, boss, name);
   }
 
   /** Connects to the registry's database (`name`: its redacted URL) and applies the server's migrations. */
@@ -89,11 +97,11 @@ export class PgServerState implements ServerState {
       } finally {
         c.release();
       }
+      return new PgServerState(pool, name, await startServeBoss(pool, name));
     } catch (e) {
       await pool.end().catch(() => undefined);
       throw pgError(name, e);
     }
-    return new PgServerState(pool, name);
   }
 
   async addToken(hash: string, role: Principal["role"], org: string | null, label: string, createdAt: string) {
@@ -128,6 +136,7 @@ export class PgServerState implements ServerState {
     return rows.map(alertOf);
   }
   async close(): Promise<void> {
+    await this.boss.stop({ graceful: false, wait: true, timeout: 1000 }).catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
 }
