@@ -9,19 +9,9 @@ import {
   compare, exportRegistry, forge, importRegistry, inspect, list, loadModel, register, remove, run, scan, scanExport, show, tree,
   PedigreeError, type ProgressEvent,
 } from "../../src/index.js";
+import { codeOf } from "../../src/test-support/error-code.js";
 import { devPath, TRUTH } from "../../src/test-support/dev-truth.js";
 import { tempDir } from "../../src/test-support/tmp.js";
-
-/** Resolves to the PedigreeError code the promise rejects with (fails if it resolves). */
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof PedigreeError, `a PedigreeError, got ${String(e)}`);
-    return e.code;
-  }
-  assert.fail("expected a rejection");
-}
 
 test("compare: A vs A-ft is derived, A vs B is not (as truth.json says), with progress per layer", async () => {
   const truthFt = TRUTH.pairs.find((p) => p.a === "A" && p.b === "A-ft");

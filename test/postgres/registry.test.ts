@@ -9,8 +9,10 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { join } from "node:path";
 import pg from "pg";
-import { exportRegistry, importRegistry, list, PedigreeError, register, remove, scan, show, tree } from "../../src/index.js";
+import type { PedigreeError} from "../../src/index.js";
+import { exportRegistry, importRegistry, list, register, remove, scan, show, tree } from "../../src/index.js";
 import { openBackend } from "../../src/registry/connect.js";
+import { codeOf } from "../../src/test-support/error-code.js";
 import { devPath } from "../../src/test-support/dev-truth.js";
 import { createTestDatabase, type TestDatabase } from "../../src/test-support/postgres.js";
 import { devModelIds } from "../../src/test-support/shared.js";
@@ -24,16 +26,6 @@ before(async () => {
 after(async () => {
   await db?.drop();
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof PedigreeError, `a PedigreeError, got ${String(e)}`);
-    return e.code;
-  }
-  assert.fail("expected a rejection");
-}
 
 async function tables(url: string): Promise<string[]> {
   const c = new pg.Client({ connectionString: url });
