@@ -22,8 +22,8 @@ const JOB_COLUMNS = "id, kind, token_id, params_json, status, progress_json, res
 
 export type Query = <R>(sql: string, args?: unknown[]) => Promise<R[]>;
 
-/** The job rows, claimed from the table itself (boss-jobs.ts claims through pg-boss instead). */
-export class PgJobs implements JobQueue {
+/** The job rows: the record the API reads; jobs are claimed through pg-boss (boss-jobs.ts), which takes them here. */
+export class PgJobs implements Omit<JobQueue, "claim"> {
   constructor(private readonly q: Query) {}
 
   async add(kind: Job["kind"], tokenId: number, params: Record<string, unknown>): Promise<Job> {
@@ -33,12 +33,6 @@ export class PgJobs implements JobQueue {
   }
   async get(id: string): Promise<Job | undefined> {
     const r = (await this.q<JobRow>(`SELECT ${JOB_COLUMNS} FROM server_jobs WHERE id = $1`, [id]))[0];
-    return r && jobOf(r);
-  }
-  async claim(): Promise<Job | undefined> {
-    const r = (await this.q<JobRow>(`UPDATE server_jobs SET status = 'running' WHERE id = (
-        SELECT id FROM server_jobs WHERE status = 'queued' ORDER BY created_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED
-      ) RETURNING ${JOB_COLUMNS}`))[0];
     return r && jobOf(r);
   }
   /** Job `id` now running, when it is queued — or running still, its holder gone (pg-boss handed it out again). */
