@@ -11,7 +11,7 @@ import { computeFingerprint } from "../fingerprint/compute.js";
 import type { Fingerprint } from "../fingerprint/types.js";
 import { loadModel } from "../load-model.js";
 import { localPath } from "./local-path.js";
-import { isHubLocator, type Claims } from "./source-entry.js";
+import { claimsOf, isHubLocator, type Claims } from "./source-entry.js";
 
 export interface Located {
   fingerprint: Fingerprint;
@@ -27,11 +27,7 @@ export async function fingerprintLocator(locator: string, signal?: AbortSignal):
   try {
     const fingerprint = computeFingerprint(model);
     throwIfAborted(signal, "register");
-    const { baseModels, license } = model.declared;
-    const claims: Claims = {};
-    if (baseModels.length > 0) claims.baseModels = baseModels;
-    if (license !== undefined) claims.license = license;
-    return { fingerprint, claims: Object.keys(claims).length > 0 ? claims : undefined };
+    return { fingerprint, claims: claimsOf(model.declared.baseModels, model.declared.license) };
   } finally {
     model.close();
   }
@@ -41,9 +37,6 @@ async function hubFingerprint(locator: string, signal?: AbortSignal): Promise<Lo
   const { hubUrl, id } = parseHubLocator(locator);
   const r = await fingerprintRemote(hubUrl, id, { signal });
   const baseModels = r.claims.baseModels.length > 0 ? r.claims.baseModels : r.declared.baseModels;
-  const license = r.claims.license ?? r.declared.license;
-  const claims: Claims = {};
-  if (baseModels.length > 0) claims.baseModels = baseModels;
-  if (license !== undefined) claims.license = license;
-  return { fingerprint: r.fingerprint, claims: Object.keys(claims).length > 0 ? claims : undefined };
+  return { fingerprint: r.fingerprint, claims: claimsOf(baseModels, r.claims.license ?? r.declared.license) };
 }
+

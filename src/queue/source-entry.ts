@@ -23,3 +23,9 @@ export const HUB_PREFIX = "hub+";
 export function isHubLocator(locator: string): boolean {
   return /^hub\+https?:\/\//i.test(locator);
 }
+
+/** The claims worth recording (undefined when there are none). */
+export function claimsOf(baseModels: readonly string[], license: string | undefined): Claims | undefined {
+  if (baseModels.length === 0 && license === undefined) return undefined;
+  return { ...(baseModels.length > 0 ? { baseModels: [...baseModels] } : {}), ...(license !== undefined ? { license } : {}) };
+}
