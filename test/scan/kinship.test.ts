@@ -22,6 +22,7 @@ import { devPath, TRUTH } from "../../src/test-support/dev-truth.js";
 import { sharedPath } from "../../src/test-support/shared.js";
 import { tempDir } from "../../src/test-support/tmp.js";
 import { join } from "node:path";
+import { registryOf } from "./support.js";
 
 const FAMILY = ["A", "A-ft", "A-ft-ft", "A-q8", "A-perm"];
 let family: Registry;
@@ -104,14 +105,9 @@ test("A-ft, itself registered: A its parent, A-ft-ft (declared on it) a descenda
 });
 
 test("same-weight copies of the parent are named parents together; a relative sharing fewer parts is not the parent", (ctx) => {
-  const db = openRegistry(join(tempDir(), "copies.db"));
+  // no declared bases: weights only
+  const { db } = registryOf(["A", "A-bf16", "A-moe"]);
   try {
-    // no declared bases: weights only
-    for (const id of ["A", "A-bf16", "A-moe"]) {
-      const m = loadModel(devPath(id));
-      register(db, computeFingerprint(m), { name: id, owner: "Lab A", license: "apache-2.0", tier: "open" });
-      m.close();
-    }
     for (const suspect of ["A-q4k", "A-lora"]) {
       const { scan } = scanOf(db, devPath(suspect));
       const derived = scan.matches.filter((m) => m.verdict === "derived");
@@ -129,13 +125,8 @@ test("same-weight copies of the parent are named parents together; a relative sh
 });
 
 test("a registered merge of the suspect and another relative is the suspect's descendant, not its parent", (ctx) => {
-  const db = openRegistry(join(tempDir(), "merge.db"));
+  const { db } = registryOf(["A", "A-ft", "A-merge"]);
   try {
-    for (const id of ["A", "A-ft", "A-merge"]) {
-      const m = loadModel(devPath(id));
-      register(db, computeFingerprint(m), { name: id, owner: "Lab A", license: "apache-2.0", tier: "open" });
-      m.close();
-    }
     // A-merge = A-ft and A-ft2 half and half: the closest relative of A-ft2, yet built on it
     const { scan } = scanOf(db, devPath("A-ft2"));
     const derived = scan.matches.filter((m) => m.verdict === "derived");
