@@ -12,7 +12,8 @@ import { pgError } from "../registry/pg-connect.js";
 import { JOB_KINDS, queueOf } from "./kinds.js";
 import { BOSS_SCHEMA, type QueueSettings } from "./settings.js";
 
-export async function startBoss(pool: pg.Pool, name: string, settings: QueueSettings, onError: (e: unknown) => void): Promise<PgBoss> {
+/** `queues`: the pg-boss queues to create (default: one per job kind; serve passes its own). */
+export async function startBoss(pool: pg.Pool, name: string, settings: QueueSettings, onError: (e: unknown) => void, queues: readonly string[] = JOB_KINDS.map(queueOf)): Promise<PgBoss> {
   const boss = new PgBoss({
     // pg-boss on our pool (pg-connect.ts): its connections cut by a restart never crash the process
     db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await pool.query(text, values)).rows }) },
@@ -25,8 +26,8 @@ export async function startBoss(pool: pg.Pool, name: string, settings: QueueSett
   boss.on("error", onError);
   try {
     await boss.start();
-    for (const kind of JOB_KINDS) {
-      await boss.createQueue(queueOf(kind), { name: queueOf(kind), retryLimit: settings.retryLimit, retryDelay: settings.retryDelaySeconds, expireInSeconds: settings.expireInSeconds });
+    for (const q of queues) {
+      await boss.createQueue(q, { name: q, retryLimit: settings.retryLimit, retryDelay: settings.retryDelaySeconds, expireInSeconds: settings.expireInSeconds });
     }
   } catch (e) {
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);

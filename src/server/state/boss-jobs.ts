@@ -8,9 +8,10 @@
  * again, to whatever server asks next, and the row (still running) is taken again. A server that
  * restarts takes its running jobs back at once, as on SQLite (requeueRunning).
  */
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import type pg from "pg";
 import { pgError } from "../../registry/pg-connect.js";
+import { startBoss } from "../../queue/boss.js";
 import { BOSS_SCHEMA, DEFAULT_SETTINGS } from "../../queue/settings.js";
 import type { PgJobs, Query } from "./postgres.js";
 import type { Job, JobQueue } from "./state.js";
@@ -18,23 +19,9 @@ import type { Job, JobQueue } from "./state.js";
 /** The pg-boss queue of server jobs. */
 export const SERVE_QUEUE = "pedigree-serve";
 
-/** pg-boss on the server's pool, with the serve queue created. */
-export async function startServeBoss(pool: pg.Pool, name: string): Promise<PgBoss> {
-  const s = DEFAULT_SETTINGS;
-  const boss = new PgBoss({
-    db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await pool.query(text, values)).rows }) },
-    schema: BOSS_SCHEMA, schedule: false, expireInSeconds: s.expireInSeconds, retryLimit: s.retryLimit, retryDelay: s.retryDelaySeconds,
-  });
-  // background errors (a restarting database makes a few) must not end the process
-  boss.on("error", () => undefined);
-  try {
-    await boss.start();
-    await boss.createQueue(SERVE_QUEUE, { name: SERVE_QUEUE, retryLimit: s.retryLimit, retryDelay: s.retryDelaySeconds, expireInSeconds: s.expireInSeconds });
-  } catch (e) {
-    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
-    throw pgError(name, e);
-  }
-  return boss;
+/** pg-boss on the server's pool, with the serve queue created (its background errors ignored: a restarting database makes a few). */
+export function startServeBoss(pool: pg.Pool, name: string): Promise<PgBoss> {
+  return startBoss(pool, name, DEFAULT_SETTINGS, () => undefined, [SERVE_QUEUE]);
 }
 
 export class BossJobs implements JobQueue {
