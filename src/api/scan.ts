@@ -5,15 +5,9 @@
  * claims, licence obligations) and whether they fail the `failOn` rule. The document is
  * pedigree.scan/2 (docs/json.md); scanExport turns the outcome into a BOM or findings log.
  */
-import { builtinProbes } from "../behaviour/probes.js";
-import { recordBehaviour } from "../behaviour/record.js";
-import { scanBehaviour, type RegisteredBehaviour } from "../behaviour/scan-behaviour.js";
-import { decodeBehaviour, encodeBehaviour, STORED_TOP_K } from "../behaviour/stored.js";
 import { UsageError } from "../errors.js";
 import { runVocabulary } from "../run/index.js";
-import { BEHAVIOUR_PART } from "../fingerprint/codec.js";
-import type { RegistryBackend } from "../registry/backend.js";
-import { behaviourScanDocument, type BehaviourScanDocument } from "../report/behaviour-document.js";
+import type { BehaviourScanDocument } from "../report/behaviour-document.js";
 import { DEFAULT_FAIL_ON, failing, parseFailOn, type FailOn } from "../policy/fail-on.js";
 import { scanFindings } from "../policy/findings/index.js";
 import type { Finding } from "../policy/report-input.js";
@@ -26,6 +20,7 @@ import { DEFAULT_CANDIDATES, DEFAULT_EXHAUSTIVE_UP_TO } from "../scan/select.js"
 import { traceMatches } from "../trace/scan-trace.js";
 import { progressOf, throwIfAborted, type OperationOptions } from "./cancel.js";
 import { keyOf } from "./mark.js";
+import { behaviourSection } from "./scan-behaviour.js";
 import { useBackend, withModel, type ModelInput, type RegistryInput } from "./inputs.js";
 
 export interface ScanOptions extends OperationOptions {
@@ -62,19 +57,6 @@ export interface ScanOutcome {
   document: ScanDocument & { behaviour?: BehaviourScanDocument };
 }
 
-/** Every registered behavioural fingerprint, in registration order. */
-async function registeredBehaviour(b: RegistryBackend): Promise<RegisteredBehaviour[]> {
-  const ids = await b.ids();
-  const out: RegisteredBehaviour[] = [];
-  for (let i = 0; i < ids.length; i += 64) {
-    for (const m of await b.models(ids.slice(i, i + 64))) {
-      const bytes = m.parts.get(BEHAVIOUR_PART);
-      if (bytes) out.push({ name: m.record.name, record: decodeBehaviour(bytes, `${b.name}: model ${JSON.stringify(m.record.name)}`) });
-    }
-  }
-  return out;
-}
-
 export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   const failOn = typeof opts.failOn === "object" ? opts.failOn : parseFailOn(opts.failOn ?? DEFAULT_FAIL_ON);
   const key = opts.trace ? keyOf(opts.trace.key) : undefined;
@@ -101,10 +83,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
         const document: ScanOutcome["document"] = scanDocument(facts, result, findings, fails.length > 0 ? 1 : 0);
         if (opts.behaviour) {
           throwIfAborted(opts.signal, "scan");
-          const registered = await registeredBehaviour(b);
-          // the suspect's record goes through the stored form, so it is compared exactly as the registered ones are
-          const record = decodeBehaviour(encodeBehaviour(recordBehaviour(model, builtinProbes(), { k: STORED_TOP_K, onProbe: (d, t) => report("forward passes", d, t) })));
-          document.behaviour = behaviourScanDocument(scanBehaviour({ name: model.path, record }, registered));
+          document.behaviour = await behaviourSection(b, model, fp, report);
         }
         return { scan: result, facts, findings, failing: fails, document };
       } finally {

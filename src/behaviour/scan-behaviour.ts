@@ -8,8 +8,14 @@
  *
  * Registered models whose behaviour is that of the suspect (the same top tokens everywhere, log-
  * probabilities within the storage's rounding) are the suspect itself or a copy of it: they are
- * named, and neither tested nor used as controls. Controls are the first MAX_CONTROLS other
- * comparable models in registration order: chosen without looking at the suspect or the target.
+ * named, and neither tested nor used as controls.
+ *
+ * Controls for a target T stand for "a model trained like the suspect without access to T", so
+ * T's weight relatives (derived from T, T derived from them, or both from a third: the caller's
+ * `related`) are never T's controls: a quantization of T behaves like T and would hide any student
+ * of T. Of the others, the MAX_CONTROLS nearest the suspect in size (parameters, on a log scale;
+ * then registration order). The choice looks at T's and the pool's weights and at the suspect's
+ * size, never at anyone's behaviour, so under H0 the suspect stays exchangeable with its controls.
  */
 import { ALPHA_BEHAVIOUR, behaviourVerdict, checkComparable, type BehaviourVerdictKind } from "./verdict.js";
 import type { BehaviourRecord } from "./record.js";
@@ -22,6 +28,13 @@ export const REPORTED_CANDIDATES = 10;
 export interface RegisteredBehaviour {
   name: string;
   record: BehaviourRecord;
+  /** Parameters of the model's weights: controls are chosen near the suspect's size. */
+  parameters?: number;
+}
+
+export interface ScanBehaviourOptions {
+  /** True when two registered models are related by their weights; such a model is never a control for the other. */
+  related?: (a: string, b: string) => boolean;
 }
 
 export interface BehaviourCandidate {
@@ -36,6 +49,8 @@ export interface BehaviourCandidate {
   suspectAgreement: number;
   controls: Array<{ name: string; agreement: number }>;
   reason: string;
+  /** The target's weight relatives, left out of its controls. */
+  relatives: string[];
 }
 
 export interface BehaviourScan {
@@ -48,6 +63,8 @@ export interface BehaviourScan {
   identical: string[];
   /** Targets tested (the Bonferroni factor). */
   tests: number;
+  /** Targets left untested: their weight relatives leave fewer than 2 controls. */
+  untested: string[];
   /** The level each test is judged at: ALPHA_BEHAVIOUR / tests. */
   alphaPerTest: number;
   derived: string[];
@@ -81,7 +98,24 @@ function identical(a: BehaviourRecord, b: BehaviourRecord): boolean {
   return true;
 }
 
-export function scanBehaviour(suspect: RegisteredBehaviour, registered: RegisteredBehaviour[]): BehaviourScan {
+/** |ln(parameters) - ln(the suspect's)|; unknown sizes last. */
+function sizeGap(suspect: RegisteredBehaviour, r: RegisteredBehaviour): number {
+  const a = suspect.parameters;
+  const b = r.parameters;
+  return a && b && a > 0 && b > 0 ? Math.abs(Math.log(b / a)) : Infinity;
+}
+
+/** T's controls: the pool without T and its weight relatives, nearest the suspect's size first, then in registration order. */
+export function controlsFor(target: RegisteredBehaviour, suspect: RegisteredBehaviour, pool: readonly RegisteredBehaviour[], related: (a: string, b: string) => boolean): { controls: RegisteredBehaviour[]; relatives: string[] } {
+  const others = pool.filter((r) => r !== target);
+  const relatives = others.filter((r) => related(target.name, r.name));
+  const order = others.filter((r) => !relatives.includes(r)).map((r, i) => ({ r, i, gap: sizeGap(suspect, r) }));
+  order.sort((x, y) => x.gap - y.gap || x.i - y.i);
+  return { controls: order.slice(0, MAX_CONTROLS).map((o) => o.r), relatives: relatives.map((r) => r.name) };
+}
+
+export function scanBehaviour(suspect: RegisteredBehaviour, registered: RegisteredBehaviour[], opts: ScanBehaviourOptions = {}): BehaviourScan {
+  const related = opts.related ?? (() => false);
   const same = registered.filter((r) => comparable(suspect, r));
   const copies = same.filter((r) => identical(suspect.record, r.record));
   const pool = same.filter((r) => !copies.includes(r));
@@ -89,23 +123,26 @@ export function scanBehaviour(suspect: RegisteredBehaviour, registered: Register
   const base = { probesVersion: suspect.record.probesVersion, registered: registered.length, comparable: same.length, identical: copies.map((r) => r.name), cost };
   if (pool.length < 3) {
     return {
-      ...base, tests: 0, alphaPerTest: ALPHA_BEHAVIOUR, derived: [], candidates: [],
+      ...base, tests: 0, untested: [], alphaPerTest: ALPHA_BEHAVIOUR, derived: [], candidates: [],
       note: `${pool.length} registered model(s) with a comparable behavioural fingerprint: the test needs a target and at least 2 controls (register models with --behaviour)`,
     };
   }
-  const n = pool.length;
-  const alpha = ALPHA_BEHAVIOUR / n;
-  const candidates = pool.map((target): BehaviourCandidate => {
-    const controls = pool.filter((r) => r !== target).slice(0, MAX_CONTROLS);
+  const plans = pool.map((target) => ({ target, ...controlsFor(target, suspect, pool, related) }));
+  // a target whose weight relatives fill the pool leaves too few controls: not tested, and not counted
+  const tested = plans.filter((p) => p.controls.length >= 2);
+  const untested = plans.filter((p) => p.controls.length < 2).map((p) => p.target.name);
+  const n = tested.length;
+  const alpha = ALPHA_BEHAVIOUR / Math.max(1, n);
+  const candidates = tested.map(({ target, controls, relatives }): BehaviourCandidate => {
     const r = behaviourVerdict(target, suspect, controls, 0, alpha);
     return {
       name: target.name, verdict: r.verdict, pValue: r.pValue, pAdjusted: Math.min(1, r.pValue * n), pRank: r.pRank, effect: r.effect, t: r.t,
-      suspectAgreement: r.suspectAgreement, controls: r.controls, reason: r.reason,
+      suspectAgreement: r.suspectAgreement, controls: r.controls, reason: r.reason, relatives,
     };
   });
   candidates.sort((x, y) => x.pValue - y.pValue || (x.name < y.name ? -1 : 1));
   return {
-    ...base, tests: n, alphaPerTest: alpha, derived: candidates.filter((c) => c.verdict === "behaviour-derived").map((c) => c.name),
+    ...base, tests: n, untested, alphaPerTest: alpha, derived: candidates.filter((c) => c.verdict === "behaviour-derived").map((c) => c.name),
     candidates: candidates.slice(0, REPORTED_CANDIDATES),
   };
 }

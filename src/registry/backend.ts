@@ -40,6 +40,15 @@ export interface IncomingModel {
   issued?: IssuedRow[];
 }
 
+/** A model's behavioural fingerprint part, as stored, with what choosing controls needs. */
+export interface StoredBehaviour {
+  id: number;
+  name: string;
+  /** The parameter count of the model's weights (its fingerprint summary). */
+  parameters: number;
+  bytes: Uint8Array;
+}
+
 export interface LoadResult {
   imported: number;
   replaced: number;
@@ -66,6 +75,8 @@ export interface RegistryBackend {
   ids(): Promise<number[]>;
   /** Everything stored for these models (unknown ids left out), in the order given. */
   models(ids: readonly number[]): Promise<StoredModel[]>;
+  /** Every model holding a behavioural fingerprint part, ascending id (an index finds them: no other part is read). */
+  behaviours(): Promise<StoredBehaviour[]>;
   /**
    * Adds models in one transaction, all or none; a name already registered is a bad-input error
    * (`where` of the model) unless `replace`. `check` is called before each model is written.

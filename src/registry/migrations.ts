@@ -80,6 +80,10 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (model_id, recipient)
   ) STRICT;
   `,
+  // 3: the models holding a behavioural fingerprint, found without reading every model's parts
+  `
+  CREATE INDEX fingerprint_parts_behaviour ON fingerprint_parts (model_id) WHERE part = 'behaviour';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,10 +6,10 @@
  * listings order names by code point (COLLATE "C"), as SQLite does.
  */
 import type pg from "pg";
-import { decodeMeta, encodeFingerprint } from "../fingerprint/codec.js";
+import { BEHAVIOUR_PART, decodeMeta, encodeFingerprint } from "../fingerprint/codec.js";
 import type { Fingerprint, IndexKey } from "../fingerprint/types.js";
 import { BadInputError, PedigreeError, q, UsageError } from "../errors.js";
-import type { IncomingModel, IssuedRow, LoadResult, RegistryBackend, StoredModel } from "./backend.js";
+import type { IncomingModel, IssuedRow, LoadResult, RegistryBackend, StoredBehaviour, StoredModel } from "./backend.js";
 import { bandKeys } from "./band-keys.js";
 import { alreadyIssued } from "./issued.js";
 import { metaProblem, type ModelMeta } from "./metadata.js";
@@ -198,6 +198,13 @@ export class PgBackend implements RegistryBackend {
 
   async ids(): Promise<number[]> {
     return (await this.query<{ id: number }>("SELECT id FROM models ORDER BY id")).map((r) => r.id);
+  }
+
+  async behaviours(): Promise<StoredBehaviour[]> {
+    // the literal part name lets Postgres use the partial index fingerprint_parts_behaviour
+    const rows = await this.query<{ id: number; name: string; parameters: number; bytes: Buffer }>(`SELECT m.id, m.name, (m.summary_json::jsonb ->> 'parameters')::float8 AS parameters, p.bytes
+      FROM fingerprint_parts p JOIN models m ON m.id = p.model_id WHERE p.part = '${BEHAVIOUR_PART}' ORDER BY m.id`);
+    return rows.map((r) => ({ id: r.id, name: r.name, parameters: Number(r.parameters), bytes: plainBytes(r.bytes) }));
   }
 
   async models(ids: readonly number[]): Promise<StoredModel[]> {

@@ -96,6 +96,10 @@ export const PG_MIGRATIONS: readonly string[] = [
     finished_at text NOT NULL
   );
   `,
+  // the models holding a behavioural fingerprint, found without reading every model's parts
+  `
+  CREATE INDEX fingerprint_parts_behaviour ON fingerprint_parts (model_id) WHERE part = 'behaviour';
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

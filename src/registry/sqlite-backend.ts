@@ -4,9 +4,10 @@
  * functions, each answered at once. `load` holds one IMMEDIATE transaction across the awaits of
  * its source (nothing else uses the connection meanwhile: it belongs to this backend).
  */
+import { BEHAVIOUR_PART } from "../fingerprint/codec.js";
 import type { Fingerprint, IndexKey } from "../fingerprint/types.js";
 import { BadInputError, PedigreeError, q } from "../errors.js";
-import type { IncomingModel, IssuedRow, LoadResult, RegistryBackend, StoredModel } from "./backend.js";
+import type { IncomingModel, IssuedRow, LoadResult, RegistryBackend, StoredBehaviour, StoredModel } from "./backend.js";
 import type { ModelMeta } from "./metadata.js";
 import { listIssued, recordIssued } from "./issued.js";
 import { registryError, registryFile, type Registry } from "./open.js";
@@ -77,6 +78,12 @@ export class SqliteBackend implements RegistryBackend {
       const r = recordRow(this.db, id);
       return r ? [{ ...r, parts: loadAllParts(this.db, id), issued: issuedRows(this.db, id) }] : [];
     });
+  }
+  async behaviours(): Promise<StoredBehaviour[]> {
+    // the literal part name lets SQLite use the partial index fingerprint_parts_behaviour
+    const rows = this.db.prepare(`SELECT m.id, m.name, json_extract(m.summary_json, '$.parameters') AS parameters, p.bytes FROM fingerprint_parts p
+      JOIN models m ON m.id = p.model_id WHERE p.part = '${BEHAVIOUR_PART}' ORDER BY m.id`).all() as Array<{ id: number; name: string; parameters: number; bytes: Buffer }>;
+    return rows.map((r) => ({ id: r.id, name: r.name, parameters: Number(r.parameters), bytes: new Uint8Array(r.bytes) }));
   }
   async load(models: AsyncIterable<IncomingModel> | Iterable<IncomingModel>, opts: { replace?: boolean; where?: (m: IncomingModel, i: number) => string }): Promise<LoadResult> {
     const result: LoadResult = { imported: 0, replaced: 0, names: [] };

@@ -72,7 +72,7 @@ export function behaviourText(d: BehaviourDocument): string[] {
 export function behaviourScanDocument(s: BehaviourScan) {
   return {
     question: "was the suspect trained on a registered model's outputs?",
-    null: "the suspect was trained without access to the target's outputs, like the controls (the other registered models with a comparable behavioural fingerprint)",
+    null: "the suspect was trained without access to the target's outputs, like the controls (registered models with a comparable behavioural fingerprint, not related to the target by weights, nearest the suspect in size)",
     probesVersion: s.probesVersion,
     alpha: ALPHA_BEHAVIOUR,
     testsCorrectedFor: s.tests,
@@ -80,11 +80,13 @@ export function behaviourScanDocument(s: BehaviourScan) {
     registered: s.registered,
     comparable: s.comparable,
     identical: s.identical,
+    untested: s.untested,
     derived: s.derived,
     candidates: s.candidates.map((c) => ({
       name: c.name, verdict: c.verdict, pValue: c.pValue, pAdjusted: c.pAdjusted, pRank: c.pRank,
       effect: { agreementExcess: r4(c.effect), t: Number.isFinite(c.t) ? r4(c.t) : null, suspectAgreement: r4(c.suspectAgreement) },
       controls: c.controls.map((x) => ({ name: x.name, agreement: r4(x.agreement) })),
+      relatives: c.relatives,
       reason: c.reason,
     })),
     cost: s.cost,
@@ -100,6 +102,7 @@ export function behaviourScanText(d: BehaviourScanDocument): string[] {
   const lines = ["", "behaviour (trained on a registered model's outputs?), apart from the weights:"];
   if (d.note) return [...lines, ...wrap(d.note, 76).map((l) => `  ${l}`)];
   lines.push(`  ${d.testsCorrectedFor} registered models tested, each at alpha ${p(d.alphaPerTest)} (Bonferroni)`);
+  if (d.untested.length > 0) lines.push(...wrap(`not tested (fewer than 2 controls unrelated to them by weights): ${d.untested.join(", ")}`, 76).map((l) => `  ${l}`));
   if (d.identical.length > 0) lines.push(...wrap(`behaves identically to: ${d.identical.join(", ")} (not tested)`, 76).map((l) => `  ${l}`));
   lines.push(d.derived.length > 0 ? `  behaviour-derived from: ${d.derived.join(", ")}`.slice(0, 80) : "  behaviour-derived from: none");
   for (const c of d.candidates.slice(0, 5)) {

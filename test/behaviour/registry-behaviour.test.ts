@@ -4,6 +4,8 @@
  * runs only the suspect and reports a `behaviour` object (valid against docs/schemas/scan.schema.json)
  * beside the weight findings, naming the registered teacher of a distilled student first and a
  * registered copy of the suspect as identical, never calling an independent model behaviour-derived.
+ * A registered quantization of the teacher (A-q4k) is a target too, but never a control for A, nor A
+ * for it: their weights are related, and a control that behaves like the target would hide its students.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -22,7 +24,7 @@ import { tempDir } from "../../src/test-support/tmp.js";
 
 let dir = "";
 let reg = "";
-const REGISTERED = ["A", "B", "D", "G"];
+const REGISTERED = ["A", "B", "D", "G", "A-q4k"];
 
 before(async () => {
   dir = tempDir("pedigree-behaviour-reg-");
@@ -79,21 +81,36 @@ test("scan --behaviour: a behaviour object beside the weight findings; the stude
   assert.ok(v(doc), JSON.stringify(v.errors?.slice(0, 5)));
   // the weights say independent of everything registered; behaviour is reported apart
   assert.deepEqual(doc.derivedFrom, []);
-  const b = doc.behaviour as { registered: number; testsCorrectedFor: number; candidates: Array<{ name: string; verdict: string; pValue: number; pAdjusted: number }>; derived: string[]; identical: string[] };
-  assert.equal(b.registered, 4);
-  assert.equal(b.testsCorrectedFor, 4);
+  const b = doc.behaviour as {
+    registered: number; testsCorrectedFor: number; derived: string[]; identical: string[]; untested: string[];
+    candidates: Array<{ name: string; verdict: string; pValue: number; pAdjusted: number; controls: Array<{ name: string }>; relatives: string[] }>;
+  };
+  assert.equal(b.registered, 5);
+  assert.equal(b.testsCorrectedFor, 5);
   assert.deepEqual(b.identical, []);
-  assert.equal(b.candidates[0]?.name, "A", JSON.stringify(b.candidates.map((c) => [c.name, c.pValue])));
+  assert.deepEqual(b.untested, []);
+  const first = b.candidates.slice(0, 2).map((c) => c.name).sort();
+  assert.deepEqual(first, ["A", "A-q4k"], JSON.stringify(b.candidates.map((c) => [c.name, c.pValue])));
+  const byName = new Map(b.candidates.map((c) => [c.name, c]));
   for (const c of b.candidates) {
-    assert.equal(c.pAdjusted, Math.min(1, 4 * c.pValue));
-    if (c.name !== "A") assert.notEqual(c.verdict, "behaviour-derived", c.name);
+    assert.equal(c.pAdjusted, Math.min(1, 5 * c.pValue));
+    if (c.name !== "A" && c.name !== "A-q4k") assert.notEqual(c.verdict, "behaviour-derived", c.name);
   }
+  // the teacher and its quantization are each other's weight relatives, never each other's controls
+  const names = (n: string) => (byName.get(n)?.controls ?? []).map((x) => x.name).sort();
+  assert.deepEqual(byName.get("A")?.relatives, ["A-q4k"]);
+  assert.deepEqual(byName.get("A-q4k")?.relatives, ["A"]);
+  assert.deepEqual(names("A"), ["B", "D", "G"]);
+  assert.deepEqual(names("A-q4k"), ["B", "D", "G"]);
+  // for an unrelated target both are controls
+  assert.deepEqual(byName.get("B")?.relatives, []);
+  assert.deepEqual(names("B"), ["A", "A-q4k", "D", "G"]);
 });
 
 test("scan --behaviour of a registered model names it as behaviourally identical and tests the others only", () => {
   const r = runCli(["scan", devPath("B"), "--registry", reg, "--behaviour"]);
   assert.match(r.stdout, /behaves identically to: B \(not tested\)/);
-  assert.match(r.stdout, /3 registered models tested/);
+  assert.match(r.stdout, /4 registered models tested/);
   assert.match(r.stdout, /behaviour-derived from: none/);
   for (const line of r.stdout.split("\n")) assert.ok(line.length <= 80, line);
 });

@@ -3,7 +3,8 @@
  * import and remove on a database of the test's own; the same registrations in a SQLite file and in
  * Postgres give the same export line for line and the same scan (with more models than the
  * exhaustive rule covers, so the index picks the candidates); a read never creates a registry;
- * concurrent registrations of one name leave one.
+ * concurrent registrations of one name leave one; both stores find the models holding a
+ * behavioural fingerprint alike.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -11,7 +12,10 @@ import { join } from "node:path";
 import pg from "pg";
 import type { PedigreeError} from "../../src/index.js";
 import { exportRegistry, importRegistry, list, register, remove, scan, show, tree } from "../../src/index.js";
+import { decodeBehaviour } from "../../src/behaviour/stored.js";
+import { BEHAVIOUR_PART } from "../../src/fingerprint/codec.js";
 import { openBackend } from "../../src/registry/connect.js";
+import { openRegistry } from "../../src/registry/open.js";
 import { codeOf } from "../../src/test-support/error-code.js";
 import { devPath } from "../../src/test-support/dev-truth.js";
 import { createTestDatabase, type TestDatabase } from "../../src/test-support/postgres.js";
@@ -135,6 +139,42 @@ test("two registrations of one name at once: one is registered, the other is a c
     const codes = [x, y].map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as PedigreeError).code)).sort();
     assert.deepEqual(codes, ["conflict", "ok"]);
     assert.equal((await list({ registry: pgDb.url })).models.length, 1);
+  } finally {
+    await pgDb.drop();
+  }
+});
+
+test("behaviours(): the models holding a behavioural fingerprint, the same from SQLite (by its partial index) and Postgres", async () => {
+  const pgDb = await createTestDatabase();
+  try {
+    const file = join(tempDir("pedigree-pg-behaviour-"), "lab.db");
+    for (const where of [file, pgDb.url]) {
+      await register({ model: devPath("S"), registry: where, behaviour: true, meta: { name: "S", owner: "lab", tier: "open", license: "mit" } });
+      await register({ model: devPath("S-q8"), registry: where, meta: { name: "S-q8", owner: "lab", tier: "open", license: "mit" } });
+    }
+    const rows = async (where: string) => {
+      const b = await openBackend(where);
+      try {
+        return await b.behaviours();
+      } finally {
+        await b.close();
+      }
+    };
+    const onPg = await rows(pgDb.url);
+    const onFile = await rows(file);
+    assert.deepEqual(onPg.map((r) => r.name), ["S"]);
+    // the same model's forward passes in both (the records differ only in the seconds they took)
+    const probes = (r: typeof onPg) => r.map((x) => ({ ...x, bytes: decodeBehaviour(x.bytes).probes }));
+    assert.deepEqual(probes(onPg), probes(onFile));
+    assert.ok((onPg[0]?.parameters ?? 0) > 200_000, String(onPg[0]?.parameters));
+    assert.equal(decodeBehaviour(onPg[0]?.bytes ?? new Uint8Array()).probes.length, 30);
+    const sq = openRegistry(file);
+    try {
+      const plan = sq.prepare(`EXPLAIN QUERY PLAN SELECT model_id FROM fingerprint_parts WHERE part = '${BEHAVIOUR_PART}'`).all() as Array<{ detail: string }>;
+      assert.match(plan.map((p) => p.detail).join("\n"), /fingerprint_parts_behaviour/);
+    } finally {
+      sq.close();
+    }
   } finally {
     await pgDb.drop();
   }
