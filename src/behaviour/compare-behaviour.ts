@@ -2,12 +2,16 @@
  * @module behaviour/compare-behaviour
  * Models in, behavioural verdict out: forward passes of A, B and the controls over the probe set
  * (pedigree's own run kernels), then the pool test (verdict.ts). Reports the cost per model.
+ * Models that tokenize the probes alike are compared token by token; otherwise at the text level
+ * (text-level.ts: next characters where every model's tokens end).
  */
 import { decode } from "../formats/tokenizer/index.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { runVocabulary } from "../run/index.js";
 import { builtinProbes, type ProbeSet } from "./probes.js";
+import { UsageError } from "../errors.js";
 import { recordBehaviour, type BehaviourRecord } from "./record.js";
+import { END_OF_TEXT, onCommonOffsets } from "./text-level.js";
 import { behaviourVerdict, type BehaviourResult } from "./verdict.js";
 
 export interface BehaviourCost {
@@ -25,7 +29,11 @@ export interface EvidenceText {
   next: string;
 }
 
+export type BehaviourLevel = "token" | "text";
+
 export interface BehaviourComparison extends BehaviourResult {
+  /** "token" when every model tokenizes the probes alike, else "text". */
+  level: BehaviourLevel;
   cost: BehaviourCost[];
   /** The evidence positions as text (same order as `evidence`). */
   evidenceText: EvidenceText[];
@@ -37,6 +45,12 @@ export interface CompareBehaviourOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Each token's text, as decoding shows it (storage spellings differ between formats: "Ġ" in tokenizer.json, bytes in GGUF). */
+function tokenTexts(m: CanonicalModel): string[] | null {
+  const v = runVocabulary(m);
+  return v ? v.tokens.map((_, t) => decode(v, [t], { skipSpecial: false })) : null;
+}
+
 const costOf = (model: string, r: BehaviourRecord): BehaviourCost => ({ model, tokens: r.tokens, seconds: Math.round(r.seconds * 100) / 100 });
 
 /** Is B behaviour-derived from A (trained on its outputs), against the controls? */
@@ -44,14 +58,26 @@ export function compareBehaviour(a: CanonicalModel, b: CanonicalModel, controls:
   const probes = options.probes ?? builtinProbes();
   const models = [a, b, ...controls];
   const total = models.length * probes.texts.length;
-  const records = models.map((m, i) => recordBehaviour(m, probes, { onProbe: (d) => options.onProgress?.(i * probes.texts.length + d, total) }));
+  const full = models.map((m, i) => recordBehaviour(m, probes, { text: true, onProbe: (d) => options.onProgress?.(i * probes.texts.length + d, total) }));
+  // the same tokenizer: the same text under every id
+  const texts = models.map(tokenTexts);
+  const level: BehaviourLevel = texts.every((t) => !!t && t.length === texts[0]?.length && t.every((x, i) => x === texts[0]?.[i])) ? "token" : "text";
+  const records = level === "token" ? full : onCommonOffsets(full.map((r) => r.text as BehaviourRecord));
+  const positions = records[0]?.probes.reduce((s, p) => s + p.tokens.length, 0) ?? 0;
+  if (positions === 0) throw new UsageError("the models' tokenizers share no token boundary in the probe texts: they cannot be compared");
   const named = records.map((record, i) => ({ name: (models[i] as CanonicalModel).path, record }));
   const result = behaviourVerdict(named[0] as (typeof named)[0], named[1] as (typeof named)[0], named.slice(2));
   const vocab = runVocabulary(a);
   const text = (ids: number[]): string => (vocab ? decode(vocab, ids.filter((id) => id < vocab.tokens.length)) : ids.join(" "));
   const evidenceText = result.evidence.map((e) => {
+    const domain = probes.texts[e.probe]?.domain ?? "";
+    if (level === "text") {
+      const at = (records[0] as BehaviourRecord).probes[e.probe]?.tokens[e.pos] ?? 0;
+      const body = probes.texts[e.probe]?.text ?? "";
+      return { probe: e.probe, domain, pos: e.pos, context: body.slice(Math.max(0, at - 40), at), next: e.token === END_OF_TEXT ? "" : String.fromCodePoint(e.token) };
+    }
     const toks = [...((records[0] as BehaviourRecord).probes[e.probe]?.tokens ?? [])];
-    return { probe: e.probe, domain: probes.texts[e.probe]?.domain ?? "", pos: e.pos, context: text(toks.slice(Math.max(0, e.pos - 31), e.pos + 1)), next: text([e.token]) };
+    return { probe: e.probe, domain, pos: e.pos, context: text(toks.slice(Math.max(0, e.pos - 31), e.pos + 1)), next: text([e.token]) };
   });
-  return { ...result, cost: named.map((n) => costOf(n.name, n.record)), evidenceText };
+  return { ...result, level, cost: named.map((n, i) => costOf(n.name, full[i] as BehaviourRecord)), evidenceText };
 }

@@ -8,7 +8,9 @@
 import { UsageError } from "../errors.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import { promptTokens, Transformer } from "../run/index.js";
+import type { Vocabulary } from "../formats/tokenizer/index.js";
 import type { ProbeSet } from "./probes.js";
+import { boundaryOffsets, characterRow, charTable } from "./text-level.js";
 
 /** Next-token log-probabilities kept per position. */
 export const DEFAULT_TOP_K = 32;
@@ -34,10 +36,14 @@ export interface BehaviourRecord {
   /** Forward-pass tokens and wall-clock seconds spent. */
   tokens: number;
   seconds: number;
+  /** The same forward passes at the text level (text-level.ts), when asked for. */
+  text?: BehaviourRecord;
 }
 
 export interface RecordOptions {
   k?: number;
+  /** Also keep the text-level view (next characters at token boundaries), for models with other tokenizers. */
+  text?: boolean;
   /** Called after each probe text. */
   onProbe?: (done: number, total: number) => void;
 }
@@ -53,9 +59,15 @@ export function recordBehaviour(model: CanonicalModel, probes: ProbeSet, options
   const k = Math.min(k0, V);
   const limit = Math.min(MAX_PROBE_TOKENS, net.contextLength > 0 ? net.contextLength : MAX_PROBE_TOKENS);
   const out: ProbeRecord[] = [];
+  const textOut: ProbeRecord[] = [];
+  const table = options.text ? charTable(net.vocabulary, V) : null;
+  const kText = table ? Math.min(k, table.points.length) : 0;
   let tokens = 0;
   probes.texts.forEach((p, n) => {
     const ids = promptTokens(net, p.text).slice(0, limit);
+    const textRec: ProbeRecord | null = table
+      ? { tokens: boundaryOffsets(net.vocabulary as Vocabulary, ids, p.text), ids: new Int32Array(ids.length * kText), logp: new Float32Array(ids.length * kText), floor: new Float32Array(ids.length) }
+      : null;
     const logits = net.logits(ids);
     const P = ids.length;
     const rec: ProbeRecord = { tokens: Int32Array.from(ids), ids: new Int32Array(P * k), logp: new Float32Array(P * k), floor: new Float32Array(P) };
@@ -82,12 +94,16 @@ export function recordBehaviour(model: CanonicalModel, probes: ProbeSet, options
       // The leftover mass spread over the other tokens, never above the k-th kept token.
       const rest = V > k ? Math.log(Math.max(1 - mass, 1e-30) / (V - k)) : -Infinity;
       rec.floor[i] = Math.min(rest, rec.logp[i * k + k - 1] as number);
+      if (table && textRec) textRec.floor[i] = characterRow(row, table, kText, textRec.ids, textRec.logp, i * kText);
     }
     tokens += P;
     out.push(rec);
+    if (textRec) textOut.push(textRec);
     options.onProbe?.(n + 1, probes.texts.length);
   });
-  return { probesVersion: probes.version, vocabSize: V, k, probes: out, tokens, seconds: (performance.now() - t0) / 1000 };
+  const seconds = (performance.now() - t0) / 1000;
+  const text = table ? { probesVersion: probes.version, vocabSize: table.points.length, k: kText, probes: textOut, tokens, seconds } : undefined;
+  return { probesVersion: probes.version, vocabSize: V, k, probes: out, tokens, seconds, ...(text ? { text } : {}) };
 }
 
 /** The k largest entries of row, largest first (ties: lower id first), into order[0..k): one pass, O(V) typically. */

@@ -16,6 +16,7 @@ export function behaviourDocument(r: BehaviourComparison) {
     pValue: r.pValue,
     pRank: r.pRank,
     alpha: ALPHA_BEHAVIOUR,
+    level: r.level,
     reason: r.reason,
     null: "B was trained without access to A's outputs, like the controls (B and the controls exchangeable)",
     effect: { agreementExcess: r4(r.effect), t: Number.isFinite(r.t) ? r4(r.t) : null, suspectAgreement: r4(r.suspectAgreement) },
@@ -56,6 +57,7 @@ export function behaviourText(d: BehaviourDocument): string[] {
     `  B's agreement with A's idiosyncrasies ${d.effect.suspectAgreement.toFixed(3)}, controls':`,
     ...d.controls.map((c) => `    ${c.agreement.toFixed(3)}  ${c.path}`.slice(0, 80)),
     `  probes ${d.probes.version}`.slice(0, 80),
+    ...(d.level === "text" ? ["  tokenizers differ: compared at the text level (next characters where every", "  model's tokens end)"] : []),
     `  ${d.probes.texts} texts, ${d.probes.positions} positions; cost ${d.cost.tokens} tokens, ${d.cost.seconds.toFixed(1)} s`,
   ];
   if (d.evidence.length > 0) {
