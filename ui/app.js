@@ -179,6 +179,33 @@ function treeSvg(doc, focus) {
   return svg;
 }
 
+/** A behavioural p-value as the CLI writes it. */
+const pBehaviour = (x) => (x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
+
+/**
+ * The scan's behaviour section (with "behaviour"): was the suspect trained on a registered model's
+ * outputs? Admins get each target's controls; owners and analysts get no counts, and the public a
+ * note only (src/api/behaviour-views.ts).
+ */
+function behaviourSection(b) {
+  const box = el("div", { "data-testid": "behaviour" }, el("h3", {}, "Behaviour: trained on a registered model's outputs?"));
+  if (b.candidates.length === 0) {
+    box.append(el("p", { "data-testid": "behaviour-note" }, b.testsCorrectedFor === 0 ? `Nothing tested: ${b.note}` : b.note ?? "No registered model tested."));
+  } else {
+    box.append(el("p", {}, b.derived.length ? `Behaviour-derived from ${b.derived.join(", ")}` : "Behaviour-derived from no registered model"),
+      el("p", {}, `p-values adjusted for ${b.testsCorrectedFor} tests (Bonferroni): each target is judged at alpha ${pBehaviour(b.alphaPerTest)}.`));
+    const controls = (c) => (c.controls ? c.controls.map((x) => `${x.name} ${x.agreement.toFixed(3)}`).join(", ") : "not shown");
+    // the verdict's reason as its cell's title: a column of sentences does not fit a phone
+    const t = table([["target", (c) => c.name], ["verdict", (c) => el("span", { title: c.reason }, c.verdict)], ["p", (c) => pBehaviour(c.pValue)], ["adjusted p", (c) => pBehaviour(c.pAdjusted)],
+      ["agreement", (c) => c.effect.suspectAgreement.toFixed(3)], ["controls (agreement)", controls]], b.candidates);
+    t.querySelectorAll("tbody tr").forEach((row, i) => row.setAttribute("data-candidate", b.candidates[i].name));
+    box.append(t);
+  }
+  if (b.identical.length) box.append(el("p", {}, `Behaves identically to ${b.identical.join(", ")} (not tested).`));
+  box.append(el("p", { class: "cost" }, `Probes ${b.probesVersion}; cost ${b.cost.tokens} tokens, ${b.cost.seconds.toFixed(1)} s of forward passes.`));
+  return box;
+}
+
 function scanResult(job) {
   const doc = job.result.document;
   const best = doc.matches.find((m) => m.verdict === "derived") ?? doc.matches[0];
@@ -194,10 +221,12 @@ function scanResult(job) {
     el("h3", {}, "Findings"),
     doc.findings.map((f) => el("div", { class: `finding ${f.severity}`, "data-finding": f.id }, el("strong", {}, `${f.severity}: ${f.title}`), el("div", {}, f.detail))),
     best ? [el("h3", {}, `Layers of the suspect against ${best.name}`), heatmap(best.layerMap)] : [],
+    doc.behaviour ? behaviourSection(doc.behaviour) : [],
     el("h3", {}, "Download"), el("div", { class: "row" }, ["json", "cyclonedx", "spdx", "sarif"].map(download)));
 }
 
-function scanPage() {
+/** The scan page; with a job's id (#scan/<id>), that finished scan's result under the form. */
+function scanPage(id) {
   const bar = el("progress", { max: 1, value: 0, hidden: true });
   const status = el("p", { role: "status" });
   const out = el("div");
@@ -219,24 +248,35 @@ function scanPage() {
       bar.hidden = true;
       status.textContent = `job ${done.id}: ${done.status}`;
       out.replaceChildren(done.status === "done" ? scanResult(done) : failed(new Error(done.error?.message ?? done.status)));
+      // the finished scan's own address (no hashchange: the page stays as it is)
+      if (done.status === "done") history.replaceState(null, "", `#scan/${encodeURIComponent(done.id)}`);
     } catch (e) {
       bar.hidden = true;
       out.replaceChildren(failed(e));
     }
   };
-  const pathForm = el("form", { class: "row" }, el("input", { name: "path", placeholder: "a model under the server's roots", "aria-label": "model path", size: 40 }), el("button", { type: "submit" }, "Scan path"));
+  // the behavioural test runs the suspect on the probe texts: it costs forward passes, so it is asked for
+  const behaviour = el("input", { type: "checkbox", name: "behaviour" });
+  const pathForm = el("form", { class: "row" }, el("input", { name: "path", placeholder: "a model under the server's roots", "aria-label": "model path", size: 40 }), el("button", { type: "submit" }, "Scan path"),
+    el("label", {}, behaviour, " behaviour (forward passes)"));
   pathForm.addEventListener("submit", (e) => {
     e.preventDefault();
-    void run(() => api("POST", "/api/scans", { path: pathForm.path.value }));
+    void run(() => api("POST", "/api/scans", { path: pathForm.path.value, ...(behaviour.checked ? { behaviour: true } : {}) }));
   });
   const file = el("input", { type: "file", "aria-label": "weight file", accept: ".gguf,.safetensors,.bin,.pt,.pth" });
-  const upload = (f) => run(() => api("POST", `/api/scans?filename=${encodeURIComponent(f.name)}`, f, "application/octet-stream"));
+  const upload = (f) => run(() => api("POST", `/api/scans?filename=${encodeURIComponent(f.name)}${behaviour.checked ? "&behaviour=true" : ""}`, f, "application/octet-stream"));
   file.addEventListener("change", () => file.files[0] && void upload(file.files[0]));
   const drop = el("div", { class: "drop" }, "Drop a weight file here, or ", file);
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) void upload(e.dataTransfer.files[0]); });
   main.replaceChildren(el("section", {}, el("h2", {}, "Scan a suspect model"), pathForm, drop, bar, status, out));
+  if (id) {
+    void api("GET", `/api/jobs/${encodeURIComponent(id)}`).then((job) => {
+      status.textContent = `job ${job.id}: ${job.status}`;
+      if (job.kind === "scan" && job.status === "done") out.replaceChildren(scanResult(job));
+    }, (e) => out.replaceChildren(failed(e)));
+  }
 }
 
 function comparePage() {
@@ -274,7 +314,7 @@ function route() {
   const [page, arg] = location.hash.slice(1).split("/");
   for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.getAttribute("href") === `#${page}`);
   if (page === "model" && arg) return modelPage(decodeURIComponent(arg));
-  if (page === "scan") return scanPage();
+  if (page === "scan") return scanPage(arg && decodeURIComponent(arg));
   if (page === "compare") return comparePage();
   if (page === "alerts") return listPage("Matches against your gated and closed models", "/api/alerts", "alerts", [["when", (a) => a.at], ["model", (a) => a.model], ["tier", (a) => tier(a.tier)], ["suspect", (a) => a.suspect], ["verdict", (a) => a.verdict], ["p", (a) => pText(a.log10PValue)]]);
   if (page === "findings") return listPage("Findings of scans", "/api/findings", "findings", [["when", (f) => f.finishedAt], ["suspect", (f) => f.suspect], ["severity", (f) => f.severity], ["finding", (f) => f.title], ["about", (f) => f.about ?? ""], ["scan", (f) => (f.mine ? "yours" : "another token's")]]);

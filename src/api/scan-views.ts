@@ -9,12 +9,14 @@
  *   the size is told only to within its order of magnitude.
  * - `open`: the bounded scan against the registry's open models only, its findings and exports
  *   made from those matches alone (as if no other model were registered).
+ * A scan with `behaviour` keeps that section in every view, as api/behaviour-views.ts says.
  */
 import { DEFAULT_FAIL_ON, failing, parseFailOn } from "../policy/fail-on.js";
 import { scanFindings } from "../policy/findings/index.js";
 import { scanDocument } from "../report/scan-document.js";
 import { recorrect } from "../scan/recorrect.js";
 import type { ScanMatch } from "../scan/scan.js";
+import { boundedBehaviour, openBehaviour } from "./behaviour-views.js";
 import { scanExport, SCAN_EXPORTS, type ScanExport } from "./scan-export.js";
 import type { ScanOutcome } from "./scan.js";
 
@@ -57,7 +59,18 @@ function bounded(o: ScanOutcome, bound: number, keep?: (m: ScanMatch) => boolean
   return { ...view, document: { ...view.document, registry: { file: HIDDEN_REGISTRY }, timings: undefined } };
 }
 
+/** A view with a `behaviour` section (undefined: left out, as in a scan without one). */
+function withBehaviour(v: ScanView, behaviour: unknown): ScanView {
+  return behaviour === undefined ? v : { ...v, document: { ...v.document, behaviour } };
+}
+
 export function scanViews(o: ScanOutcome): ScanViews {
   const bound = sizeBound(o.scan.registry.models);
-  return { full: viewOf(o), bounded: bounded(o, bound), open: bounded(o, bound, (m) => m.model.tier === "open"), bound };
+  const b = o.document.behaviour;
+  return {
+    full: viewOf(o),
+    bounded: withBehaviour(bounded(o, bound), b && boundedBehaviour(b, bound)),
+    open: withBehaviour(bounded(o, bound, (m) => m.model.tier === "open"), b && openBehaviour(b)),
+    bound,
+  };
 }

@@ -33,7 +33,7 @@ async function runJob(job: JobInput, onProgress: (e: { stage: string; done: numb
   const p = job.params;
   switch (job.kind) {
     case "scan": {
-      const o = await scan({ model: String(p.path), registry: job.registry, onProgress, ...(typeof p.publisher === "string" ? { publisher: p.publisher } : {}) });
+      const o = await scan({ model: String(p.path), registry: job.registry, onProgress, behaviour: p.behaviour === true, ...(typeof p.publisher === "string" ? { publisher: p.publisher } : {}) });
       const { full, bounded, open, bound } = scanViews(o);
       // the full scan for admins; the views for readers who may not learn the registry's size
       return { ...full, views: { bounded, open }, bound };

@@ -2,7 +2,7 @@
  * @module server/kit
  * What every route module shares: the options, the role check, JSON bodies, streamed uploads,
  * submitting jobs (with the per-token limit), a job as its caller may see it, and the audit of
- * reads of finished scans that name gated or closed models.
+ * reads of finished scans that name gated or closed models (matches, or the behaviour section's).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { HIDDEN_REGISTRY } from "../api/scan-views.js";
@@ -13,7 +13,7 @@ import type { JobPool } from "./jobs.js";
 import { allowed, type Endpoint, type Principal } from "./roles.js";
 import type { Job, ServerState } from "./state/state.js";
 import { saveUpload, TooLargeError } from "./upload.js";
-import { canSee, scanView, type ScanView, type StoredScan } from "./visibility.js";
+import { behaviourNames, canSee, scanView, type ScanView, type StoredScan } from "./visibility.js";
 
 export interface AppOptions {
   /** Tokens, audit log, alerts and job rows. */
@@ -147,6 +147,15 @@ export function makeKit(o: AppOptions): Kit {
     async auditScanRead(job, p) {
       if (job.kind !== "scan" || job.status !== "done") return;
       const shown = (job.result as StoredScan).document.matches.filter((m) => m.tier !== "open" && canSee(p, m)).map((m) => m.name);
+      // the behaviour section's names as this reader gets them (masked ones name no model)
+      const view = await kit.scanOf(job, p);
+      if (view?.document.behaviour) {
+        const models = await kit.modelInfo();
+        for (const name of behaviourNames(view.document)) {
+          const m = models.get(name);
+          if (m && m.tier !== "open" && !shown.includes(name)) shown.push(name);
+        }
+      }
       if (shown.length) await o.state.audit(p, "read-scan", job.id, { models: shown });
     },
     async ownJob(c) {

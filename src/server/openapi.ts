@@ -26,9 +26,9 @@ function operation(id: string, o: Op) {
       requestBody: {
         required: true,
         content: {
-          "application/json": { schema: o.body === "scan" ? { type: "object", required: ["path"], properties: { path: { type: "string", description: "a model under the server's roots" }, publisher: { type: "string" } } } : ref("Registration") },
+          "application/json": { schema: o.body === "scan" ? ref("ScanRequest") : ref("Registration") },
           "application/octet-stream": {
-            schema: { type: "string", contentMediaType: "application/octet-stream", description: `a single weight file (streamed to disk, size-limited); its name in ?filename=${o.body === "register" ? ", the metadata in the other query parameters" : ""}` },
+            schema: { type: "string", contentMediaType: "application/octet-stream", description: `a single weight file (streamed to disk, size-limited); its name in ?filename=${o.body === "register" ? ", the metadata in the other query parameters" : ", ?behaviour=true for the behavioural test"}` },
           },
         },
       },
@@ -65,7 +65,7 @@ const PATHS: Record<string, Record<string, [string, Op]>> = {
   "/api/models/{name}/recipients": { get: ["modelRecipients", { endpoint: "models.recipients", summary: "the marked copies issued of a model (its organisation's owners and admins)", ok: 200, params: ["name"] }] },
   "/api/models/{name}/trace": { post: ["traceModel", { endpoint: "models.trace", summary: "which recipient's marked copy a suspect was made from (a job): {suspect, master, key}, each a path under the server's roots", body: "json", ok: 202, params: ["name"] }] },
   "/api/findings": { get: ["findings", { endpoint: "findings", summary: "findings of finished scans the token may see: its own scans; for owners, findings about their models in any scan", ok: 200, query: ["model", "severity", "limit"] }] },
-  "/api/scans": { post: ["scan", { endpoint: "scan", summary: "scan a suspect model given by path or uploaded (a job)", body: "scan", ok: 202, query: ["filename"] }] },
+  "/api/scans": { post: ["scan", { endpoint: "scan", summary: "scan a suspect model given by path or uploaded (a job); with behaviour, also whether it was trained on a registered model's outputs", body: "scan", ok: 202, query: ["filename", "behaviour"] }] },
   "/api/compare": { post: ["compare", { endpoint: "compare", summary: "compare two models under the server's roots: {a, b} (a job)", body: "json", ok: 202 }] },
   "/api/tree": { post: ["tree", { endpoint: "tree", summary: "family trees of the models the token may see: {only?} (a job)", body: "json", ok: 202 }] },
   "/api/jobs/{id}": {
@@ -98,11 +98,57 @@ export const OPENAPI = {
           declaredBase: { type: "string" }, released: { type: "string" }, recipients: { type: "array", items: { type: "string" } }, notes: { type: "string" },
         },
       },
+      ScanRequest: {
+        type: "object", required: ["path"],
+        properties: {
+          path: { type: "string", description: "a model under the server's roots" }, publisher: { type: "string" },
+          behaviour: { type: "boolean", default: false, description: "also test whether the suspect was trained on a registered model's outputs (its forward passes on the built-in probes against the registered behavioural fingerprints; progress stage \"forward passes\"); anything but a boolean is a 400" },
+        },
+      },
       Job: {
         type: "object", required: ["id", "kind", "status"],
         properties: {
           id: { type: "string" }, kind: { enum: ["scan", "register", "compare", "tree", "trace"] }, status: { enum: ["queued", "running", "done", "failed", "cancelled"] },
-          progress: { type: ["object", "null"] }, result: {}, error: { type: ["object", "null"] }, createdAt: { type: "string" }, finishedAt: { type: ["string", "null"] },
+          progress: { type: ["object", "null"] },
+          result: { description: "the job's outcome, redacted for the token; a finished scan's is a ScanResult", anyOf: [ref("ScanResult"), { type: ["object", "null"] }] },
+          error: { type: ["object", "null"] }, createdAt: { type: "string" }, finishedAt: { type: ["string", "null"] },
+        },
+      },
+      ScanResult: {
+        type: "object", required: ["document", "exports"],
+        properties: {
+          document: {
+            type: "object", description: "the scan (pedigree.scan/2, docs/json.md) as the token may see it (docs/serve-api.md)",
+            properties: { behaviour: ref("ScanBehaviour") },
+          },
+          exports: { type: "object", description: "the scan's BOMs and findings log, by format" },
+        },
+      },
+      ScanBehaviour: {
+        type: "object", required: ["question", "probesVersion", "alpha", "candidates", "derived", "identical", "cost"],
+        description: "with behaviour: true, was the suspect trained on a registered model's outputs? Beside the weight findings, never mixed with them. Admins get all of it; owners and analysts no counts (no registered, comparable), p-values adjusted for the registry's size bound, the first 3 candidates without controls, pRank or t; the public no result (a note says why): src/api/behaviour-views.ts",
+        properties: {
+          question: { type: "string" }, null: { type: "string" }, probesVersion: { type: "string" }, alpha: { type: "number" },
+          testsCorrectedFor: { type: "integer", minimum: 0, description: "the Bonferroni factor: the targets tested (admins) or the bound (owners, analysts); 0 when nothing was tested" },
+          alphaPerTest: { type: "number" },
+          registered: { type: "integer", minimum: 0, description: "admins only" }, comparable: { type: "integer", minimum: 0, description: "admins only" },
+          identical: { type: "array", items: { type: "string" } }, derived: { type: "array", items: { type: "string" } },
+          candidates: {
+            type: "array",
+            items: {
+              type: "object", required: ["name", "verdict", "pValue", "pAdjusted", "effect", "reason"],
+              properties: {
+                name: { type: "string" }, verdict: { enum: ["behaviour-derived", "behaviour-independent", "inconclusive"] },
+                pValue: { type: "number", minimum: 0, maximum: 1 }, pAdjusted: { type: "number", minimum: 0, maximum: 1 },
+                pRank: { type: "number", minimum: 0, maximum: 1, description: "admins only" },
+                effect: { type: "object", properties: { agreementExcess: { type: "number" }, t: { type: ["number", "null"], description: "admins only" }, suspectAgreement: { type: "number" } } },
+                controls: { type: "array", description: "admins only", items: { type: "object", properties: { name: { type: "string" }, agreement: { type: "number" } } } },
+                reason: { type: "string" },
+              },
+            },
+          },
+          cost: { type: "object", properties: { tokens: { type: "integer", minimum: 0 }, seconds: { type: "number" } }, description: "the suspect's forward passes" },
+          note: { type: "string", description: "why nothing was tested (or, for the public, shown)" },
         },
       },
     },

@@ -5,7 +5,9 @@
  * In a scan, a match against a model the viewer may not see is named only "a closed model of
  * <org>" (or "a gated model of <org>") for analysts and owners, and left out for the public (who
  * scan against open models only: their document and exports are the scan as if only the open
- * models were registered). Only admins learn the registry's size (api/scan-views.ts).
+ * models were registered). Only admins learn the registry's size (api/scan-views.ts). A scan's
+ * behaviour section names registered models too (its targets, controls, identical ones): masked
+ * the same way (api/behaviour-views.ts says what each view keeps of it).
  * Fingerprints never leave the server in any document.
  */
 import type { Principal } from "./roles.js";
@@ -60,6 +62,16 @@ export interface ScanView {
   exports: Record<string, unknown>;
 }
 
+/** The registered models a scan's behaviour section names: its targets, their controls, the identical and derived ones. */
+export function behaviourNames(doc: Record<string, unknown>): string[] {
+  const b = doc.behaviour as { candidates?: Array<{ name: string; controls?: Array<{ name: string }> }>; identical?: string[]; derived?: string[] } | undefined;
+  if (!b) return [];
+  return [...new Set([...(b.candidates ?? []).flatMap((c) => [c.name, ...(c.controls ?? []).map((x) => x.name)]), ...(b.identical ?? []), ...(b.derived ?? [])])];
+}
+
+/** Stands for a model a behaviour section names that is no longer registered (its tier unknown). */
+const UNKNOWN_MODEL = "a model no longer registered";
+
 /**
  * A scan job's result as `p` may see it: admins the full scan; the public the scan against open
  * models only; owners and analysts the bounded scan (no registry size), every match against a
@@ -76,6 +88,11 @@ export function scanView(p: Principal, result: StoredScan, models: Map<string, {
   for (const m of view.document.matches) {
     const info = models.get(m.name) ?? { owner: m.owner, tier: m.tier };
     if (!canSee(p, info)) masks.set(m.name, maskedName(info));
+  }
+  for (const name of behaviourNames(view.document)) {
+    const info = models.get(name) ?? view.document.matches.find((m) => m.name === name);
+    if (!info) masks.set(name, UNKNOWN_MODEL);
+    else if (!canSee(p, info)) masks.set(name, maskedName(info));
   }
   if (masks.size === 0) return view;
   // a masked match keeps its evidence, not the hidden model's own metadata

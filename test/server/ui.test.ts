@@ -1,7 +1,8 @@
 // The web UI end to end in Debian's Chromium (playwright-core; .ci/run installs `chromium`):
-// an owner registers a closed model (API), scans a forged leak of it through the UI (path form),
-// sees the leak finding and the layer heatmap; an analyst's UI never shows the closed model's
-// name. Screenshots (1400 px and 400 px wide) go to test-artifacts/ui/.
+// an owner registers a closed model (API), scans a forged leak of it through the UI (path form,
+// with the behavioural test), sees the leak finding, the layer heatmap and the behaviour section
+// ("nothing tested": no registered behavioural fingerprint); an analyst's UI never shows the closed
+// model's name. Screenshots (1400 px and 400 px wide) go to test-artifacts/ui/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
@@ -16,7 +17,7 @@ import { tempDir } from "../../src/test-support/tmp.js";
 const CHROMIUM = [process.env.PEDIGREE_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => p && existsSync(p));
 const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts", "ui");
 
-test("web UI: register closed, scan a forged leak, leak finding + heatmap; analyst sees no closed name", { skip: CHROMIUM ? false : "chromium is not installed (apt-get install chromium)" }, async () => {
+test("web UI: register closed, scan a forged leak, leak finding + heatmap + behaviour note; analyst sees no closed name", { skip: CHROMIUM ? false : "chromium is not installed (apt-get install chromium)" }, async () => {
   const dir = tempDir("pedigree-ui-");
   const models = join(dir, "models");
   mkdirSync(models);
@@ -57,10 +58,15 @@ test("web UI: register closed, scan a forged leak, leak finding + heatmap; analy
 
     await page.click("nav >> text=Scan");
     await page.fill("input[name=path]", join(models, "leak"));
+    // with the behavioural test: no registered model has a behavioural fingerprint, so nothing is tested
+    await page.check("input[name=behaviour]");
     await page.click("text=Scan path");
     await page.locator("[data-testid=scan-result]").waitFor({ timeout: 300_000 });
     await page.locator("[data-finding=leak]").waitFor();
     assert.match(await page.locator("[data-finding=leak]").innerText(), /crown-jewel/);
+    assert.match(await page.locator("[data-testid=behaviour-note]").innerText(), /^Nothing tested: too few registered models with a comparable behavioural fingerprint/);
+    assert.match(await page.locator("[data-testid=behaviour]").innerText(), /cost \d+ tokens, [\d.]+ s of forward passes/);
+    assert.match(page.url(), /#scan\/[\w-]+$/, "the finished scan's own address");
     const cells = await page.locator("[data-testid=heatmap] div").count();
     assert.equal(cells, 6, "one heatmap cell per layer of the suspect");
     await page.screenshot({ path: join(ARTIFACTS, "scan-owner-1400.png"), fullPage: true });

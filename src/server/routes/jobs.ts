@@ -1,8 +1,9 @@
 /**
  * @module server/routes/jobs
  * Work that reads models, each a job in the pool (202 + the job): scan (a model under the roots, or
- * an uploaded weight file), compare, tree; and the jobs themselves: state (redacted for the
- * caller), cancel, progress as server-sent events, and a finished scan's exports.
+ * an uploaded weight file; with `behaviour: true`, or `?behaviour=true` for an upload, also the
+ * behavioural test), compare, tree; and the jobs themselves: state (redacted for the caller),
+ * cancel, progress as server-sent events, and a finished scan's exports.
  */
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -18,15 +19,32 @@ const POLL_MS = 2000;
 
 export const SCAN_EXPORT_FORMATS = ["json", "cyclonedx", "spdx", "sarif", "report-input"] as const;
 
+/** A scan's `behaviour` option: a boolean in JSON, "true" or "false" in an upload's query (absent: false). */
+function behaviourOf(v: unknown, upload: boolean): boolean {
+  if (v === undefined) return false;
+  if (typeof v === "boolean" && !upload) return v;
+  if (upload && (v === "true" || v === "false")) return v === "true";
+  throw new PedigreeError("usage", upload ? "the behaviour query parameter must be true or false" : "behaviour must be true or false (a JSON boolean)");
+}
+
 export function jobRoutes(app: Hono<Env>, k: Kit): void {
   const { o } = k;
   app.post("/api/scans", k.may("scan"), async (c) => {
     if (k.isUpload(c)) {
+      // the options first, so a bad request is refused before a byte is stored
+      let behaviour: boolean;
+      try {
+        behaviour = behaviourOf(c.req.query("behaviour"), true);
+      } catch (e) {
+        await k.discard(c);
+        throw e;
+      }
       const saved = await k.upload(c);
-      return k.submit(c, "scan", { path: saved.file, upload: saved.folder, filename: saved.filename });
+      return k.submit(c, "scan", { path: saved.file, upload: saved.folder, filename: saved.filename, ...(behaviour ? { behaviour } : {}) });
     }
     const b = await k.body(c);
-    return k.submit(c, "scan", { path: underRoots(b.path, o.roots), ...(typeof b.publisher === "string" ? { publisher: b.publisher } : {}) });
+    const behaviour = behaviourOf(b.behaviour, false);
+    return k.submit(c, "scan", { path: underRoots(b.path, o.roots), ...(typeof b.publisher === "string" ? { publisher: b.publisher } : {}), ...(behaviour ? { behaviour } : {}) });
   });
   app.post("/api/compare", k.may("compare"), async (c) => {
     const b = await k.body(c);

@@ -1,0 +1,89 @@
+/**
+ * @module api/behaviour-views
+ * A scan's `behaviour` section (report/behaviour-document.ts) in the server's views of the scan
+ * (api/scan-views.ts). The rule, following the weight matches' views:
+ * - full (admins): the section as scan() made it.
+ * - bounded (owners, analysts, who may not learn the registry's size): nothing that counts the
+ *   registered behavioural fingerprints. `registered` and `comparable` are left out. The Bonferroni
+ *   correction is for the weight views' bound instead of the targets tested (the bound is never
+ *   below their number, so it stays valid): testsCorrectedFor, alphaPerTest and pAdjusted follow
+ *   from it, and a behaviour-derived verdict whose p-value is above alpha / bound becomes
+ *   inconclusive (verdicts can only be more cautious; an independent one stands, its p-value being
+ *   above the stricter level too). Only the first BOUNDED_CANDIDATES candidates are listed (a test
+ *   needs that many comparable models, so the list's length tells nothing), each without its
+ *   controls, pRank and t (the number of controls, the comparable models less one up to 16, follows
+ *   from each), its reason without a count. A "nothing tested" note says no count. The names of
+ *   models the reader may not see are masked by server/visibility.ts, as the matches' are.
+ * - open (the public): no result. Each test's controls are registered models of any tier, so no
+ *   behavioural p-value is made of open models alone (the open weight view is the scan as if only
+ *   the open models were registered); the section says so, with the probes and the cost.
+ */
+import { ALPHA_BEHAVIOUR } from "../behaviour/verdict.js";
+import type { BehaviourScanDocument } from "../report/behaviour-document.js";
+
+/** Candidates the bounded view lists: a test needs a target and 2 controls, so at least 3 are tested. */
+export const BOUNDED_CANDIDATES = 3;
+
+type Candidate = BehaviourScanDocument["candidates"][number];
+
+export interface BoundedCandidate {
+  name: string;
+  verdict: Candidate["verdict"];
+  pValue: number;
+  pAdjusted: number;
+  effect: { agreementExcess: number; suspectAgreement: number };
+  reason: string;
+}
+
+export type BoundedBehaviour = Omit<BehaviourScanDocument, "registered" | "comparable" | "candidates"> & { candidates: BoundedCandidate[] };
+
+export interface OpenBehaviour {
+  question: string;
+  probesVersion: string;
+  alpha: number;
+  candidates: [];
+  derived: [];
+  identical: [];
+  cost: BehaviourScanDocument["cost"];
+  note: string;
+}
+
+const TOO_FEW = "too few registered models with a comparable behavioural fingerprint: the test needs a target and at least 2 controls (register models with --behaviour)";
+const NOT_OPEN = "behavioural results are not shown against open models only: each test's controls are registered models of any tier";
+
+/** A reason as the bounded view may give it: "more than 4 independently trained control(s)" tells the count. */
+function reasonWithoutCount(c: Candidate, derived: boolean): string {
+  if (c.verdict === "behaviour-derived" && !derived) return "B agrees with A's idiosyncrasies more than the controls do, short of the evidence needed at the bound's level";
+  const r = c.reason.replace(/\b\d+ (independently trained )?control\(s\)/g, "the $1controls");
+  return /\d/.test(r) ? `${c.verdict}: see the admin's view for the reason` : r;
+}
+
+export function boundedBehaviour(b: BehaviourScanDocument, bound: number): BoundedBehaviour {
+  const candidates = b.candidates;
+  const rest: Omit<BehaviourScanDocument, "registered" | "comparable" | "candidates"> & Partial<BehaviourScanDocument> = { ...b };
+  delete rest.registered;
+  delete rest.comparable;
+  delete rest.candidates;
+  if (b.testsCorrectedFor === 0) return { ...rest, note: TOO_FEW, candidates: [] };
+  const alphaPerTest = ALPHA_BEHAVIOUR / bound;
+  const stays = (c: Candidate) => c.verdict === "behaviour-derived" && c.pValue <= alphaPerTest;
+  return {
+    ...rest,
+    testsCorrectedFor: bound,
+    alphaPerTest,
+    // a derived model past the reported candidates has no p-value here: left out (more cautious)
+    derived: b.derived.filter((name) => candidates.some((c) => c.name === name && stays(c))),
+    candidates: candidates.slice(0, BOUNDED_CANDIDATES).map((c) => ({
+      name: c.name,
+      verdict: c.verdict === "behaviour-derived" && !stays(c) ? "inconclusive" : c.verdict,
+      pValue: c.pValue,
+      pAdjusted: Math.min(1, c.pValue * bound),
+      effect: { agreementExcess: c.effect.agreementExcess, suspectAgreement: c.effect.suspectAgreement },
+      reason: reasonWithoutCount(c, stays(c)),
+    })),
+  };
+}
+
+export function openBehaviour(b: BehaviourScanDocument): OpenBehaviour {
+  return { question: b.question, probesVersion: b.probesVersion, alpha: b.alpha, candidates: [], derived: [], identical: [], cost: b.cost, note: NOT_OPEN };
+}
