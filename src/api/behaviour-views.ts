@@ -4,7 +4,9 @@
  * (api/scan-views.ts). The rule, following the weight matches' views:
  * - full (admins): the section as scan() made it.
  * - bounded (owners, analysts, who may not learn the registry's size): nothing that counts the
- *   registered behavioural fingerprints. `registered` and `comparable` are left out. The Bonferroni
+ *   registered behavioural fingerprints. `registered`, `comparable` and `untested` (targets whose
+ *   weight relatives left too few controls: names and a count) are left out, and so are each
+ *   candidate's `relatives`. The Bonferroni
  *   correction is for the weight views' bound instead of the targets tested (the bound is never
  *   below their number, so it stays valid): testsCorrectedFor, alphaPerTest and pAdjusted follow
  *   from it, and a behaviour-derived verdict whose p-value is above alpha / bound becomes
@@ -35,7 +37,7 @@ export interface BoundedCandidate {
   reason: string;
 }
 
-export type BoundedBehaviour = Omit<BehaviourScanDocument, "registered" | "comparable" | "candidates"> & { candidates: BoundedCandidate[] };
+export type BoundedBehaviour = Omit<BehaviourScanDocument, "registered" | "comparable" | "candidates" | "untested"> & { candidates: BoundedCandidate[] };
 
 export interface OpenBehaviour {
   question: string;
@@ -60,8 +62,9 @@ function reasonWithoutCount(c: Candidate, derived: boolean): string {
 
 export function boundedBehaviour(b: BehaviourScanDocument, bound: number): BoundedBehaviour {
   const candidates = b.candidates;
-  const rest: Omit<BehaviourScanDocument, "registered" | "comparable" | "candidates"> & Partial<BehaviourScanDocument> = { ...b };
+  const rest: Omit<BehaviourScanDocument, "registered" | "comparable" | "candidates" | "untested"> & Partial<BehaviourScanDocument> = { ...b };
   delete rest.registered;
+  delete rest.untested;
   delete rest.comparable;
   delete rest.candidates;
   if (b.testsCorrectedFor === 0) return { ...rest, note: TOO_FEW, candidates: [] };
