@@ -12,7 +12,7 @@ import { builtinProbes, type ProbeSet } from "./probes.js";
 import { UsageError } from "../errors.js";
 import { recordBehaviour, type BehaviourRecord } from "./record.js";
 import { END_OF_TEXT, onCommonOffsets } from "./text-level.js";
-import { behaviourVerdict, type BehaviourResult } from "./verdict.js";
+import { behaviourVerdict, type BehaviourResult, type NamedRecord } from "./verdict.js";
 
 export interface BehaviourCost {
   model: string;
@@ -51,7 +51,7 @@ function tokenTexts(m: CanonicalModel): string[] | null {
   return v ? v.tokens.map((_, t) => decode(v, [t], { skipSpecial: false })) : null;
 }
 
-const costOf = (model: string, r: BehaviourRecord): BehaviourCost => ({ model, tokens: r.tokens, seconds: Math.round(r.seconds * 100) / 100 });
+export const costOf = (model: string, r: BehaviourRecord): BehaviourCost => ({ model, tokens: r.tokens, seconds: Math.round(r.seconds * 100) / 100 });
 
 /** Is B behaviour-derived from A (trained on its outputs), against the controls? */
 export function compareBehaviour(a: CanonicalModel, b: CanonicalModel, controls: CanonicalModel[], options: CompareBehaviourOptions = {}): BehaviourComparison {
@@ -63,10 +63,19 @@ export function compareBehaviour(a: CanonicalModel, b: CanonicalModel, controls:
   const texts = models.map(tokenTexts);
   const level: BehaviourLevel = texts.every((t) => !!t && t.length === texts[0]?.length && t.every((x, i) => x === texts[0]?.[i])) ? "token" : "text";
   const records = level === "token" ? full : onCommonOffsets(full.map((r) => r.text as BehaviourRecord));
+  const named = records.map((record, i) => ({ name: (models[i] as CanonicalModel).path, record }));
+  return judgeBehaviour(a, probes, named, level, named.map((n, i) => costOf(n.name, full[i] as BehaviourRecord)));
+}
+
+/**
+ * The verdict on records already made: [A, B, ...controls] (one level, one tokenization), with A's
+ * tokenizer to show the evidence as text and what the forward passes cost.
+ */
+export function judgeBehaviour(a: CanonicalModel, probes: ProbeSet, named: NamedRecord[], level: BehaviourLevel, cost: BehaviourCost[]): BehaviourComparison {
+  const records = named.map((n) => n.record);
   const positions = records[0]?.probes.reduce((s, p) => s + p.tokens.length, 0) ?? 0;
   if (positions === 0) throw new UsageError("the models' tokenizers share no token boundary in the probe texts: they cannot be compared");
-  const named = records.map((record, i) => ({ name: (models[i] as CanonicalModel).path, record }));
-  const result = behaviourVerdict(named[0] as (typeof named)[0], named[1] as (typeof named)[0], named.slice(2));
+  const result = behaviourVerdict(named[0] as NamedRecord, named[1] as NamedRecord, named.slice(2));
   const vocab = runVocabulary(a);
   const text = (ids: number[]): string => (vocab ? decode(vocab, ids.filter((id) => id < vocab.tokens.length)) : ids.join(" "));
   const evidenceText = result.evidence.map((e) => {
@@ -79,5 +88,5 @@ export function compareBehaviour(a: CanonicalModel, b: CanonicalModel, controls:
     const toks = [...((records[0] as BehaviourRecord).probes[e.probe]?.tokens ?? [])];
     return { probe: e.probe, domain, pos: e.pos, context: text(toks.slice(Math.max(0, e.pos - 31), e.pos + 1)), next: text([e.token]) };
   });
-  return { ...result, level, cost: named.map((n, i) => costOf(n.name, full[i] as BehaviourRecord)), evidenceText };
+  return { ...result, level, cost, evidenceText };
 }

@@ -75,7 +75,7 @@ export interface BehaviourScan {
   note?: string;
 }
 
-function comparable(a: RegisteredBehaviour, b: RegisteredBehaviour): boolean {
+export function comparable(a: RegisteredBehaviour, b: RegisteredBehaviour): boolean {
   try {
     checkComparable([a, b]);
     return a.record.probes.length === b.record.probes.length;
@@ -85,7 +85,7 @@ function comparable(a: RegisteredBehaviour, b: RegisteredBehaviour): boolean {
 }
 
 /** Same top token at every position and top log-probabilities within 1/8 nat (the storage's step). */
-function identical(a: BehaviourRecord, b: BehaviourRecord): boolean {
+export function identical(a: BehaviourRecord, b: BehaviourRecord): boolean {
   for (let t = 0; t < a.probes.length; t++) {
     const p = a.probes[t];
     const q = b.probes[t];

@@ -72,7 +72,7 @@ export function buildProgram(): Command {
 const EXAMPLES: Record<string, string[]> = {
   inspect: ["pedigree inspect ../shared/models/stories260K/stories260K.gguf --tensors"],
   demo: ["pedigree demo --dir /tmp/pedigree-demo"],
-  compare: ["pedigree compare base/ suspect.gguf --html report.html", "pedigree compare A/ B/ --behaviour --controls C1/,C2/ --json"],
+  compare: ["pedigree compare base/ suspect.gguf --html report.html", "pedigree compare A/ B/ --behaviour --controls C1/,C2/ --json", "pedigree compare A/ B/ --behaviour --registry lab.db"],
   forge: ["pedigree forge base/ --steps permute,quantize:Q8_0 --out copy.gguf"],
   run: ["pedigree run stories260K.bin --prompt \"Once upon a time\" --max-tokens 40"],
   register: ["pedigree register base/ --name base --owner lab --tier closed --license mit"],

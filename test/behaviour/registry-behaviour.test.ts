@@ -121,3 +121,24 @@ test("scan --behaviour of a model without a tokenizer is a one-line usage error 
   assert.match(r.stderr, /no tokenizer; scan --behaviour encodes probe texts/);
   assert.equal(r.stdout, "");
 });
+
+test("compare --behaviour --registry: controls chosen as scan chooses them, the same p-value as the scan's test of that target", () => {
+  const r = runCli(["compare", devPath("A"), devPath("A-distil"), "--behaviour", "--registry", reg, "--json"]);
+  assert.equal(r.code, 0, r.stderr.slice(0, 400));
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+  const v = pedigreeValidator("compare");
+  assert.ok(v(doc), JSON.stringify(v.errors?.slice(0, 5)));
+  const b = doc.behaviour as { pValue: number; level: string; controls: Array<{ path: string }>; controlsFrom: { registry: string; relatives: string[]; copies: string[] } };
+  assert.equal(b.level, "token");
+  // A itself is registered (a copy of A: left out), A-q4k is its quantization (a weight relative)
+  assert.deepEqual(b.controlsFrom.copies, ["A"]);
+  assert.deepEqual(b.controlsFrom.relatives, ["A-q4k"]);
+  assert.deepEqual(b.controls.map((c) => c.path).sort(), ["B", "D", "G"]);
+  const s = JSON.parse(runCli(["scan", devPath("A-distil"), "--registry", reg, "--behaviour", "--json", "--fail-on", "never"]).stdout) as { behaviour: { candidates: Array<{ name: string; pValue: number }> } };
+  assert.equal(b.pValue, s.behaviour.candidates.find((c) => c.name === "A")?.pValue);
+  for (const args of [["--registry", reg], ["--behaviour", "--registry", reg, "--controls", devPath("B")]]) {
+    const e = runCli(["compare", devPath("A"), devPath("A-distil"), ...args]);
+    assert.equal(e.code, 2, e.stderr);
+    assert.equal(e.stderr.trim().split("\n").length, 1, e.stderr);
+  }
+});

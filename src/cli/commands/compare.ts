@@ -31,6 +31,7 @@ interface Opts {
   behaviour?: boolean;
   controls?: string;
   probes?: string;
+  registry?: string;
 }
 
 export function registerCompare(program: Command): void {
@@ -46,18 +47,20 @@ export function registerCompare(program: Command): void {
     .option("--behaviour", "also test whether B was trained on A's outputs (forward passes of A, B and the controls on probe texts)")
     .option("--controls <models>", "with --behaviour: comma-separated control models trained independently of A, like B (2 or more; same tokenizer)")
     .option("--probes <file>", "with --behaviour: probe texts, one per line (JSON strings allowed), instead of the built-in set")
+    .option("--registry <file>", "with --behaviour and no --controls: choose the controls among this registry's behavioural fingerprints (register --behaviour), or postgres:// URL")
     .option("--rotation", "for models wider than 1024, fit the full d x d rotation (orthogonal Procrustes, slow: d³ per sweep) instead of its rows on a sketch of 256 coordinates")
     .action(async (pathA: string, pathB: string, opts: Opts) => {
       const sample = opts.sample === undefined ? undefined : Number(opts.sample);
       if (sample !== undefined && (!Number.isInteger(sample) || sample < 8 || sample > 100000)) throw new UsageError("--sample must be an integer from 8 to 100000");
       const command = ["pedigree", "compare", pathA, pathB, ...(opts.with ? ["--with", ...opts.with] : []), ...(sample ? ["--sample", String(sample)] : []), ...(opts.rotation ? ["--rotation"] : [])].join(" ");
-      if ((opts.controls || opts.probes) && !opts.behaviour) throw new UsageError("--controls and --probes go with --behaviour");
+      if ((opts.controls || opts.probes || opts.registry) && !opts.behaviour) throw new UsageError("--controls, --probes and --registry go with --behaviour");
       const controlPaths = opts.controls ? opts.controls.split(",").filter((c) => c !== "") : [];
-      if (opts.behaviour && controlPaths.length === 0) throw new UsageError("--behaviour needs --controls C1,C2,... (models trained independently of A, like B)");
+      if (opts.behaviour && controlPaths.length === 0 && !opts.registry) throw new UsageError("--behaviour needs --controls C1,C2,... (models trained independently of A, like B) or --registry to choose them from");
+      if (controlPaths.length > 0 && opts.registry) throw new UsageError("give --controls or --registry, not both");
       const probes = opts.probes ? readProbes(opts.probes) : undefined;
       const bar = stagedProgress("compare", opts.behaviour ? [...STAGES, { name: "forward passes", unit: "probe texts" }] : STAGES, { json: opts.json });
       try {
-        const { document: doc } = await compare({ a: pathA, b: pathB, with: opts.with, sample, rotation: opts.rotation, behaviour: opts.behaviour ? { controls: controlPaths, probes } : undefined, command: command + (opts.behaviour ? ` --behaviour --controls ${controlPaths.join(",")}${opts.probes ? ` --probes ${opts.probes}` : ""}` : ""), onProgress: (e) => bar.update(e.stage, e.done, e.total) });
+        const { document: doc } = await compare({ a: pathA, b: pathB, with: opts.with, sample, rotation: opts.rotation, behaviour: opts.behaviour ? { controls: controlPaths, probes, registry: opts.registry } : undefined, command: command + (opts.behaviour ? ` --behaviour ${opts.registry ? `--registry ${opts.registry}` : `--controls ${controlPaths.join(",")}`}${opts.probes ? ` --probes ${opts.probes}` : ""}` : ""), onProgress: (e) => bar.update(e.stage, e.done, e.total) });
         bar.stop();
         if (opts.html) {
           const html = compareHtml(doc);
