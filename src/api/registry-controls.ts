@@ -28,7 +28,14 @@ export interface RegistryControls {
 
 const A_NAME = "\u0000A";
 
+function tooFew(reg: RegistryBackend, n: number, comparable: number): UsageError {
+  return new UsageError(`${reg.name} holds ${n} model(s) with a comparable behavioural fingerprint unrelated to A by weights (${comparable} comparable): the test needs 2 or more (register models trained like B with --behaviour, or give --controls)`);
+}
+
 export async function registryControls(reg: RegistryBackend, a: CanonicalModel, b: CanonicalModel, onProgress: (done: number, total: number) => void): Promise<RegistryControls> {
+  const stored = await reg.behaviours();
+  // before any forward pass: a registry without 2 behavioural fingerprints cannot give 2 controls
+  if (stored.length < 2) throw tooFew(reg, stored.length, stored.length);
   const probes = builtinProbes();
   const n = probes.texts.length;
   const run = (m: CanonicalModel, from: number) => decodeBehaviour(encodeBehaviour(recordBehaviour(m, probes, { k: STORED_TOP_K, onProbe: (d) => onProgress(from + d, 2 * n) })));
@@ -36,7 +43,6 @@ export async function registryControls(reg: RegistryBackend, a: CanonicalModel, 
   const fpB = computeFingerprint(b);
   const rb: RegisteredBehaviour = { name: b.path, record: run(b, n), parameters: fpB.summary.parameters };
   if (!comparable(ra, rb)) throw new UsageError("A and B tokenize the probe texts differently: registered controls are compared token by token; give --controls for a text-level comparison");
-  const stored = await reg.behaviours();
   const registered = stored.map((s): RegisteredBehaviour => ({ name: s.name, parameters: s.parameters, record: decodeBehaviour(s.bytes, `${reg.name}: model ${JSON.stringify(s.name)}`) }));
   const same = registered.filter((r) => comparable(rb, r) && comparable(ra, r));
   const copies = same.filter((r) => identical(ra.record, r.record) || identical(rb.record, r.record));
@@ -44,8 +50,6 @@ export async function registryControls(reg: RegistryBackend, a: CanonicalModel, 
   const related = await weightRelations(reg, new Map(stored.filter((s) => pool.some((p) => p.name === s.name)).map((s) => [s.name, s.id])), new Map([[A_NAME, computeFingerprint(a)]]));
   const target: RegisteredBehaviour = { ...ra, name: A_NAME };
   const { controls, relatives } = controlsFor(target, rb, [target, ...pool], related);
-  if (controls.length < 2) {
-    throw new UsageError(`${reg.name} holds ${controls.length} model(s) with a comparable behavioural fingerprint unrelated to A by weights (${same.length} comparable): the test needs 2 or more (register models trained like B with --behaviour, or give --controls)`);
-  }
+  if (controls.length < 2) throw tooFew(reg, controls.length, same.length);
   return { a: ra, b: rb, controls, relatives, copies: copies.map((c) => c.name) };
 }
