@@ -9,6 +9,7 @@
  *    teachers as controls.
  *  - the text-block test: texts as replicates, exact only if B has no model-level affinity to A
  *    (a diagnostic of why no honest test reaches p <= 1e-6 with dev-families' controls);
+ *  - the text level (models with other tokenizers): the same test for byte models, A-vocab;
  *  - stored behavioural fingerprints (register --behaviour): size, and the verdicts they give;
  *  - with --big: seconds per token of a 1B-shaped model (dim 2048, 16 layers, vocab 128256).
  * Run: npm run bench:behaviour [-- --sequences N] [-- --big]  (N: teacher sequences per student, 16)
@@ -24,7 +25,8 @@ import { scanBehaviour } from "../src/behaviour/scan-behaviour.js";
 import { decodeBehaviour, encodeBehaviour } from "../src/behaviour/stored.js";
 import { studentTSf } from "../src/numeric/student-t.js";
 import { Transformer } from "../src/run/index.js";
-import { behaviourVerdict, type BehaviourResult } from "../src/behaviour/verdict.js";
+import { behaviourVerdict, type BehaviourResult, type NamedRecord } from "../src/behaviour/verdict.js";
+import { onCommonOffsets } from "../src/behaviour/text-level.js";
 import { applySteps } from "../src/forge/forge.js";
 import { parseSteps } from "../src/forge/parse-steps.js";
 import { synthesize } from "../src/forge/synthesize.js";
@@ -213,6 +215,40 @@ console.log(`  KL(A || X) a position, A's top 32 tokens: ${["A-distil", "B", "D"
   const z = (ag.suspectAgreement - m) / sd;
   console.log(`  agreement: A-distil ${(z).toFixed(1)} control sds above the controls' mean; with k controls of that spread the t test gives:`);
   console.log(`  ${[2, 4, 10, 20, 25, 30].map((k) => `k=${k} p=${studentTSf(z / Math.sqrt(1 + 1 / k), k - 1).toExponential(1)}`).join("  ")}`);
+}
+
+// ---- the text level (compare across tokenizers): next characters where every model's tokens end
+console.log("\ntext level (tokenizers differ; src/behaviour/text-level.ts):");
+{
+  const withText = (id: string) => {
+    const m = loadModel(dev(id));
+    try {
+      const t0 = performance.now();
+      const r = recordBehaviour(m, probes, { text: true });
+      return { name: id, record: r, seconds: (performance.now() - t0) / 1000 };
+    } finally {
+      m.close();
+    }
+  };
+  const recs = new Map(["A", "A-distil", "B", "D", "A-vocab"].map((id) => [id, withText(id)]));
+  const textOf = (ids: string[]) => onCommonOffsets(ids.map((id) => recs.get(id)?.record.text as BehaviourRecord)).map((record, i) => ({ name: ids[i] as string, record }));
+  const a = recs.get("A") as { seconds: number };
+  const plain = loadModel(dev("A"));
+  const t1 = performance.now();
+  try {
+    recordBehaviour(plain, probes);
+  } finally {
+    plain.close();
+  }
+  console.log(`  A's forward passes with the text view: ${a.seconds.toFixed(1)} s (${((performance.now() - t1) / 1000).toFixed(1)} s without, measured after it)`);
+  const tokenLevel = behaviourVerdict(devRecord("A"), devRecord("A-distil"), ["B", "D"].map(devRecord));
+  const [ta, tb, ...tc] = textOf(["A", "A-distil", "B", "D"]);
+  row("A -> A-distil [B,D] token level", tokenLevel);
+  row("A -> A-distil [B,D] text level (byte models: the same test)", behaviourVerdict(ta as NamedRecord, tb as NamedRecord, tc));
+  const [va, vb, ...vc] = textOf(["A", "A-vocab", "B", "D"]);
+  const v = behaviourVerdict(va as NamedRecord, vb as NamedRecord, vc);
+  row("A -> A-vocab [B,D] text level (other tokenizer)", v);
+  console.log(`    ${v.positions} shared boundaries of ${devRecord("A").record.tokens} positions`);
 }
 
 // ---- stored behavioural fingerprints
