@@ -30,6 +30,7 @@ type Candidate = BehaviourScanDocument["candidates"][number];
 
 export interface BoundedCandidate {
   name: string;
+  level: Candidate["level"];
   verdict: Candidate["verdict"];
   pValue: number;
   pAdjusted: number;
@@ -78,6 +79,7 @@ export function boundedBehaviour(b: BehaviourScanDocument, bound: number): Bound
     derived: b.derived.filter((name) => candidates.some((c) => c.name === name && stays(c))),
     candidates: candidates.slice(0, BOUNDED_CANDIDATES).map((c) => ({
       name: c.name,
+      level: c.level,
       verdict: c.verdict === "behaviour-derived" && !stays(c) ? "inconclusive" : c.verdict,
       pValue: c.pValue,
       pAdjusted: Math.min(1, c.pValue * bound),

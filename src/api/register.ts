@@ -47,7 +47,7 @@ export async function register(opts: RegisterOptions): Promise<Registered> {
       throwIfAborted(opts.signal, "register");
       if (opts.behaviour) {
         const probes = builtinProbes();
-        fp.behaviour = encodeBehaviour(recordBehaviour(model, probes, { k: STORED_TOP_K, onProbe: (d, t) => report("forward passes", d, t) }));
+        fp.behaviour = encodeBehaviour(recordBehaviour(model, probes, { k: STORED_TOP_K, text: true, onProbe: (d, t) => report("forward passes", d, t) }));
         throwIfAborted(opts.signal, "register");
       }
       return { registry: b.name, entry: await b.register(fp, meta) };

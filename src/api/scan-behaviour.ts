@@ -20,6 +20,6 @@ export async function behaviourSection(b: RegistryBackend, model: CanonicalModel
   const stored = await b.behaviours();
   const registered: RegisteredBehaviour[] = stored.map((s) => ({ name: s.name, parameters: s.parameters, record: decodeBehaviour(s.bytes, `${b.name}: model ${JSON.stringify(s.name)}`) }));
   const related = await weightRelations(b, new Map(stored.map((s) => [s.name, s.id])));
-  const record = decodeBehaviour(encodeBehaviour(recordBehaviour(model, builtinProbes(), { k: STORED_TOP_K, onProbe: (d, t) => report("forward passes", d, t) })));
+  const record = decodeBehaviour(encodeBehaviour(recordBehaviour(model, builtinProbes(), { k: STORED_TOP_K, text: true, onProbe: (d, t) => report("forward passes", d, t) })));
   return behaviourScanDocument(scanBehaviour({ name: model.path, parameters: fp.summary.parameters, record }, registered, { related }));
 }

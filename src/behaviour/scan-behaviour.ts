@@ -6,6 +6,9 @@
  * test (verdict.ts) against the other such models as controls. The targets are n tests, so each is
  * judged at ALPHA_BEHAVIOUR / n (Bonferroni) and its p-value is reported raw and adjusted.
  *
+ * Registered models with another tokenizer are targets too when both sides kept a text view (stored
+ * layout 2): the test then runs at the text level (text-level.ts), every text view a control.
+ *
  * Registered models whose behaviour is that of the suspect (the same top tokens everywhere, log-
  * probabilities within the storage's rounding) are the suspect itself or a copy of it: they are
  * named, and neither tested nor used as controls.
@@ -17,8 +20,10 @@
  * then registration order). The choice looks at T's and the pool's weights and at the suspect's
  * size, never at anyone's behaviour, so under H0 the suspect stays exchangeable with its controls.
  */
-import { ALPHA_BEHAVIOUR, behaviourVerdict, checkComparable, type BehaviourVerdictKind } from "./verdict.js";
+import { ALPHA_BEHAVIOUR, behaviourVerdict, checkComparable, type BehaviourVerdictKind, type NamedRecord } from "./verdict.js";
+import type { BehaviourLevel } from "./compare-behaviour.js";
 import type { BehaviourRecord } from "./record.js";
+import { onCommonOffsets } from "./text-level.js";
 
 /** Controls per target at most (the test's cost grows with the square of the pool). */
 export const MAX_CONTROLS = 16;
@@ -39,6 +44,8 @@ export interface ScanBehaviourOptions {
 
 export interface BehaviourCandidate {
   name: string;
+  /** "token": the suspect's tokenizer; "text": another one, compared at the text level. */
+  level: BehaviourLevel;
   verdict: BehaviourVerdictKind;
   pValue: number;
   /** min(1, n pValue) over the n targets tested. */
@@ -114,29 +121,56 @@ export function controlsFor(target: RegisteredBehaviour, suspect: RegisteredBeha
   return { controls: order.slice(0, MAX_CONTROLS).map((o) => o.r), relatives: relatives.map((r) => r.name) };
 }
 
+/** Both kept a text view (layout 2) on the same probes: comparable at the text level whatever their tokenizers. */
+export function textComparable(a: RegisteredBehaviour, b: RegisteredBehaviour): boolean {
+  const x = a.record.text;
+  const y = b.record.text;
+  return !!x && !!y && x.probesVersion === y.probesVersion && x.probes.length === y.probes.length;
+}
+
+/** The test at one level: token records as they are, or text views cut to the boundaries all of them share. */
+function verdictAt(level: BehaviourLevel, target: RegisteredBehaviour, suspect: RegisteredBehaviour, controls: RegisteredBehaviour[], alpha: number) {
+  if (level === "token") return behaviourVerdict(target, suspect, controls, 0, alpha);
+  const all = [target, suspect, ...controls];
+  const cut = onCommonOffsets(all.map((r) => r.record.text as BehaviourRecord)).map((record, i) => ({ name: (all[i] as RegisteredBehaviour).name, record }));
+  return behaviourVerdict(cut[0] as NamedRecord, cut[1] as NamedRecord, cut.slice(2), 0, alpha);
+}
+
 export function scanBehaviour(suspect: RegisteredBehaviour, registered: RegisteredBehaviour[], opts: ScanBehaviourOptions = {}): BehaviourScan {
   const related = opts.related ?? (() => false);
   const same = registered.filter((r) => comparable(suspect, r));
   const copies = same.filter((r) => identical(suspect.record, r.record));
   const pool = same.filter((r) => !copies.includes(r));
+  // models with other tokenizers are targets at the text level, against every text view as controls
+  const other = registered.filter((r) => !same.includes(r) && textComparable(suspect, r));
+  const textPool = [...pool, ...other].filter((r) => textComparable(suspect, r));
   const cost = { tokens: suspect.record.tokens, seconds: Math.round(suspect.record.seconds * 100) / 100 };
-  const base = { probesVersion: suspect.record.probesVersion, registered: registered.length, comparable: same.length, identical: copies.map((r) => r.name), cost };
-  if (pool.length < 3) {
+  const base = { probesVersion: suspect.record.probesVersion, registered: registered.length, comparable: same.length + other.length, identical: copies.map((r) => r.name), cost };
+  if (pool.length + other.length < 3) {
     return {
       ...base, tests: 0, untested: [], alphaPerTest: ALPHA_BEHAVIOUR, derived: [], candidates: [],
-      note: `${pool.length} registered model(s) with a comparable behavioural fingerprint: the test needs a target and at least 2 controls (register models with --behaviour)`,
+      note: `${pool.length + other.length} registered model(s) with a comparable behavioural fingerprint: the test needs a target and at least 2 controls (register models with --behaviour)`,
     };
   }
-  const plans = pool.map((target) => ({ target, ...controlsFor(target, suspect, pool, related) }));
+  const atText = (target: RegisteredBehaviour) => ({ target, level: "text" as const, ...controlsFor(target, suspect, textPool, related) });
+  const plans = [
+    // a target of the suspect's tokenizer is tested token by token, or at the text level when too few
+    // models of that tokenizer are left to be its controls
+    ...pool.map((target) => {
+      const plan = { target, level: "token" as const, ...controlsFor(target, suspect, pool, related) };
+      return plan.controls.length < 2 && textComparable(suspect, target) ? atText(target) : plan;
+    }),
+    ...other.map(atText),
+  ];
   // a target whose weight relatives fill the pool leaves too few controls: not tested, and not counted
   const tested = plans.filter((p) => p.controls.length >= 2);
   const untested = plans.filter((p) => p.controls.length < 2).map((p) => p.target.name);
   const n = tested.length;
   const alpha = ALPHA_BEHAVIOUR / Math.max(1, n);
-  const candidates = tested.map(({ target, controls, relatives }): BehaviourCandidate => {
-    const r = behaviourVerdict(target, suspect, controls, 0, alpha);
+  const candidates = tested.map(({ target, level, controls, relatives }): BehaviourCandidate => {
+    const r = verdictAt(level, target, suspect, controls, alpha);
     return {
-      name: target.name, verdict: r.verdict, pValue: r.pValue, pAdjusted: Math.min(1, r.pValue * n), pRank: r.pRank, effect: r.effect, t: r.t,
+      name: target.name, level, verdict: r.verdict, pValue: r.pValue, pAdjusted: Math.min(1, r.pValue * n), pRank: r.pRank, effect: r.effect, t: r.t,
       suspectAgreement: r.suspectAgreement, controls: r.controls, reason: r.reason, relatives,
     };
   });

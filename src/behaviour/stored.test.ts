@@ -42,3 +42,37 @@ test("a stored behavioural fingerprint of stories260K: bounded, within 1/16 nat 
   assert.throws(() => decodeBehaviour(newer, "x"), (e: unknown) => e instanceof BadInputError && /newer/.test(e.message));
   assert.throws(() => decodeBehaviour(new TextEncoder().encode("not a fingerprint at all"), "x"), BadInputError);
 });
+
+test("layout 2 carries the text view: its boundaries only, round trip byte for byte, damage refused", () => {
+  const m = loadModel(sharedPath("models", "stories260K", "stories260K.bin"));
+  let r;
+  try {
+    r = recordBehaviour(m, builtinProbes(), { k: STORED_TOP_K, text: true });
+  } finally {
+    m.close();
+  }
+  const bytes = encodeBehaviour(r);
+  assert.equal(bytes[4], 2);
+  assert.ok(bytes.length <= 2 * 256 * 1024, `${bytes.length} bytes`);
+  const d = decodeBehaviour(bytes);
+  assert.deepEqual(encodeBehaviour(d), bytes);
+  const t = d.text;
+  assert.ok(t && r.text);
+  t.probes.forEach((p, n) => {
+    // only the positions where a token ends in the text, in order, with their characters
+    const kept = Array.from(r.text!.probes[n]!.tokens).filter((o) => o >= 0);
+    assert.deepEqual(Array.from(p.tokens), kept);
+    assert.ok(p.tokens.length > 0);
+  });
+  // the token view is what layout 1 would hold
+  assert.deepEqual(encodeBehaviour({ ...d, text: undefined }).subarray(5), bytes.subarray(5, encodeBehaviour({ ...d, text: undefined }).length));
+  for (const cut of [3, 40, 1000]) {
+    assert.throws(() => decodeBehaviour(bytes.subarray(0, bytes.length - cut), "x"), (e: unknown) => e instanceof BadInputError && /truncated|left over|length/.test(e.message));
+  }
+  // the text view is a layout-1 blob after the token view and its u32 length
+  const inner = encodeBehaviour({ ...d, text: undefined }).length + 4;
+  assert.deepEqual(Array.from(bytes.subarray(inner, inner + 5)), [0x50, 0x42, 0x48, 0x56, 1]);
+  const nested = Uint8Array.from(bytes);
+  nested[inner + 4] = 2;
+  assert.throws(() => decodeBehaviour(nested, "x"), (e: unknown) => e instanceof BadInputError && /text view/.test(e.message));
+});

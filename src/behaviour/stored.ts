@@ -11,6 +11,11 @@
  * (u8). A log-probability l is stored as round(-l * 8) clamped to 0..255 (1/8 nat steps down to
  * -31.9 nats; the test compares differences of a few nats). Size: at most 30 texts x 128 positions x
  * (4 k + 4) bytes = 255 KiB with k = 16.
+ *
+ * Layout 2 is layout 1 (with 2 in its version byte) followed by u32 n and n bytes: the text-level
+ * view of the same forward passes (text-level.ts; a layout-1 blob whose "token ids" are the boundary
+ * offsets, only the positions where a token ends in the text, and whose ids are code points), so a
+ * suspect with another tokenizer can be compared with the stored model. At most 510 KiB.
  */
 import { BadInputError } from "../errors.js";
 import type { BehaviourRecord, ProbeRecord } from "./record.js";
@@ -19,6 +24,7 @@ import type { BehaviourRecord, ProbeRecord } from "./record.js";
 export const STORED_TOP_K = 16;
 const MAGIC = [0x50, 0x42, 0x48, 0x56];
 const LAYOUT = 1;
+const LAYOUT_WITH_TEXT = 2;
 const STEP = 8;
 
 const q8 = (l: number): number => Math.max(0, Math.min(255, Math.round(-l * STEP)));
@@ -31,8 +37,37 @@ function floorOf(p: ProbeRecord, r: BehaviourRecord, i: number, k: number): numb
   return Math.min(rest, p.logp[i * r.k + k - 1] as number);
 }
 
-/** Encodes a record (its first STORED_TOP_K log-probabilities per position). */
+/** The text view's positions where a token ends in the text (offsets >= 0): the only ones compared. */
+function boundariesOnly(t: BehaviourRecord): BehaviourRecord {
+  return {
+    ...t,
+    probes: t.probes.map((p) => {
+      const keep = Array.from(p.tokens).flatMap((o, i) => (o >= 0 ? [i] : []));
+      const out: ProbeRecord = { tokens: new Int32Array(keep.length), ids: new Int32Array(keep.length * t.k), logp: new Float32Array(keep.length * t.k), floor: new Float32Array(keep.length) };
+      keep.forEach((i, n) => {
+        out.tokens[n] = p.tokens[i] as number;
+        out.floor[n] = p.floor[i] as number;
+        out.ids.set(p.ids.subarray(i * t.k, (i + 1) * t.k), n * t.k);
+        out.logp.set(p.logp.subarray(i * t.k, (i + 1) * t.k), n * t.k);
+      });
+      return out;
+    }),
+  };
+}
+
+/** Encodes a record (its first STORED_TOP_K log-probabilities per position), with its text view when it has one. */
 export function encodeBehaviour(r: BehaviourRecord): Uint8Array {
+  const body = encodeBody(r, r.text ? LAYOUT_WITH_TEXT : LAYOUT);
+  if (!r.text) return body;
+  const text = encodeBody(boundariesOnly(r.text), LAYOUT);
+  const out = new Uint8Array(body.length + 4 + text.length);
+  out.set(body, 0);
+  new DataView(out.buffer).setUint32(body.length, text.length, true);
+  out.set(text, body.length + 4);
+  return out;
+}
+
+function encodeBody(r: BehaviourRecord, layout: number): Uint8Array {
   const k = Math.min(STORED_TOP_K, r.k);
   const version = new TextEncoder().encode(r.probesVersion);
   let size = 4 + 1 + 1 + 2 + version.length + 4 + 4 + 4 + 2;
@@ -41,7 +76,7 @@ export function encodeBehaviour(r: BehaviourRecord): Uint8Array {
   const dv = new DataView(buf.buffer);
   buf.set(MAGIC, 0);
   let o = 4;
-  buf[o++] = LAYOUT;
+  buf[o++] = layout;
   buf[o++] = k;
   dv.setUint16(o, version.length, true);
   o += 2;
@@ -72,8 +107,25 @@ export function encodeBehaviour(r: BehaviourRecord): Uint8Array {
 /** Decodes a stored behavioural fingerprint (a layout this pedigree does not know is a BadInputError). */
 export function decodeBehaviour(bytes: Uint8Array, what = "<behaviour>"): BehaviourRecord {
   const bad = (m: string) => new BadInputError(what, `behavioural fingerprint: ${m}`);
+  const { record, end } = decodeBody(bytes, what, true);
+  if (bytes[4] !== LAYOUT_WITH_TEXT) {
+    if (end !== bytes.length) throw bad(`${bytes.length - end} bytes left over`);
+    return record;
+  }
+  if (end + 4 > bytes.length) throw bad("truncated");
+  const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(end, true);
+  if (end + 4 + n !== bytes.length) throw bad("its text view's length does not match");
+  const text = decodeBody(bytes.subarray(end + 4), what, false);
+  if (text.end !== n) throw bad(`${n - text.end} bytes left over in its text view`);
+  return { ...record, text: text.record };
+}
+
+/** One layout-1 body from the start of `bytes` (layout 2's outer header when `outer`): the record and where it ends. */
+function decodeBody(bytes: Uint8Array, what: string, outer: boolean): { record: BehaviourRecord; end: number } {
+  const bad = (m: string) => new BadInputError(what, `behavioural fingerprint: ${m}`);
   if (bytes.length < 22 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad("not a pedigree behavioural fingerprint");
-  if (bytes[4] !== LAYOUT) throw bad(`layout ${bytes[4]} is newer than this pedigree reads (${LAYOUT})`);
+  const known = outer ? [LAYOUT, LAYOUT_WITH_TEXT] : [LAYOUT];
+  if (!known.includes(bytes[4] as number)) throw bad(`layout ${bytes[4]} is ${outer ? "newer than this pedigree reads" : "not a text view's"} (${known.join(" or ")})`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const k = bytes[5] as number;
   let o = 6;
@@ -105,6 +157,5 @@ export function decodeBehaviour(bytes: Uint8Array, what = "<behaviour>"): Behavi
     for (let i = 0; i < P * k; i++) rec.logp[i] = -(bytes[o++] as number) / STEP;
     probes.push(rec);
   }
-  if (o !== bytes.length) throw bad(`${bytes.length - o} bytes left over`);
-  return { probesVersion, vocabSize, k, probes, tokens, seconds };
+  return { record: { probesVersion, vocabSize, k, probes, tokens, seconds }, end: o };
 }

@@ -95,7 +95,7 @@ export function behaviourScanDocument(s: BehaviourScan) {
     untested: s.untested,
     derived: s.derived,
     candidates: s.candidates.map((c) => ({
-      name: c.name, verdict: c.verdict, pValue: c.pValue, pAdjusted: c.pAdjusted, pRank: c.pRank,
+      name: c.name, level: c.level, verdict: c.verdict, pValue: c.pValue, pAdjusted: c.pAdjusted, pRank: c.pRank,
       effect: { agreementExcess: r4(c.effect), t: Number.isFinite(c.t) ? r4(c.t) : null, suspectAgreement: r4(c.suspectAgreement) },
       controls: c.controls.map((x) => ({ name: x.name, agreement: r4(x.agreement) })),
       relatives: c.relatives,
@@ -118,7 +118,7 @@ export function behaviourScanText(d: BehaviourScanDocument): string[] {
   if (d.identical.length > 0) lines.push(...wrap(`behaves identically to: ${d.identical.join(", ")} (not tested)`, 76).map((l) => `  ${l}`));
   lines.push(d.derived.length > 0 ? `  behaviour-derived from: ${d.derived.join(", ")}`.slice(0, 80) : "  behaviour-derived from: none");
   for (const c of d.candidates.slice(0, 5)) {
-    lines.push(`    ${c.verdict.padEnd(21)} p ${p(c.pValue).padEnd(8)} adjusted ${p(c.pAdjusted).padEnd(8)} ${c.name}`.slice(0, 80));
+    lines.push(`    ${c.verdict.padEnd(21)} p ${p(c.pValue).padEnd(8)} adjusted ${p(c.pAdjusted).padEnd(8)} ${c.name}${c.level === "text" ? " (text level)" : ""}`.slice(0, 80));
   }
   lines.push(`  probes ${d.probesVersion}; cost ${d.cost.tokens} tokens, ${d.cost.seconds.toFixed(1)} s`.slice(0, 80));
   return lines;

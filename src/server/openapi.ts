@@ -133,16 +133,19 @@ export const OPENAPI = {
           alphaPerTest: { type: "number" },
           registered: { type: "integer", minimum: 0, description: "admins only" }, comparable: { type: "integer", minimum: 0, description: "admins only" },
           identical: { type: "array", items: { type: "string" } }, derived: { type: "array", items: { type: "string" } },
+          untested: { type: "array", items: { type: "string" }, description: "admins only: targets whose weight relatives leave fewer than 2 controls" },
           candidates: {
             type: "array",
             items: {
               type: "object", required: ["name", "verdict", "pValue", "pAdjusted", "effect", "reason"],
               properties: {
-                name: { type: "string" }, verdict: { enum: ["behaviour-derived", "behaviour-independent", "inconclusive"] },
+                name: { type: "string" }, level: { enum: ["token", "text"], description: "text: another tokenizer than the suspect's, compared at the text level" },
+                verdict: { enum: ["behaviour-derived", "behaviour-independent", "inconclusive"] },
                 pValue: { type: "number", minimum: 0, maximum: 1 }, pAdjusted: { type: "number", minimum: 0, maximum: 1 },
                 pRank: { type: "number", minimum: 0, maximum: 1, description: "admins only" },
                 effect: { type: "object", properties: { agreementExcess: { type: "number" }, t: { type: ["number", "null"], description: "admins only" }, suspectAgreement: { type: "number" } } },
                 controls: { type: "array", description: "admins only", items: { type: "object", properties: { name: { type: "string" }, agreement: { type: "number" } } } },
+                relatives: { type: "array", description: "admins only: the target's weight relatives, never its controls", items: { type: "string" } },
                 reason: { type: "string" },
               },
             },

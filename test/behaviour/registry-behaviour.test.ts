@@ -6,6 +6,8 @@
  * registered copy of the suspect as identical, never calling an independent model behaviour-derived.
  * A registered quantization of the teacher (A-q4k) is a target too, but never a control for A, nor A
  * for it: their weights are related, and a control that behaves like the target would hide its students.
+ * stories260K (S, another tokenizer) is a target at the text level; for its fine-tune S-ft, whose
+ * tokenizer no other registered model shares, every target is tested at the text level.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -24,7 +26,7 @@ import { tempDir } from "../../src/test-support/tmp.js";
 
 let dir = "";
 let reg = "";
-const REGISTERED = ["A", "B", "D", "G", "A-q4k"];
+const REGISTERED = ["A", "B", "D", "G", "A-q4k", "S"];
 
 before(async () => {
   dir = tempDir("pedigree-behaviour-reg-");
@@ -42,8 +44,10 @@ test("register --behaviour stores a bounded behaviour part that decodes, verifie
     const id = db.prepare("SELECT id FROM models WHERE name = 'A'").pluck().get() as number;
     const bytes = loadAllParts(db, id).get(BEHAVIOUR_PART);
     assert.ok(bytes, "A has a behaviour part");
-    assert.ok(bytes.length <= 256 * 1024, `${bytes.length} bytes`);
+    // the token view and the text view (layout 2), 255 KiB each at most
+    assert.ok(bytes.length <= 2 * 256 * 1024, `${bytes.length} bytes`);
     const r = decodeBehaviour(bytes);
+    assert.ok(r.text && r.text.probes.length === 30);
     assert.equal(r.k, STORED_TOP_K);
     assert.equal(r.probes.length, 30);
     assert.equal(r.vocabSize, 256);
@@ -83,17 +87,18 @@ test("scan --behaviour: a behaviour object beside the weight findings; the stude
   assert.deepEqual(doc.derivedFrom, []);
   const b = doc.behaviour as {
     registered: number; testsCorrectedFor: number; derived: string[]; identical: string[]; untested: string[];
-    candidates: Array<{ name: string; verdict: string; pValue: number; pAdjusted: number; controls: Array<{ name: string }>; relatives: string[] }>;
+    candidates: Array<{ name: string; level: string; verdict: string; pValue: number; pAdjusted: number; controls: Array<{ name: string }>; relatives: string[] }>;
   };
-  assert.equal(b.registered, 5);
-  assert.equal(b.testsCorrectedFor, 5);
+  assert.equal(b.registered, 6);
+  assert.equal(b.testsCorrectedFor, 6);
   assert.deepEqual(b.identical, []);
   assert.deepEqual(b.untested, []);
   const first = b.candidates.slice(0, 2).map((c) => c.name).sort();
   assert.deepEqual(first, ["A", "A-q4k"], JSON.stringify(b.candidates.map((c) => [c.name, c.pValue])));
   const byName = new Map(b.candidates.map((c) => [c.name, c]));
   for (const c of b.candidates) {
-    assert.equal(c.pAdjusted, Math.min(1, 5 * c.pValue));
+    assert.equal(c.pAdjusted, Math.min(1, 6 * c.pValue));
+    assert.equal(c.level, c.name === "S" ? "text" : "token", c.name);
     if (c.name !== "A" && c.name !== "A-q4k") assert.notEqual(c.verdict, "behaviour-derived", c.name);
   }
   // the teacher and its quantization are each other's weight relatives, never each other's controls
@@ -110,9 +115,23 @@ test("scan --behaviour: a behaviour object beside the weight findings; the stude
 test("scan --behaviour of a registered model names it as behaviourally identical and tests the others only", () => {
   const r = runCli(["scan", devPath("B"), "--registry", reg, "--behaviour"]);
   assert.match(r.stdout, /behaves identically to: B \(not tested\)/);
-  assert.match(r.stdout, /4 registered models tested/);
+  assert.match(r.stdout, /5 registered models tested/);
   assert.match(r.stdout, /behaviour-derived from: none/);
   for (const line of r.stdout.split("\n")) assert.ok(line.length <= 80, line);
+});
+
+test("scan --behaviour of a model with a tokenizer no other registered model has: every target at the text level", () => {
+  const r = runCli(["scan", devPath("S-ft"), "--registry", reg, "--behaviour", "--json", "--fail-on", "never"]);
+  assert.equal(r.code, 0, r.stderr.slice(0, 400));
+  const b = (JSON.parse(r.stdout) as { behaviour: { testsCorrectedFor: number; comparable: number; candidates: Array<{ name: string; level: string; controls: Array<{ name: string }> }> } }).behaviour;
+  assert.equal(b.comparable, 6);
+  assert.equal(b.testsCorrectedFor, 6);
+  for (const c of b.candidates) {
+    assert.equal(c.level, "text", c.name);
+    assert.ok(c.controls.length >= 2 && !c.controls.some((x) => x.name === c.name), c.name);
+  }
+  // S's controls are the byte models (no other model shares its tokenizer)
+  assert.deepEqual(b.candidates.find((c) => c.name === "S")?.controls.map((x) => x.name).sort(), ["A", "A-q4k", "B", "D", "G"]);
 });
 
 test("scan --behaviour of a model without a tokenizer is a one-line usage error before any scanning (exit 2)", () => {

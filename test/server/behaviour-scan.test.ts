@@ -100,7 +100,7 @@ test("the analyst's view: no counts, p-values adjusted for the bound, hidden mod
     assert.equal(c.pValue, f.pValue);
     assert.equal(c.pAdjusted, Math.min(1, BOUND * f.pValue));
     assert.equal(c.verdict, f.verdict === "behaviour-derived" && f.pValue > ALPHA_BEHAVIOUR / BOUND ? "inconclusive" : f.verdict);
-    assert.deepEqual(Object.keys(c).sort(), ["effect", "name", "pAdjusted", "pValue", "reason", "verdict"]);
+    assert.deepEqual(Object.keys(c).sort(), ["effect", "level", "name", "pAdjusted", "pValue", "reason", "verdict"]);
     assert.doesNotMatch(c.reason, /\d/, "no count of controls");
   });
   assert.deepEqual(b.derived, full.derived.filter((n: string) => full.candidates.find((c: any) => c.name === n).pValue <= ALPHA_BEHAVIOUR / BOUND).map((n: string) => mask.get(n)));
