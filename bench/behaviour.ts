@@ -9,7 +9,8 @@
  *    teachers as controls.
  *  - the text-block test: texts as replicates, exact only if B has no model-level affinity to A
  *    (a diagnostic of why no honest test reaches p <= 1e-6 with dev-families' controls);
- *  - the text level (models with other tokenizers): the same test for byte models, A-vocab;
+ *  - the text level (a reference of another tokenizer): the same test for byte models, A-vocab; a scan
+ *    calibration over 8 independently trained models of three tokenizers (shared/models + bases);
  *  - stored behavioural fingerprints (register --behaviour): size, and the verdicts they give;
  *  - with --big: seconds per token of a 1B-shaped model (dim 2048, 16 layers, vocab 128256).
  * Run: npm run bench:behaviour [-- --sequences N] [-- --big]  (N: teacher sequences per student, 16)
@@ -22,7 +23,8 @@ import { builtinProbes } from "../src/behaviour/probes.js";
 import { logProbOf, recordBehaviour, type BehaviourRecord } from "../src/behaviour/record.js";
 import { poolTest } from "../src/behaviour/pool-test.js";
 import { scanBehaviour } from "../src/behaviour/scan-behaviour.js";
-import { decodeBehaviour, encodeBehaviour } from "../src/behaviour/stored.js";
+import { decodeBehaviour, encodeBehaviour, STORED_TOP_K } from "../src/behaviour/stored.js";
+import { readTokenizerFile } from "../src/formats/tokens.js";
 import { studentTSf } from "../src/numeric/student-t.js";
 import { Transformer } from "../src/run/index.js";
 import { behaviourVerdict, type BehaviourResult, type NamedRecord } from "../src/behaviour/verdict.js";
@@ -245,9 +247,10 @@ console.log("\ntext level (tokenizers differ; src/behaviour/text-level.ts):");
   const [ta, tb, ...tc] = textOf(["A", "A-distil", "B", "D"]);
   row("A -> A-distil [B,D] token level", tokenLevel);
   row("A -> A-distil [B,D] text level (byte models: the same test)", behaviourVerdict(ta as NamedRecord, tb as NamedRecord, tc));
-  const [va, vb, ...vc] = textOf(["A", "A-vocab", "B", "D"]);
+  // the reference of another tokenizer (A's vocabulary-extended fine-tune); B and controls share one
+  const [va, vb, ...vc] = textOf(["A-vocab", "A-distil", "B", "D"]);
   const v = behaviourVerdict(va as NamedRecord, vb as NamedRecord, vc);
-  row("A -> A-vocab [B,D] text level (other tokenizer)", v);
+  row("A-vocab -> A-distil [B,D] text level", v);
   console.log(`    ${v.positions} shared boundaries of ${devRecord("A").record.tokens} positions`);
 }
 
@@ -259,7 +262,7 @@ row("A -> A-distil [B,D] (stored)", behaviourVerdict(stored("A"), stored("A-dist
 row("A -> A-distil [B,C,D,G] (stored)", behaviourVerdict(stored("A"), stored("A-distil"), ["B", "C", "D", "G"].map(stored)));
 row("A -> B [C,D,G] (stored)", behaviourVerdict(stored("A"), stored("B"), ["C", "D", "G"].map(stored)));
 const t0 = performance.now();
-const sc = scanBehaviour(stored("A-distil"), ["A", "B", "C", "D", "G"].map(stored));
+const sc = await scanBehaviour(stored("A-distil"), ["A", "B", "C", "D", "G"].map(stored));
 console.log(`  scan --behaviour A-distil against A, B, C, D, G: ${sc.candidates.map((c) => `${c.name} p=${c.pValue.toFixed(3)}`).join(", ")}; derived: ${sc.derived.join(", ") || "none"}; tests ${((performance.now() - t0) / 1000).toFixed(2)} s after the suspect's forward passes`);
 
 // ---- scan --behaviour over a registry of the five bases: every suspect independent of every target but its own copy
@@ -276,7 +279,7 @@ console.log(`  scan --behaviour A-distil against A, B, C, D, G: ${sc.candidates.
   for (const sus of suspects) {
     // a suspect derived by weights from a base (A-ft, A-rot: from A) is not an independent pair for that base
     const own = sus.name.replace(/^student of /, "").replace(/-(ft|rot)$/, "");
-    const r = scanBehaviour(sus, registry.filter((x) => x.name !== own || sus.name.startsWith("student")));
+    const r = await scanBehaviour(sus, registry.filter((x) => x.name !== own || sus.name.startsWith("student")));
     for (const c of r.candidates) {
       if (sus.name === `student of ${c.name}`) continue; // the student's own teacher: not a null pair
       ps.push(c.pValue);
@@ -289,6 +292,46 @@ console.log(`  scan --behaviour A-distil against A, B, C, D, G: ${sc.candidates.
   const at = (v: number[], a: number) => (v.filter((p) => p <= a).length / v.length).toFixed(3);
   console.log(`  raw p, all tests: P(p <= 0.01) = ${at(ps, 0.01)}, P(p <= 0.05) = ${at(ps, 0.05)}; behaviour-derived after Bonferroni: ${derived}`);
   console.log(`  the ${judged.length} tests where the suspect is not the pool's most isolated member: P(p <= 0.01) = ${at(judged, 0.01)}, P(p <= 0.05) = ${at(judged, 0.05)}`);
+}
+
+// ---- across tokenizers: independently trained models of three tokenizers, every pair independent
+{
+  const tiny = sharedPath("models");
+  const models: Array<[string, () => CanonicalModel]> = [
+    ["stories260K (tok512)", () => loadModel(join(tiny, "stories260K", "stories260K.bin"))],
+    ["llama2xs (tok512)", () => {
+      const m = loadModel(join(tiny, "llama2xs-saltyduckegg", "model.bin"));
+      return { ...m, tokens: readTokenizerFile(join(tiny, "stories260K", "tok512.bin"), m.params.vocab) };
+    }],
+    ["babyllama (tok105)", () => loadModel(join(tiny, "babyllama-en10", "model5000-tok105.bin"))],
+    ...bases.map((id): [string, () => CanonicalModel] => [`${id} (bytes)`, () => loadModel(dev(id))]),
+  ];
+  const viewed = models.map(([name, open]) => {
+    const m = open();
+    try {
+      return { name, record: decodeBehaviour(encodeBehaviour(recordBehaviour(m, probes, { k: STORED_TOP_K, text: true }))) };
+    } finally {
+      m.close();
+    }
+  });
+  const ps: number[] = [];
+  const judged: number[] = [];
+  let derived = 0;
+  let textLevel = 0;
+  for (const sus of viewed) {
+    const r = await scanBehaviour(sus, viewed.filter((x) => x !== sus));
+    for (const c of r.candidates) {
+      ps.push(c.pValue);
+      if (c.level === "text") textLevel++;
+      if (!c.reason.startsWith("B behaves unlike every control")) judged.push(c.pValue);
+      if (c.verdict === "behaviour-derived") derived++;
+      if (c.pValue <= 0.05) console.log(`  ${sus.name} -> target ${c.name} (${c.level}): p ${c.pValue.toFixed(3)}, ${c.verdict} (${c.reason.slice(0, 50)})`);
+    }
+  }
+  const at = (v: number[], a: number) => (v.filter((p) => p <= a).length / Math.max(1, v.length)).toFixed(3);
+  console.log(`\nscan --behaviour across tokenizers: ${viewed.length} independently trained models (stories260K, llama2xs, babyllama, A, B, C, D, G), each against the other ${viewed.length - 1}:`);
+  console.log(`  ${ps.length} tests (${textLevel} at the text level): P(p <= 0.01) = ${at(ps, 0.01)}, P(p <= 0.05) = ${at(ps, 0.05)}; behaviour-derived after Bonferroni: ${derived}`);
+  console.log(`  the ${judged.length} where the suspect is not the pool's most isolated member: P(p <= 0.01) = ${at(judged, 0.01)}, P(p <= 0.05) = ${at(judged, 0.05)}`);
 }
 
 // ---- a 1B-shaped model (dim 2048, 16 layers, ffn 8192, 32 heads, 8 kv heads, vocab 128256)

@@ -5,17 +5,17 @@
  * - full (admins): the section as scan() made it.
  * - bounded (owners, analysts, who may not learn the registry's size): nothing that counts the
  *   registered behavioural fingerprints. `registered`, `comparable` and `untested` (targets whose
- *   weight relatives left too few controls: names and a count) are left out, and so are each
- *   candidate's `relatives`. The Bonferroni
- *   correction is for the weight views' bound instead of the targets tested (the bound is never
- *   below their number, so it stays valid): testsCorrectedFor, alphaPerTest and pAdjusted follow
- *   from it, and a behaviour-derived verdict whose p-value is above alpha / bound becomes
- *   inconclusive (verdicts can only be more cautious; an independent one stands, its p-value being
- *   above the stricter level too). Only the first BOUNDED_CANDIDATES candidates are listed (a test
- *   needs that many comparable models, so the list's length tells nothing), each without its
- *   controls, pRank and t (the number of controls, the comparable models less one up to 16, follows
- *   from each), its reason without a count. A "nothing tested" note says no count. The names of
- *   models the reader may not see are masked by server/visibility.ts, as the matches' are.
+ *   fewer than 2 controls: names and a count) are left out, and so are each candidate's
+ *   `relatives` and `pBest`. The Bonferroni correction is for the weight views' bound instead of
+ *   the targets tested (the bound is never below their number, so it stays valid):
+ *   testsCorrectedFor, alphaPerTest and pAdjusted follow from it; a behaviour-derived verdict whose
+ *   p-value is above alpha / bound becomes inconclusive, and so does a behaviour-independent one
+ *   whose test had no power at alpha / bound (pBest above it). Verdicts can only be more cautious.
+ *   The first BOUNDED_CANDIDATES candidates are listed, or none when fewer targets were tested (the
+ *   list's length must not tell how many), each without its controls, pRank and t (the number of
+ *   controls, the comparable models less one up to 16, follows from each), its reason without a
+ *   count. A "nothing tested" note says no count. The names of models the reader may not see are
+ *   masked by server/visibility.ts, as the matches' are.
  * - open (the public): no result. Each test's controls are registered models of any tier, so no
  *   behavioural p-value is made of open models alone (the open weight view is the scan as if only
  *   the open models were registered); the section says so, with the probes and the cost.
@@ -52,6 +52,7 @@ export interface OpenBehaviour {
 }
 
 const TOO_FEW = "too few registered models with a comparable behavioural fingerprint: the test needs a target and at least 2 controls (register models with --behaviour)";
+const FEW_SHOWN = "fewer registered models could be tested than this view lists: their results are in an admin's view";
 const NOT_OPEN = "behavioural results are not shown against open models only: each test's controls are registered models of any tier";
 
 /** A reason as the bounded view may give it: "more than 4 independently trained control(s)" tells the count. */
@@ -68,9 +69,17 @@ export function boundedBehaviour(b: BehaviourScanDocument, bound: number): Bound
   delete rest.untested;
   delete rest.comparable;
   delete rest.candidates;
+  // fewer tests than the list's length would tell how many were made: then no list at all
   if (b.testsCorrectedFor === 0) return { ...rest, note: TOO_FEW, candidates: [] };
+  if (b.testsCorrectedFor < BOUNDED_CANDIDATES) return { ...rest, testsCorrectedFor: bound, alphaPerTest: ALPHA_BEHAVIOUR / bound, derived: [], note: FEW_SHOWN, candidates: [] };
   const alphaPerTest = ALPHA_BEHAVIOUR / bound;
   const stays = (c: Candidate) => c.verdict === "behaviour-derived" && c.pValue <= alphaPerTest;
+  // "independent" needs power at the level judged: a copy of the target must have stood out at alpha / bound
+  const verdictOf = (c: Candidate): Candidate["verdict"] => {
+    if (c.verdict === "behaviour-derived" && !stays(c)) return "inconclusive";
+    if (c.verdict === "behaviour-independent" && c.pBest > alphaPerTest) return "inconclusive";
+    return c.verdict;
+  };
   return {
     ...rest,
     testsCorrectedFor: bound,
@@ -80,11 +89,11 @@ export function boundedBehaviour(b: BehaviourScanDocument, bound: number): Bound
     candidates: candidates.slice(0, BOUNDED_CANDIDATES).map((c) => ({
       name: c.name,
       level: c.level,
-      verdict: c.verdict === "behaviour-derived" && !stays(c) ? "inconclusive" : c.verdict,
+      verdict: verdictOf(c),
       pValue: c.pValue,
       pAdjusted: Math.min(1, c.pValue * bound),
       effect: { agreementExcess: c.effect.agreementExcess, suspectAgreement: c.effect.suspectAgreement },
-      reason: reasonWithoutCount(c, stays(c)),
+      reason: c.verdict === "behaviour-independent" && verdictOf(c) === "inconclusive" ? "even a copy of A would not stand out at the level this view judges at" : reasonWithoutCount(c, stays(c)),
     })),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { compareBehaviour, costOf, judgeBehaviour } from "../behaviour/compare-behaviour.js";
 import { builtinProbes, type ProbeSet } from "../behaviour/probes.js";
+import type { BehaviourRecord } from "../behaviour/record.js";
 import { compareModels } from "../compare.js";
 import { UsageError } from "../errors.js";
 import type { CanonicalModel } from "../model/canonical.js";
@@ -77,8 +78,7 @@ export async function compare(opts: CompareModelsOptions): Promise<Comparison> {
     if (fromRegistry) {
       document.behaviour = await useBackend(opts.behaviour?.registry, { readOnly: true }, async (reg) => {
         const c = await registryControls(reg, a, b, (d, t) => report("forward passes", d, t));
-        const named = [{ ...c.a, name: a.path }, c.b, ...c.controls];
-        const r = judgeBehaviour(a, builtinProbes(), named, "token", [costOf(a.path, c.a.record), costOf(b.path, c.b.record)]);
+        const r = judgeBehaviour(a, builtinProbes(), c.named, c.level, [costOf(a.path, c.runs[0] as BehaviourRecord), costOf(b.path, c.runs[1] as BehaviourRecord)]);
         return { ...behaviourDocument(r), controlsFrom: { registry: reg.name, relatives: c.relatives, copies: c.copies } };
       });
     } else if (opts.behaviour) {

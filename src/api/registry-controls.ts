@@ -1,15 +1,19 @@
 /**
  * @module api/registry-controls
  * `compare A B --behaviour --registry R` without --controls: the controls are chosen among R's
- * behavioural fingerprints (register --behaviour) as scan --behaviour chooses them
- * (behaviour/scan-behaviour.ts controlsFor): made on the built-in probes with B's tokenization, not
- * behaving as A or B do (copies of either), not related to A by weights, the 16 nearest B's size.
- * A and B are run through the stored form (top 16, 1/8-nat steps), so all records are alike.
+ * behavioural fingerprints (register --behaviour) as scan --behaviour chooses them for target A
+ * (behaviour/scan-controls.ts): made on the built-in probes with B's tokenizer, not behaving as A or
+ * B do (copies of either), related by weights neither to A nor to B, the 16 nearest B's size. A and
+ * B are run through the stored form (top 16, 1/8-nat steps), so all records are alike; when A's
+ * tokenizer is not B's, the test runs at the text level on the stored text views.
  */
+import type { BehaviourLevel } from "../behaviour/compare-behaviour.js";
 import { builtinProbes } from "../behaviour/probes.js";
-import { recordBehaviour } from "../behaviour/record.js";
-import { comparable, controlsFor, identical, type RegisteredBehaviour } from "../behaviour/scan-behaviour.js";
+import { recordBehaviour, type BehaviourRecord } from "../behaviour/record.js";
+import { chooseControls, comparable, identical, sizeOrder, textComparable, type RegisteredBehaviour } from "../behaviour/scan-controls.js";
 import { decodeBehaviour, encodeBehaviour, STORED_TOP_K } from "../behaviour/stored.js";
+import { onCommonOffsets } from "../behaviour/text-level.js";
+import type { NamedRecord } from "../behaviour/verdict.js";
 import { UsageError } from "../errors.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
 import type { CanonicalModel } from "../model/canonical.js";
@@ -17,19 +21,22 @@ import type { RegistryBackend } from "../registry/backend.js";
 import { weightRelations } from "./weight-relations.js";
 
 export interface RegistryControls {
-  a: RegisteredBehaviour;
-  b: RegisteredBehaviour;
-  controls: RegisteredBehaviour[];
-  /** Registered models related to A by weights, left out. */
+  level: BehaviourLevel;
+  /** [A, B, ...controls], at that level. */
+  named: NamedRecord[];
+  /** A's and B's forward passes. */
+  runs: BehaviourRecord[];
+  /** Registered models related by weights to A or B, left out. */
   relatives: string[];
   /** Registered models behaving as A or B do, left out. */
   copies: string[];
 }
 
 const A_NAME = "\u0000A";
+const B_NAME = "\u0000B";
 
 function tooFew(reg: RegistryBackend, n: number, comparable: number): UsageError {
-  return new UsageError(`${reg.name} holds ${n} model(s) with a comparable behavioural fingerprint unrelated to A by weights (${comparable} comparable): the test needs 2 or more (register models trained like B with --behaviour, or give --controls)`);
+  return new UsageError(`${reg.name} holds ${n} model(s) with a comparable behavioural fingerprint unrelated to A and B by weights (${comparable} comparable): the test needs 2 or more (register models trained like B with --behaviour, or give --controls)`);
 }
 
 export async function registryControls(reg: RegistryBackend, a: CanonicalModel, b: CanonicalModel, onProgress: (done: number, total: number) => void): Promise<RegistryControls> {
@@ -38,18 +45,21 @@ export async function registryControls(reg: RegistryBackend, a: CanonicalModel, 
   if (stored.length < 2) throw tooFew(reg, stored.length, stored.length);
   const probes = builtinProbes();
   const n = probes.texts.length;
-  const run = (m: CanonicalModel, from: number) => decodeBehaviour(encodeBehaviour(recordBehaviour(m, probes, { k: STORED_TOP_K, onProbe: (d) => onProgress(from + d, 2 * n) })));
-  const ra: RegisteredBehaviour = { name: a.path, record: run(a, 0) };
+  const run = (m: CanonicalModel, from: number) => decodeBehaviour(encodeBehaviour(recordBehaviour(m, probes, { k: STORED_TOP_K, text: true, onProbe: (d) => onProgress(from + d, 2 * n) })));
   const fpB = computeFingerprint(b);
-  const rb: RegisteredBehaviour = { name: b.path, record: run(b, n), parameters: fpB.summary.parameters };
-  if (!comparable(ra, rb)) throw new UsageError("A and B tokenize the probe texts differently: registered controls are compared token by token; give --controls for a text-level comparison");
+  const ra: RegisteredBehaviour = { name: A_NAME, record: run(a, 0) };
+  const rb: RegisteredBehaviour = { name: B_NAME, record: run(b, n), parameters: fpB.summary.parameters };
+  const level: BehaviourLevel = comparable(ra, rb) ? "token" : "text";
   const registered = stored.map((s): RegisteredBehaviour => ({ name: s.name, parameters: s.parameters, record: decodeBehaviour(s.bytes, `${reg.name}: model ${JSON.stringify(s.name)}`) }));
-  const same = registered.filter((r) => comparable(rb, r) && comparable(ra, r));
+  // the controls share B's tokenizer (and, at the text level, kept a text view)
+  const same = registered.filter((r) => comparable(rb, r) && (level === "token" || textComparable(rb, r)));
   const copies = same.filter((r) => identical(ra.record, r.record) || identical(rb.record, r.record));
   const pool = same.filter((r) => !copies.includes(r));
-  const related = await weightRelations(reg, new Map(stored.filter((s) => pool.some((p) => p.name === s.name)).map((s) => [s.name, s.id])), new Map([[A_NAME, computeFingerprint(a)]]));
-  const target: RegisteredBehaviour = { ...ra, name: A_NAME };
-  const { controls, relatives } = controlsFor(target, rb, [target, ...pool], related);
+  const related = weightRelations(reg, new Map(stored.map((s) => [s.name, s.id])), new Map([[A_NAME, computeFingerprint(a)], [B_NAME, fpB]]));
+  const { controls, relatives } = await chooseControls(A_NAME, sizeOrder(ra, rb, pool), async (t, x) => (await related(t, x)) || (await related(B_NAME, x)));
   if (controls.length < 2) throw tooFew(reg, controls.length, same.length);
-  return { a: ra, b: rb, controls, relatives, copies: copies.map((c) => c.name) };
+  const all = [ra, rb, ...controls];
+  const records = level === "token" ? all.map((r) => r.record) : onCommonOffsets(all.map((r) => r.record.text as BehaviourRecord));
+  const named = records.map((record, i) => ({ name: i === 0 ? a.path : i === 1 ? b.path : (all[i] as RegisteredBehaviour).name, record }));
+  return { level, named, runs: [ra.record, rb.record], relatives, copies: copies.map((c) => c.name) };
 }

@@ -3,12 +3,12 @@
  * The `behaviour` section of `scan --behaviour`: the registered behavioural fingerprints (found by
  * the registry's index, no other part read), the suspect's own record (forward passes, through the
  * stored form so it is compared exactly as the registered ones are), and the weight relations
- * between the registered models (weight-relations.ts) that keep a target's relatives out of its
- * controls.
+ * (weight-relations.ts) that keep the target's and the suspect's relatives out of the controls.
  */
 import { builtinProbes } from "../behaviour/probes.js";
 import { recordBehaviour } from "../behaviour/record.js";
-import { scanBehaviour, type RegisteredBehaviour } from "../behaviour/scan-behaviour.js";
+import { scanBehaviour } from "../behaviour/scan-behaviour.js";
+import type { RegisteredBehaviour } from "../behaviour/scan-controls.js";
 import { decodeBehaviour, encodeBehaviour, STORED_TOP_K } from "../behaviour/stored.js";
 import type { Fingerprint } from "../fingerprint/types.js";
 import type { CanonicalModel } from "../model/canonical.js";
@@ -16,10 +16,15 @@ import type { RegistryBackend } from "../registry/backend.js";
 import { behaviourScanDocument, type BehaviourScanDocument } from "../report/behaviour-document.js";
 import { weightRelations } from "./weight-relations.js";
 
-export async function behaviourSection(b: RegistryBackend, model: CanonicalModel, fp: Fingerprint, report: (stage: string, done: number, total: number) => void): Promise<BehaviourScanDocument> {
+/**
+ * `suspectRelatives`: the registered models the weight scan found related to the suspect (never
+ * its controls).
+ */
+export async function behaviourSection(b: RegistryBackend, model: CanonicalModel, fp: Fingerprint, suspectRelatives: readonly string[], report: (stage: string, done: number, total: number) => void): Promise<BehaviourScanDocument> {
   const stored = await b.behaviours();
   const registered: RegisteredBehaviour[] = stored.map((s) => ({ name: s.name, parameters: s.parameters, record: decodeBehaviour(s.bytes, `${b.name}: model ${JSON.stringify(s.name)}`) }));
-  const related = await weightRelations(b, new Map(stored.map((s) => [s.name, s.id])));
+  const related = weightRelations(b, new Map(stored.map((s) => [s.name, s.id])));
   const record = decodeBehaviour(encodeBehaviour(recordBehaviour(model, builtinProbes(), { k: STORED_TOP_K, text: true, onProbe: (d, t) => report("forward passes", d, t) })));
-  return behaviourScanDocument(scanBehaviour({ name: model.path, parameters: fp.summary.parameters, record }, registered, { related }));
+  const isRelative = async (target: string, candidate: string) => suspectRelatives.includes(candidate) || (await related(target, candidate));
+  return behaviourScanDocument(await scanBehaviour({ name: model.path, parameters: fp.summary.parameters, record }, registered, { isRelative }));
 }

@@ -83,7 +83,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
         const document: ScanOutcome["document"] = scanDocument(facts, result, findings, fails.length > 0 ? 1 : 0);
         if (opts.behaviour) {
           throwIfAborted(opts.signal, "scan");
-          document.behaviour = await behaviourSection(b, model, fp, report);
+          document.behaviour = await behaviourSection(b, model, fp, result.matches.filter((m) => m.verdict === "derived").map((m) => m.model.name), report);
         }
         return { scan: result, facts, findings, failing: fails, document };
       } finally {

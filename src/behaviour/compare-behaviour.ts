@@ -61,7 +61,13 @@ export function compareBehaviour(a: CanonicalModel, b: CanonicalModel, controls:
   const full = models.map((m, i) => recordBehaviour(m, probes, { text: true, onProbe: (d) => options.onProgress?.(i * probes.texts.length + d, total) }));
   // the same tokenizer: the same text under every id
   const texts = models.map(tokenTexts);
-  const level: BehaviourLevel = texts.every((t) => !!t && t.length === texts[0]?.length && t.every((x, i) => x === texts[0]?.[i])) ? "token" : "text";
+  const alike = (x: string[] | null, y: string[] | null) => !!x && !!y && x.length === y.length && x.every((t, i) => t === y[i]);
+  // B and its controls must be alike (exchangeable under H0), so they share one tokenizer; A's may differ
+  const other = models.slice(2).findIndex((_, i) => !alike(texts[i + 2] as string[] | null, texts[1] as string[] | null));
+  if (other >= 0) throw new UsageError(`${(controls[other] as CanonicalModel).path}: a control must have B's tokenizer (B and its controls are compared with one another; A's may differ)`);
+  const level: BehaviourLevel = alike(texts[0] as string[] | null, texts[1] as string[] | null) ? "token" : "text";
+  const missing = full.findIndex((r) => level === "text" && !r.text);
+  if (missing >= 0) throw new UsageError(`${(models[missing] as CanonicalModel).path}: A's and B's tokenizers differ, and a text-level comparison reads SentencePiece, byte-level BPE and character tokenizers only`);
   const records = level === "token" ? full : onCommonOffsets(full.map((r) => r.text as BehaviourRecord));
   const named = records.map((record, i) => ({ name: (models[i] as CanonicalModel).path, record }));
   return judgeBehaviour(a, probes, named, level, named.map((n, i) => costOf(n.name, full[i] as BehaviourRecord)));

@@ -10,7 +10,7 @@ import type { CanonicalModel } from "../model/canonical.js";
 import { promptTokens, Transformer } from "../run/index.js";
 import type { Vocabulary } from "../formats/tokenizer/index.js";
 import type { ProbeSet } from "./probes.js";
-import { boundaryOffsets, characterRow, charTable } from "./text-level.js";
+import { boundaryOffsets, characterRow, charTable, TEXT_LEVEL_KINDS } from "./text-level.js";
 
 /** Next-token log-probabilities kept per position. */
 export const DEFAULT_TOP_K = 32;
@@ -42,7 +42,7 @@ export interface BehaviourRecord {
 
 export interface RecordOptions {
   k?: number;
-  /** Also keep the text-level view (next characters at token boundaries), for models with other tokenizers. */
+  /** Also keep the text-level view (next characters at token boundaries), for models with other tokenizers (SentencePiece, byte-level BPE and character tokenizers only). */
   text?: boolean;
   /** Called after each probe text. */
   onProbe?: (done: number, total: number) => void;
@@ -60,7 +60,7 @@ export function recordBehaviour(model: CanonicalModel, probes: ProbeSet, options
   const limit = Math.min(MAX_PROBE_TOKENS, net.contextLength > 0 ? net.contextLength : MAX_PROBE_TOKENS);
   const out: ProbeRecord[] = [];
   const textOut: ProbeRecord[] = [];
-  const table = options.text ? charTable(net.vocabulary, V) : null;
+  const table = options.text && TEXT_LEVEL_KINDS.includes(net.vocabulary.kind) ? charTable(net.vocabulary, V) : null;
   const kText = table ? Math.min(k, table.points.length) : 0;
   let tokens = 0;
   probes.texts.forEach((p, n) => {

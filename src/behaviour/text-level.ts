@@ -28,6 +28,9 @@ export interface CharTable {
   points: Int32Array;
 }
 
+/** Tokenizers whose tokens' first characters charTable reads right (suffix-marked BPE and WordPiece decode with spaces a single token does not show). */
+export const TEXT_LEVEL_KINDS: readonly string[] = ["sentencepiece", "bytelevel-bpe", "chars"];
+
 /** The first character each token adds after ordinary text. */
 export function charTable(v: Vocabulary, vocabSize: number): CharTable {
   const anchor = encode(v, "a", { bos: false });
@@ -73,7 +76,18 @@ export function characterRow(row: Float64Array, table: CharTable, k: number, ids
     const c = table.index[t] as number;
     mass[c] = (mass[c] as number) + Math.exp(row[t] as number);
   }
-  const order = Array.from({ length: C }, (_, c) => c).sort((x, y) => (mass[y] as number) - (mass[x] as number) || x - y);
+  // the k largest by insertion (k is small; C may be tens of thousands)
+  const order: number[] = [];
+  for (let c = 0; c < C; c++) {
+    const v = mass[c] as number;
+    if (order.length === k && v <= (mass[order[k - 1] as number] as number)) continue;
+    let j = order.length < k ? order.push(c) - 1 : k - 1;
+    while (j > 0 && (mass[order[j - 1] as number] as number) < v) {
+      order[j] = order[j - 1] as number;
+      j--;
+    }
+    order[j] = c;
+  }
   let kept = 0;
   for (let j = 0; j < k; j++) {
     const c = order[j];
@@ -87,6 +101,7 @@ export function characterRow(row: Float64Array, table: CharTable, k: number, ids
 
 /** Every record cut to the boundary offsets all of them share, probe by probe (the offsets become each record's `tokens`). */
 export function onCommonOffsets(records: BehaviourRecord[]): BehaviourRecord[] {
+  if (records.length === 0) return [];
   const texts = Math.min(...records.map((r) => r.probes.length));
   const common: number[][] = [];
   for (let p = 0; p < texts; p++) {
@@ -99,8 +114,9 @@ export function onCommonOffsets(records: BehaviourRecord[]): BehaviourRecord[] {
     probes: common.map((offs, p) => {
       const src = r.probes[p] as ProbeRecord;
       const at = new Map<number, number>();
+      // where tokens adding no text repeat an offset, the last position predicts the next character
       src.tokens.forEach((o, i) => {
-        if (o >= 0 && !at.has(o)) at.set(o, i);
+        if (o >= 0) at.set(o, i);
       });
       const out: ProbeRecord = { tokens: Int32Array.from(offs), ids: new Int32Array(offs.length * r.k), logp: new Float32Array(offs.length * r.k), floor: new Float32Array(offs.length) };
       offs.forEach((o, i) => {

@@ -35,7 +35,7 @@ export function behaviourDocument(r: BehaviourComparison) {
 /** Where the controls came from, when a registry chose them (compare --behaviour --registry). */
 export interface ControlsFrom {
   registry: string;
-  /** Registered models related to A by weights: left out. */
+  /** Registered models related by weights to A or B: left out. */
   relatives: string[];
   /** Registered models behaving as A or B do: left out. */
   copies: string[];
@@ -65,7 +65,7 @@ export function behaviourText(d: BehaviourDocument): string[] {
     ...wrap(d.reason, 76).map((l) => `  ${l}`),
     `  B's agreement with A's idiosyncrasies ${d.effect.suspectAgreement.toFixed(3)}, controls':`,
     ...d.controls.map((c) => `    ${c.agreement.toFixed(3)}  ${c.path}`.slice(0, 80)),
-    ...(d.controlsFrom ? wrap(`controls chosen in ${d.controlsFrom.registry}${d.controlsFrom.relatives.length > 0 ? `; left out as A's weight relatives: ${d.controlsFrom.relatives.join(", ")}` : ""}${d.controlsFrom.copies.length > 0 ? `; as copies of A or B: ${d.controlsFrom.copies.join(", ")}` : ""}`, 76).map((l) => `  ${l}`) : []),
+    ...(d.controlsFrom ? wrap(`controls chosen in ${d.controlsFrom.registry}${d.controlsFrom.relatives.length > 0 ? `; left out as weight relatives of A or B: ${d.controlsFrom.relatives.join(", ")}` : ""}${d.controlsFrom.copies.length > 0 ? `; as copies of A or B: ${d.controlsFrom.copies.join(", ")}` : ""}`, 76).map((l) => `  ${l}`) : []),
     `  probes ${d.probes.version}`.slice(0, 80),
     ...(d.level === "text" ? ["  tokenizers differ: compared at the text level (next characters where every", "  model's tokens end)"] : []),
     `  ${d.probes.texts} texts, ${d.probes.positions} positions; cost ${d.cost.tokens} tokens, ${d.cost.seconds.toFixed(1)} s`,
@@ -95,7 +95,7 @@ export function behaviourScanDocument(s: BehaviourScan) {
     untested: s.untested,
     derived: s.derived,
     candidates: s.candidates.map((c) => ({
-      name: c.name, level: c.level, verdict: c.verdict, pValue: c.pValue, pAdjusted: c.pAdjusted, pRank: c.pRank,
+      name: c.name, level: c.level, verdict: c.verdict, pValue: c.pValue, pAdjusted: c.pAdjusted, pRank: c.pRank, pBest: c.pBest,
       effect: { agreementExcess: r4(c.effect), t: Number.isFinite(c.t) ? r4(c.t) : null, suspectAgreement: r4(c.suspectAgreement) },
       controls: c.controls.map((x) => ({ name: x.name, agreement: r4(x.agreement) })),
       relatives: c.relatives,

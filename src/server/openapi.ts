@@ -133,7 +133,7 @@ export const OPENAPI = {
           alphaPerTest: { type: "number" },
           registered: { type: "integer", minimum: 0, description: "admins only" }, comparable: { type: "integer", minimum: 0, description: "admins only" },
           identical: { type: "array", items: { type: "string" } }, derived: { type: "array", items: { type: "string" } },
-          untested: { type: "array", items: { type: "string" }, description: "admins only: targets whose weight relatives leave fewer than 2 controls" },
+          untested: { type: "array", items: { type: "string" }, description: "admins only: targets left with fewer than 2 controls" },
           candidates: {
             type: "array",
             items: {
@@ -143,9 +143,10 @@ export const OPENAPI = {
                 verdict: { enum: ["behaviour-derived", "behaviour-independent", "inconclusive"] },
                 pValue: { type: "number", minimum: 0, maximum: 1 }, pAdjusted: { type: "number", minimum: 0, maximum: 1 },
                 pRank: { type: "number", minimum: 0, maximum: 1, description: "admins only" },
+                pBest: { type: "number", minimum: 0, maximum: 1, description: "admins only: the p-value a copy of the target would get" },
                 effect: { type: "object", properties: { agreementExcess: { type: "number" }, t: { type: ["number", "null"], description: "admins only" }, suspectAgreement: { type: "number" } } },
                 controls: { type: "array", description: "admins only", items: { type: "object", properties: { name: { type: "string" }, agreement: { type: "number" } } } },
-                relatives: { type: "array", description: "admins only: the target's weight relatives, never its controls", items: { type: "string" } },
+                relatives: { type: "array", description: "admins only: weight relatives of the target or the suspect, never its controls", items: { type: "string" } },
                 reason: { type: "string" },
               },
             },

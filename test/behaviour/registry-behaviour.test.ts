@@ -120,18 +120,34 @@ test("scan --behaviour of a registered model names it as behaviourally identical
   for (const line of r.stdout.split("\n")) assert.ok(line.length <= 80, line);
 });
 
-test("scan --behaviour of a model with a tokenizer no other registered model has: every target at the text level", () => {
+test("scan --behaviour of a model whose tokenizer only its parent shares: no target has 2 controls like it, nothing tested", async () => {
   const r = runCli(["scan", devPath("S-ft"), "--registry", reg, "--behaviour", "--json", "--fail-on", "never"]);
   assert.equal(r.code, 0, r.stderr.slice(0, 400));
-  const b = (JSON.parse(r.stdout) as { behaviour: { testsCorrectedFor: number; comparable: number; candidates: Array<{ name: string; level: string; controls: Array<{ name: string }> }> } }).behaviour;
+  const b = (JSON.parse(r.stdout) as { behaviour: { testsCorrectedFor: number; comparable: number; untested: string[]; candidates: unknown[]; note: string } }).behaviour;
+  // S by its tokenizer, the byte models by their text views; but the controls must share S-ft's
+  // tokenizer, and only S does (and S is its parent by weights)
   assert.equal(b.comparable, 6);
-  assert.equal(b.testsCorrectedFor, 6);
-  for (const c of b.candidates) {
-    assert.equal(c.level, "text", c.name);
-    assert.ok(c.controls.length >= 2 && !c.controls.some((x) => x.name === c.name), c.name);
-  }
-  // S's controls are the byte models (no other model shares its tokenizer)
-  assert.deepEqual(b.candidates.find((c) => c.name === "S")?.controls.map((x) => x.name).sort(), ["A", "A-q4k", "B", "D", "G"]);
+  assert.equal(b.testsCorrectedFor, 0);
+  assert.deepEqual([...b.untested].sort(), [...REGISTERED].sort());
+  assert.deepEqual(b.candidates, []);
+  assert.match(b.note, /2 controls of the suspect's tokenizer/);
+});
+
+test("the bounded view (owners, analysts) of a real scan: no counts, no relatives, no untested targets, no pBest", async () => {
+  const { scan } = await import("../../src/api/scan.js");
+  const { boundedBehaviour } = await import("../../src/api/behaviour-views.js");
+  const o = await scan({ model: devPath("A-distil"), registry: reg, behaviour: true, failOn: "never" });
+  const full = o.document.behaviour!;
+  assert.ok(full.candidates.some((c) => c.relatives.length > 0), "A and A-q4k are each other's relatives");
+  const v = boundedBehaviour(full, 10) as unknown as Record<string, unknown> & { candidates: Array<Record<string, unknown>> };
+  for (const key of ["registered", "comparable", "untested"]) assert.equal(key in v, false, key);
+  assert.equal(v.candidates.length, 3);
+  for (const c of v.candidates) for (const key of ["relatives", "pBest", "controls", "pRank"]) assert.equal(key in c, false, key);
+  assert.equal(v.testsCorrectedFor, 10);
+  // with fewer targets tested than the list's length, no list: its length would tell the count
+  const few = boundedBehaviour({ ...full, testsCorrectedFor: 2, candidates: full.candidates.slice(0, 2) }, 10);
+  assert.deepEqual(few.candidates, []);
+  assert.match(String(few.note), /fewer registered models could be tested than this view lists/);
 });
 
 test("scan --behaviour of a model without a tokenizer is a one-line usage error before any scanning (exit 2)", () => {

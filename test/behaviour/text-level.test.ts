@@ -2,12 +2,14 @@
  * The behavioural test across tokenizers (src/behaviour/text-level.ts), on real models: the
  * text-level record of a byte-vocabulary model is its token-level record read as characters; a
  * SentencePiece model's boundaries fall where its tokens end in the probe text, and its next-
- * character distribution adds up its tokens by first character; compare --behaviour between models
- * with different tokenizers runs on the boundaries they share instead of refusing.
+ * character distribution adds up its tokens by first character; records cut to their shared
+ * boundaries keep their own values there; compare --behaviour with an A of another tokenizer runs on
+ * the boundaries they share, and refuses controls whose tokenizer is not B's.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { compareBehaviour } from "../../src/behaviour/compare-behaviour.js";
+import { PedigreeError } from "../../src/errors.js";
 import { builtinProbes, type ProbeSet } from "../../src/behaviour/probes.js";
 import { recordBehaviour, type BehaviourRecord } from "../../src/behaviour/record.js";
 import { END_OF_TEXT, onCommonOffsets } from "../../src/behaviour/text-level.js";
@@ -74,6 +76,9 @@ test("a SentencePiece model's boundaries are where its tokens end, and a charact
         const at = q.tokens[i] as number;
         if (at < 0) continue;
         assert.ok(at > 0, "the text's start is not a boundary");
+        // the text up to the boundary is what the tokens so far decode to (less the dummy prefix's space)
+        const prefix = decode(vocab, Array.from(p.tokens.slice(0, i + 1)));
+        assert.equal(text.slice(0, at), prefix.startsWith(" ") && !text.startsWith(" ") ? prefix.slice(1) : prefix, `probe ${n} position ${i}`);
         assert.ok(at >= last, `offsets grow: ${at} after ${last}`);
         last = at;
         boundaries++;
@@ -92,22 +97,43 @@ test("a SentencePiece model's boundaries are where its tokens end, and a charact
     // its tokens are words and pieces: fewer boundaries than characters, but most words start one
     const chars = probes.texts.reduce((s0, x) => s0 + x.text.length, 0);
     assert.ok(boundaries > chars / 6 && boundaries < chars, `${boundaries} boundaries, ${chars} characters`);
-    // the byte model and S share exactly S's boundaries
+    // the byte model (a boundary after every byte) and S share exactly S's boundaries, and each
+    // record keeps its own values there: A's text view at offset o is its position o - 1
     const a = withModels(["A"], ([x]) => recordBehaviour(x as CanonicalModel, probes, { k: 16, text: true }).text as BehaviourRecord);
     const [cs, ca] = onCommonOffsets([t, a]);
-    assert.deepEqual(cs!.probes.map((p) => Array.from(p.tokens)), ca!.probes.map((p) => Array.from(p.tokens)));
     assert.equal(cs!.probes.reduce((s0, p) => s0 + p.tokens.length, 0), new Set(t.probes.flatMap((p, n) => Array.from(p.tokens).filter((o) => o >= 0).map((o) => `${n}:${o}`))).size);
+    ca!.probes.forEach((p, n) => {
+      const src = a.probes[n]!;
+      p.tokens.forEach((o, i) => {
+        assert.deepEqual(Array.from(p.ids.subarray(i * a.k, (i + 1) * a.k)), Array.from(src.ids.subarray((o - 1) * a.k, o * a.k)), `probe ${n} offset ${o}`);
+        assert.equal(p.floor[i], src.floor[o - 1]);
+      });
+    });
+    cs!.probes.forEach((p, n) => {
+      const src = t.probes[n]!;
+      p.tokens.forEach((o, i) => {
+        const j = Array.from(src.tokens).lastIndexOf(o);
+        assert.deepEqual(Array.from(p.logp.subarray(i * t.k, (i + 1) * t.k)), Array.from(src.logp.subarray(j * t.k, (j + 1) * t.k)));
+      });
+    });
   });
 });
 
-test("compare --behaviour across tokenizers (A and its vocabulary-extended fine-tune) runs at the text level", () => {
-  withModels(["A", "A-vocab", "B", "D"], ([a, av, b, d]) => {
-    const same = compareBehaviour(a as CanonicalModel, b as CanonicalModel, [d as CanonicalModel], { probes });
-    assert.equal(same.level, "token");
-    const r = compareBehaviour(a as CanonicalModel, av as CanonicalModel, [b as CanonicalModel, d as CanonicalModel], { probes });
+test("compare --behaviour across tokenizers: A of another tokenizer at the text level; controls must share B's", () => {
+  withModels(["A", "A-vocab", "A-distil", "B", "D"], ([a, av, ad, b, d]) => {
+    const M = (x: CanonicalModel | undefined) => x as CanonicalModel;
+    assert.equal(compareBehaviour(M(a), M(b), [M(d)], { probes }).level, "token");
+    // A-vocab (A's vocabulary-extended fine-tune, 320 tokens) as the reference, A's student as B
+    const r = compareBehaviour(M(av), M(ad), [M(b), M(d)], { probes });
     assert.equal(r.level, "text");
     assert.ok(r.positions >= 200 && r.positions < 700, `${r.positions} positions`);
     assert.ok(Number.isFinite(r.suspectAgreement));
-    assert.ok(r.evidenceText.every((e) => e.context.length > 0 && probes.texts[e.probe]!.text.includes(e.context)));
+    // the evidence is shown as the probe text up to the boundary, and the character A-vocab expects there
+    for (const e of r.evidenceText) {
+      const text = probes.texts[e.probe]!.text;
+      assert.ok(e.context.length > 0 && text.includes(e.context));
+      assert.equal(e.next.length, 1);
+    }
+    assert.throws(() => compareBehaviour(M(a), M(b), [M(av), M(d)], { probes }), (e: unknown) => e instanceof PedigreeError && /must have B's tokenizer/.test(e.message));
   });
 });
