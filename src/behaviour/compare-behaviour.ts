@@ -65,7 +65,12 @@ export function compareBehaviour(a: CanonicalModel, b: CanonicalModel, controls:
   // B and its controls must be alike (exchangeable under H0), so they share one tokenizer; A's may differ
   const other = models.slice(2).findIndex((_, i) => !alike(texts[i + 2] as string[] | null, texts[1] as string[] | null));
   if (other >= 0) throw new UsageError(`${(controls[other] as CanonicalModel).path}: a control must have B's tokenizer (B and its controls are compared with one another; A's may differ)`);
-  const level: BehaviourLevel = alike(texts[0] as string[] | null, texts[1] as string[] | null) ? "token" : "text";
+  // token by token when A shares the tokenizer and every model cut the probes alike (BOS handling may differ)
+  const cutAlike = full.every((r) => r.probes.every((p, i) => {
+    const q = full[0]?.probes[i];
+    return !!q && p.tokens.every((t, j) => j >= q.tokens.length || t === q.tokens[j]);
+  }));
+  const level: BehaviourLevel = alike(texts[0] as string[] | null, texts[1] as string[] | null) && cutAlike ? "token" : "text";
   const missing = full.findIndex((r) => level === "text" && !r.text);
   if (missing >= 0) throw new UsageError(`${(models[missing] as CanonicalModel).path}: A's and B's tokenizers differ, and a text-level comparison reads SentencePiece, byte-level BPE and character tokenizers only`);
   const records = level === "token" ? full : onCommonOffsets(full.map((r) => r.text as BehaviourRecord));
