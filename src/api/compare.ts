@@ -29,7 +29,7 @@ export interface CompareModelsOptions extends OperationOptions {
   command?: string;
   /**
    * Also test whether B was trained on A's outputs: forward passes of A, B and these controls
-   * (trained independently of A, like B; 2 or more, same tokenizer) on probe texts.
+   * (trained independently of A, like B; 2 or more, with B's tokenizer) on probe texts.
    */
   behaviour?: {
     controls: ModelInput[];

@@ -45,7 +45,7 @@ export function registerCompare(program: Command): void {
     .option("--with <models...>", "suspected merge parents: estimate B's mixing weights")
     .option("--sample <n>", "units sampled per component (default 256; 128 for large models)")
     .option("--behaviour", "also test whether B was trained on A's outputs (forward passes of A, B and the controls on probe texts)")
-    .option("--controls <models>", "with --behaviour: comma-separated control models trained independently of A, like B (2 or more; same tokenizer)")
+    .option("--controls <models>", "with --behaviour: comma-separated control models trained independently of A, like B (2 or more; with B's tokenizer)")
     .option("--probes <file>", "with --behaviour: probe texts, one per line (JSON strings allowed), instead of the built-in set")
     .option("--registry <file>", "with --behaviour and no --controls: choose the controls among this registry's behavioural fingerprints (register --behaviour), or postgres:// URL")
     .option("--rotation", "for models wider than 1024, fit the full d x d rotation (orthogonal Procrustes, slow: d³ per sweep) instead of its rows on a sketch of 256 coordinates")
