@@ -65,7 +65,7 @@ export function behaviourText(d: BehaviourDocument): string[] {
     ...wrap(d.reason, 76).map((l) => `  ${l}`),
     `  B's agreement with A's idiosyncrasies ${d.effect.suspectAgreement.toFixed(3)}, controls':`,
     ...d.controls.map((c) => `    ${c.agreement.toFixed(3)}  ${c.path}`.slice(0, 80)),
-    ...(d.controlsFrom ? wrap(`controls chosen in ${d.controlsFrom.registry}${d.controlsFrom.relatives.length > 0 ? `; left out as weight relatives of A or B: ${d.controlsFrom.relatives.join(", ")}` : ""}${d.controlsFrom.copies.length > 0 ? `; as copies of A or B: ${d.controlsFrom.copies.join(", ")}` : ""}`, 76).map((l) => `  ${l}`) : []),
+    ...(d.controlsFrom ? wrap(`controls chosen in ${d.controlsFrom.registry}${d.controlsFrom.relatives.length > 0 ? `; left out as weight relatives of A or B: ${d.controlsFrom.relatives.join(", ")}` : ""}${d.controlsFrom.copies.length > 0 ? `; left out as copies of A or B: ${d.controlsFrom.copies.join(", ")}` : ""}`, 76).map((l) => `  ${l}`) : []),
     `  probes ${d.probes.version}`.slice(0, 80),
     ...(d.level === "text" ? ["  tokenizers differ: compared at the text level (next characters where every", "  model's tokens end)"] : []),
     `  ${d.probes.texts} texts, ${d.probes.positions} positions; cost ${d.cost.tokens} tokens, ${d.cost.seconds.toFixed(1)} s`,
