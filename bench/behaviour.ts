@@ -12,8 +12,9 @@
  *  - the text level (a reference of another tokenizer): the same test for byte models, A-vocab; a scan
  *    calibration over 8 independently trained models of three tokenizers (shared/models + bases);
  *  - stored behavioural fingerprints (register --behaviour): size, and the verdicts they give;
+ *  - with --trained-body: students whose body is G's (trained), only the head distilled (12 minutes);
  *  - with --big: seconds per token of a 1B-shaped model (dim 2048, 16 layers, vocab 128256).
- * Run: npm run bench:behaviour [-- --sequences N] [-- --big]  (N: teacher sequences per student, 16)
+ * Run: npm run bench:behaviour [-- --sequences N] [-- --big] [-- --trained-body]  (N: teacher sequences per student, 16)
  * Records are cached in $TMPDIR/pedigree-bench-behaviour (delete it to re-measure the cost).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -34,6 +35,7 @@ import { parseSteps } from "../src/forge/parse-steps.js";
 import { synthesize } from "../src/forge/synthesize.js";
 import { loadModel } from "../src/load-model.js";
 import type { CanonicalModel } from "../src/model/canonical.js";
+import { draftOf } from "../src/model/draft.js";
 import { materialize } from "../src/model/materialize.js";
 import { sharedPath } from "../src/test-support/shared.js";
 
@@ -41,6 +43,7 @@ const args = process.argv.slice(2);
 const si = args.indexOf("--sequences");
 const sequences = si >= 0 ? Number(args[si + 1]) : 16;
 const big = args.includes("--big");
+const trainedBody = args.includes("--trained-body");
 const dir = join(tmpdir(), "pedigree-bench-behaviour");
 mkdirSync(dir, { recursive: true });
 const probes = builtinProbes();
@@ -332,6 +335,24 @@ console.log(`  scan --behaviour A-distil against A, B, C, D, G: ${sc.candidates.
   console.log(`\nscan --behaviour across tokenizers: ${viewed.length} independently trained models (stories260K, llama2xs, babyllama, A, B, C, D, G), each against the other ${viewed.length - 1}:`);
   console.log(`  ${ps.length} tests (${textLevel} at the text level): P(p <= 0.01) = ${at(ps, 0.01)}, P(p <= 0.05) = ${at(ps, 0.05)}; behaviour-derived after Bonferroni: ${derived}`);
   console.log(`  the ${judged.length} where the suspect is not the pool's most isolated member: P(p <= 0.01) = ${at(judged, 0.01)}, P(p <= 0.05) = ${at(judged, 0.05)}`);
+}
+
+// ---- with --trained-body: students whose body is a trained model's (G, man pages), only the head distilled
+if (trainedBody) {
+  const onG = (teacher: string) =>
+    recordOf(`student-of-${teacher}-on-G-48`, () => {
+      const body = loadModel(dev("G"));
+      const applied = applySteps(draftOf(body), parseSteps(`distil:logits=${dev(teacher)}@48`), { seed: 7, opened: [body] });
+      try {
+        return materialize(applied.draft, `student of ${teacher} on G's body`);
+      } finally {
+        applied.close();
+      }
+    });
+  console.log("\nstudents on a trained body (G's; head distilled from the teacher's logits, 48 sequences):");
+  const named = (t: string) => ({ ...onG(t), name: `student of ${t}` });
+  row("A -> student of A [students of B,C,D,B-ft,C-partial]", behaviourVerdict(devRecord("A"), named("A"), ["B", "C", "D", "B-ft", "C-partial"].map(named)));
+  row("B -> student of A [students of C,D,C-partial] (twin)", behaviourVerdict(devRecord("B"), named("A"), ["C", "D", "C-partial"].map(named)));
 }
 
 // ---- a 1B-shaped model (dim 2048, 16 layers, ffn 8192, 32 heads, 8 kv heads, vocab 128256)
