@@ -24,7 +24,7 @@ import { builtinProbes } from "../src/behaviour/probes.js";
 import { logProbOf, recordBehaviour, type BehaviourRecord } from "../src/behaviour/record.js";
 import { poolTest } from "../src/behaviour/pool-test.js";
 import { scanBehaviour } from "../src/behaviour/scan-behaviour.js";
-import { decodeBehaviour, encodeBehaviour, STORED_TOP_K } from "../src/behaviour/stored.js";
+import { asStored, decodeBehaviour, encodeBehaviour } from "../src/behaviour/stored.js";
 import { readTokenizerFile } from "../src/formats/tokens.js";
 import { studentTSf } from "../src/numeric/student-t.js";
 import { Transformer } from "../src/run/index.js";
@@ -312,7 +312,7 @@ console.log(`  scan --behaviour A-distil against A, B, C, D, G: ${sc.candidates.
   const viewed = models.map(([name, open]) => {
     const m = open();
     try {
-      return { name, record: decodeBehaviour(encodeBehaviour(recordBehaviour(m, probes, { k: STORED_TOP_K, text: true }))) };
+      return { name, record: asStored(m) };
     } finally {
       m.close();
     }

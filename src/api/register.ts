@@ -4,9 +4,7 @@
  * metadata, a name already taken, or anything that is not a model leaves the registry unchanged.
  */
 import { PedigreeError, UsageError, q } from "../errors.js";
-import { builtinProbes } from "../behaviour/probes.js";
-import { recordBehaviour } from "../behaviour/record.js";
-import { encodeBehaviour, STORED_TOP_K } from "../behaviour/stored.js";
+import { storedBehaviour } from "../behaviour/stored.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
 import { runVocabulary } from "../run/index.js";
 import { metaProblem, type ModelMeta } from "../registry/metadata.js";
@@ -46,8 +44,7 @@ export async function register(opts: RegisterOptions): Promise<Registered> {
       const fp = computeFingerprint(model, { onLayer: (d, t) => report("fingerprint", d, t) });
       throwIfAborted(opts.signal, "register");
       if (opts.behaviour) {
-        const probes = builtinProbes();
-        fp.behaviour = encodeBehaviour(recordBehaviour(model, probes, { k: STORED_TOP_K, text: true, onProbe: (d, t) => report("forward passes", d, t) }));
+        fp.behaviour = storedBehaviour(model, (d, t) => report("forward passes", d, t));
         throwIfAborted(opts.signal, "register");
       }
       return { registry: b.name, entry: await b.register(fp, meta) };

@@ -8,16 +8,16 @@
  * tokenizer is not B's, the test runs at the text level on the stored text views.
  */
 import type { BehaviourLevel } from "../behaviour/compare-behaviour.js";
-import { builtinProbes } from "../behaviour/probes.js";
-import { recordBehaviour, type BehaviourRecord } from "../behaviour/record.js";
+import type { BehaviourRecord } from "../behaviour/record.js";
 import { chooseControls, comparable, identical, sizeOrder, textComparable, type RegisteredBehaviour } from "../behaviour/scan-controls.js";
-import { decodeBehaviour, encodeBehaviour, STORED_TOP_K } from "../behaviour/stored.js";
+import { asStored } from "../behaviour/stored.js";
 import { onCommonOffsets } from "../behaviour/text-level.js";
 import type { NamedRecord } from "../behaviour/verdict.js";
 import { UsageError } from "../errors.js";
 import { computeFingerprint } from "../fingerprint/compute.js";
 import type { CanonicalModel } from "../model/canonical.js";
 import type { RegistryBackend } from "../registry/backend.js";
+import { registeredBehaviours } from "./scan-behaviour.js";
 import { weightRelations } from "./weight-relations.js";
 
 export interface RegistryControls {
@@ -43,14 +43,12 @@ export async function registryControls(reg: RegistryBackend, a: CanonicalModel, 
   const stored = await reg.behaviours();
   // before any forward pass: a registry without 2 behavioural fingerprints cannot give 2 controls
   if (stored.length < 2) throw tooFew(reg, stored.length, stored.length);
-  const probes = builtinProbes();
-  const n = probes.texts.length;
-  const run = (m: CanonicalModel, from: number) => decodeBehaviour(encodeBehaviour(recordBehaviour(m, probes, { k: STORED_TOP_K, text: true, onProbe: (d) => onProgress(from + d, 2 * n) })));
+  const run = (m: CanonicalModel, half: number) => asStored(m, (d, t) => onProgress(half * t + d, 2 * t));
   const fpB = computeFingerprint(b);
   const ra: RegisteredBehaviour = { name: A_NAME, record: run(a, 0) };
-  const rb: RegisteredBehaviour = { name: B_NAME, record: run(b, n), parameters: fpB.summary.parameters };
+  const rb: RegisteredBehaviour = { name: B_NAME, record: run(b, 1), parameters: fpB.summary.parameters };
   const level: BehaviourLevel = comparable(ra, rb) ? "token" : "text";
-  const registered = stored.map((s): RegisteredBehaviour => ({ name: s.name, parameters: s.parameters, record: decodeBehaviour(s.bytes, `${reg.name}: model ${JSON.stringify(s.name)}`) }));
+  const registered = registeredBehaviours(reg, stored);
   // the controls share B's tokenizer (and, at the text level, kept a text view)
   const same = registered.filter((r) => comparable(rb, r) && (level === "token" || textComparable(rb, r)));
   const copies = same.filter((r) => identical(ra.record, r.record) || identical(rb.record, r.record));

@@ -18,7 +18,9 @@
  * suspect with another tokenizer can be compared with the stored model. At most 510 KiB.
  */
 import { BadInputError } from "../errors.js";
-import type { BehaviourRecord, ProbeRecord } from "./record.js";
+import type { CanonicalModel } from "../model/canonical.js";
+import { builtinProbes } from "./probes.js";
+import { recordBehaviour, type BehaviourRecord, type ProbeRecord } from "./record.js";
 
 /** Log-probabilities kept per position in a stored behavioural fingerprint (the test compares A's top 16). */
 export const STORED_TOP_K = 16;
@@ -158,4 +160,14 @@ function decodeBody(bytes: Uint8Array, what: string, outer: boolean): { record: 
     probes.push(rec);
   }
   return { record: { probesVersion, vocabSize, k, probes, tokens, seconds }, end: o };
+}
+
+/** A model's behavioural fingerprint: its forward passes on the built-in probes, top STORED_TOP_K, with the text view. */
+export function storedBehaviour(model: CanonicalModel, onProbe?: (done: number, total: number) => void): Uint8Array {
+  return encodeBehaviour(recordBehaviour(model, builtinProbes(), { k: STORED_TOP_K, text: true, onProbe }));
+}
+
+/** The model's record as a stored one reads back (the storage's rounding): compared exactly as the registered ones are. */
+export function asStored(model: CanonicalModel, onProbe?: (done: number, total: number) => void): BehaviourRecord {
+  return decodeBehaviour(storedBehaviour(model, onProbe));
 }
