@@ -58,13 +58,14 @@ export function compareBehaviour(a: CanonicalModel, b: CanonicalModel, controls:
   const probes = options.probes ?? builtinProbes();
   const models = [a, b, ...controls];
   const total = models.length * probes.texts.length;
-  const full = models.map((m, i) => recordBehaviour(m, probes, { text: true, onProbe: (d) => options.onProgress?.(i * probes.texts.length + d, total) }));
   // the same tokenizer: the same text under every id
   const texts = models.map(tokenTexts);
   const alike = (x: string[] | null, y: string[] | null) => !!x && !!y && x.length === y.length && x.every((t, i) => t === y[i]);
-  // B and its controls must be alike (exchangeable under H0), so they share one tokenizer; A's may differ
+  // B and its controls must be alike (exchangeable under H0), so they share one tokenizer; A's may
+  // differ. Checked before any forward pass.
   const other = models.slice(2).findIndex((_, i) => !alike(texts[i + 2] as string[] | null, texts[1] as string[] | null));
   if (other >= 0) throw new UsageError(`${(controls[other] as CanonicalModel).path}: a control must have B's tokenizer (B and its controls are compared with one another; A's may differ)`);
+  const full = models.map((m, i) => recordBehaviour(m, probes, { text: true, onProbe: (d) => options.onProgress?.(i * probes.texts.length + d, total) }));
   // token by token when A shares the tokenizer and every model cut the probes alike (BOS handling may differ)
   const cutAlike = full.every((r) => r.probes.every((p, i) => {
     const q = full[0]?.probes[i];
